@@ -1,0 +1,255 @@
+"""Argument normalisation shared by every public function (and by the reference).
+
+The one place that turns user arguments into validated values: layouts, per-dim
+window arguments, padding forms, array shapes, dtypes and ``out=`` buffers.  Every
+error message names the argument it is about.  The output-size arithmetic itself
+lives in ``cypool._geometry`` (shared with Cython callers); its status codes are
+turned into messages here.
+"""
+import numbers
+import operator
+from dataclasses import dataclass
+
+import numpy as np
+
+from cypool._geometry import GEOMETRY_STATUS, Geometry
+
+CHANNELS_FIRST = "channels_first"
+CHANNELS_LAST = "channels_last"
+_LAYOUTS = {
+    "channels_first": CHANNELS_FIRST, "ncl": CHANNELS_FIRST, "nchw": CHANNELS_FIRST,
+    "ncdhw": CHANNELS_FIRST,
+    "channels_last": CHANNELS_LAST, "nlc": CHANNELS_LAST, "nhwc": CHANNELS_LAST,
+    "ndhwc": CHANNELS_LAST,
+}
+INT64_MAX = 2**63 - 1
+
+# dtype families (API.md, "Conventions shared by every function").
+FLOAT_KINDS = "f"
+INTEGER_KINDS = "iu"
+
+
+def parse_layout(layout):
+    """Canonical layout name for ``layout`` (aliases such as "NHWC" accepted)."""
+    if not isinstance(layout, str):
+        raise TypeError("layout must be a string such as 'channels_first' or 'NHWC', got %r"
+                        % (layout,))
+    try:
+        return _LAYOUTS[layout.lower()]
+    except KeyError:
+        raise ValueError("layout must be one of %s, got %r"
+                         % (", ".join(repr(k) for k in _LAYOUTS), layout)) from None
+
+
+def as_int(name, value):
+    """``value`` as a Python int; bools and non-integers raise TypeError naming ``name``."""
+    if isinstance(value, (bool, np.bool_)) or not isinstance(value, (numbers.Integral, np.integer)):
+        raise TypeError("%s must be an integer, got %r" % (name, value))
+    return operator.index(value)
+
+
+def as_bool(name, value):
+    """``value`` as a bool; accepts bools and the integers 0 and 1."""
+    if isinstance(value, (bool, np.bool_)):
+        return bool(value)
+    if isinstance(value, (numbers.Integral, np.integer)) and value in (0, 1):
+        return bool(value)
+    raise TypeError("%s must be a bool, got %r" % (name, value))
+
+
+def per_dim(name, value, ndim, minimum):
+    """An int or a sequence of ``ndim`` ints, each >= ``minimum``, as a tuple."""
+    if isinstance(value, (list, tuple)):
+        if len(value) != ndim:
+            raise ValueError("%s must be an int or a sequence of %d ints, got %r"
+                             % (name, ndim, value))
+        values = tuple(as_int(name, v) for v in value)
+    elif isinstance(value, np.ndarray) and value.ndim == 1:
+        return per_dim(name, value.tolist(), ndim, minimum)
+    else:
+        values = (as_int(name, value),) * ndim
+    for v in values:
+        if v < minimum:
+            raise ValueError("%s must be >= %d, got %r" % (name, minimum, value))
+        if v > INT64_MAX:
+            raise ValueError("%s overflows int64: %r" % (name, value))
+    return values
+
+
+def parse_padding(padding, ndim):
+    """(pad_before, pad_after, same) from any accepted padding form."""
+    if isinstance(padding, str):
+        mode = padding.lower()
+        if mode == "same":
+            return (0,) * ndim, (0,) * ndim, True
+        if mode == "valid":
+            return (0,) * ndim, (0,) * ndim, False
+        raise ValueError("padding must be an int, a tuple, 'same' or 'valid', got %r" % (padding,))
+    if isinstance(padding, (list, tuple)) and any(isinstance(p, (list, tuple)) for p in padding):
+        if len(padding) != ndim or not all(isinstance(p, (list, tuple)) and len(p) == 2
+                                           for p in padding):
+            raise ValueError("padding as pairs must hold %d (before, after) pairs, got %r"
+                             % (ndim, padding))
+        before = per_dim("padding", [p[0] for p in padding], ndim, 0)
+        after = per_dim("padding", [p[1] for p in padding], ndim, 0)
+        return before, after, False
+    pads = per_dim("padding", padding, ndim, 0)
+    return pads, pads, False
+
+
+_GEOMETRY_MESSAGES = {
+    GEOMETRY_STATUS["bad_input_size"]: ("x", "every spatial size of x must be >= 1"),
+    GEOMETRY_STATUS["bad_kernel_size"]: ("kernel_size", "kernel_size must be >= 1"),
+    GEOMETRY_STATUS["bad_stride"]: ("stride", "stride must be >= 1"),
+    GEOMETRY_STATUS["bad_dilation"]: ("dilation", "dilation must be >= 1"),
+    GEOMETRY_STATUS["negative_padding"]: ("padding", "padding must be >= 0"),
+    GEOMETRY_STATUS["empty_output"]: (
+        "kernel_size", "kernel_size (dilated) is larger than the padded input, so the output "
+        "would be empty"),
+    GEOMETRY_STATUS["padding_only_window"]: (
+        "padding", "padding is so large that a window would sample only padding"),
+}
+
+
+def window_geometry(in_size, kernel_size, stride, padding, dilation, ceil_mode):
+    """Validated ``Geometry`` for a spatial input size and the window arguments."""
+    ndim = len(in_size)
+    kernel = per_dim("kernel_size", kernel_size, ndim, 1)
+    strides = kernel if stride is None else per_dim("stride", stride, ndim, 1)
+    dilations = per_dim("dilation", dilation, ndim, 1)
+    before, after, same = parse_padding(padding, ndim)
+    ceil = as_bool("ceil_mode", ceil_mode)
+    for d in range(ndim):
+        # Keep every intermediate of the C arithmetic inside int64.
+        reach = in_size[d] + before[d] + after[d] + dilations[d] * (kernel[d] - 1) + strides[d]
+        if reach > INT64_MAX // 4:
+            raise ValueError("kernel_size/stride/padding/dilation: sizes overflow int64 "
+                             "(dim %d)" % d)
+    geometry = Geometry(in_size, kernel, strides, before, after, dilations, ceil, same)
+    if geometry.status:
+        name, message = _GEOMETRY_MESSAGES[geometry.status]
+        raise ValueError("%s (spatial dim %d; input %r, kernel_size %r, stride %r, padding %r, "
+                         "dilation %r)" % (message, geometry.bad_dim, tuple(in_size), kernel,
+                                           strides, padding, dilations))
+    return geometry
+
+
+@dataclass(frozen=True)
+class Extent:
+    """How an array of a pooling call splits into (outer, spatial, channels).
+
+    Kernels see every array as (outer, *spatial, channels) contiguous: channels-first
+    (N, C, *spatial) is (N*C, *spatial, 1); channels-last (N, *spatial, C) is itself.
+    """
+
+    layout: str
+    batched: bool
+    batch: int
+    channels: int
+    spatial: tuple
+
+    @property
+    def kernel_outer(self):
+        return self.batch * self.channels if self.layout == CHANNELS_FIRST else self.batch
+
+    @property
+    def kernel_channels(self):
+        return 1 if self.layout == CHANNELS_FIRST else self.channels
+
+    def shape(self, spatial=None):
+        """The full array shape, with ``spatial`` replacing the spatial sizes."""
+        spatial = self.spatial if spatial is None else tuple(spatial)
+        if self.layout == CHANNELS_FIRST:
+            shape = (self.channels,) + spatial
+        else:
+            shape = spatial + (self.channels,)
+        return ((self.batch,) if self.batched else ()) + shape
+
+
+def split_shape(shape, ndim, layout, name="x"):
+    """``Extent`` of an array shape for ``ndim`` spatial dims in ``layout``."""
+    shape = tuple(shape)
+    if len(shape) == ndim + 2:
+        batched, batch, rest = True, shape[0], shape[1:]
+    elif len(shape) == ndim + 1:
+        batched, batch, rest = False, 1, shape
+    else:
+        raise ValueError("%s must have %d (batched) or %d (unbatched) dims for %d-D pooling in "
+                         "layout %r, got shape %r" % (name, ndim + 2, ndim + 1, ndim, layout, shape))
+    if layout == CHANNELS_FIRST:
+        channels, spatial = rest[0], rest[1:]
+    else:
+        channels, spatial = rest[-1], rest[:-1]
+    total = 1
+    for size in shape:
+        if size < 0:
+            raise ValueError("%s has a negative size: %r" % (name, shape))
+        total *= size
+    if total > INT64_MAX:
+        raise ValueError("%s: the product of the sizes %r overflows int64" % (name, shape))
+    return Extent(layout, batched, batch, channels, tuple(spatial))
+
+
+def parse_shape(name, shape):
+    """A shape argument (``input_shape``) as a tuple of non-negative ints."""
+    if not isinstance(shape, (tuple, list)):
+        raise TypeError("%s must be a tuple of ints, got %r" % (name, shape))
+    return tuple(as_int(name, s) for s in shape)
+
+
+def as_input(name, x, integer_ok=True):
+    """``x`` as a C-contiguous, native-byte-order ndarray of an accepted dtype.
+
+    Contiguous native input is returned as is (no copy).
+    """
+    x = np.asarray(x)
+    kind = x.dtype.kind
+    if kind not in FLOAT_KINDS + (INTEGER_KINDS if integer_ok else ""):
+        accepted = "floating or integer" if integer_ok else "floating"
+        raise TypeError("%s must have a %s dtype, got %s" % (name, accepted, x.dtype))
+    if kind == "f" and x.dtype.itemsize not in (2, 4, 8):
+        raise TypeError("%s must be float16, float32 or float64, got %s" % (name, x.dtype))
+    if not x.dtype.isnative:
+        x = x.astype(x.dtype.newbyteorder("="))
+    return np.ascontiguousarray(x)
+
+
+def as_indices(name, indices, shape):
+    """``indices`` as a contiguous int64 array of exactly ``shape``."""
+    indices = np.asarray(indices)
+    if indices.dtype.kind not in INTEGER_KINDS:
+        raise TypeError("%s must have an integer dtype (int64), got %s" % (name, indices.dtype))
+    if indices.shape != tuple(shape):
+        raise ValueError("%s must have shape %r (that of grad_output), got %r"
+                         % (name, tuple(shape), indices.shape))
+    return np.ascontiguousarray(indices, dtype=np.int64)
+
+
+def check_out(out, shape, dtype, inputs, name="out"):
+    """Validate a user ``out`` buffer, or allocate one with ``np.empty`` when None."""
+    if out is None:
+        return np.empty(shape, dtype=dtype)
+    if not isinstance(out, np.ndarray):
+        raise TypeError("%s must be a numpy.ndarray, got %s" % (name, type(out).__name__))
+    if out.shape != tuple(shape):
+        raise ValueError("%s must have shape %r, got %r" % (name, tuple(shape), out.shape))
+    if out.dtype != dtype:
+        raise ValueError("%s must have dtype %s, got %s (no casting)" % (name, np.dtype(dtype),
+                                                                        out.dtype))
+    if not out.flags.c_contiguous:
+        raise ValueError("%s must be C-contiguous" % name)
+    if not out.flags.writeable:
+        raise ValueError("%s must be writeable" % name)
+    for array in inputs:
+        if np.may_share_memory(out, array):
+            raise ValueError("%s must not overlap the input arrays" % name)
+    return out
+
+
+def split_out_pair(out, name="out"):
+    """(values_out, indices_out) from ``out`` for calls with return_indices=True."""
+    if out is None:
+        return None, None
+    if not isinstance(out, (tuple, list)) or len(out) != 2:
+        raise TypeError("%s must be a (values, indices) pair when return_indices=True" % name)
+    return out[0], out[1]

@@ -1,0 +1,249 @@
+"""Window geometry: validation, output sizes and the tables kernels iterate.
+
+This module owns the output-size arithmetic (PyTorch's rule, extended with
+asymmetric and "same" padding) for every pooling function.  ``cypool._args``
+parses Python arguments and turns the status codes returned here into
+messages; other extensions use the same rules through ``geometry_resolve``.
+"""
+from libc.stdlib cimport malloc, free
+from libc.string cimport memset
+
+
+cdef inline int64_t _ceil_div(int64_t a, int64_t b) noexcept nogil:
+    # a >= 0, b > 0
+    return (a + b - 1) // b
+
+
+cdef inline int64_t _first_valid_tap(int64_t start, int64_t dilation) noexcept nogil:
+    # Smallest tap t with start + t * dilation >= 0.
+    if start >= 0:
+        return 0
+    return _ceil_div(-start, dilation)
+
+
+cdef int geometry_resolve(pool_geometry_t* g, bint same_padding, int* bad_dim) noexcept nogil:
+    """Validate ``g`` and fill its output sizes (and pads, for "same").
+
+    Returns GEOMETRY_OK or the first problem found, with its dim in ``bad_dim``.
+    """
+    cdef int d
+    cdef int64_t n, k, s, dil, extent, total, span, out, o, start, t0
+    for d in range(MAX_SPATIAL_DIMS):
+        bad_dim[0] = d
+        n = g.in_size[d]
+        k = g.kernel_size[d]
+        s = g.stride[d]
+        dil = g.dilation[d]
+        if n < 1:
+            return GEOMETRY_BAD_INPUT_SIZE
+        if k < 1:
+            return GEOMETRY_BAD_KERNEL_SIZE
+        if s < 1:
+            return GEOMETRY_BAD_STRIDE
+        if dil < 1:
+            return GEOMETRY_BAD_DILATION
+        extent = dil * (k - 1) + 1
+        if same_padding:
+            # TensorFlow/ONNX SAME_UPPER: output = ceil(n / s), odd padding at the end.
+            total = (_ceil_div(n, s) - 1) * s + extent - n
+            if total < 0:
+                total = 0
+            g.pad_before[d] = total // 2
+            g.pad_after[d] = total - total // 2
+        if g.pad_before[d] < 0 or g.pad_after[d] < 0:
+            return GEOMETRY_NEGATIVE_PADDING
+        span = n + g.pad_before[d] + g.pad_after[d] - extent
+        if span < 0:
+            return GEOMETRY_EMPTY_OUTPUT
+        if g.ceil_mode:
+            out = _ceil_div(span, s) + 1
+            # PyTorch: the last window must start inside the input or the left padding.
+            if (out - 1) * s >= n + g.pad_before[d]:
+                out -= 1
+        else:
+            out = span // s + 1
+        g.out_size[d] = out
+        for o in range(out):
+            start = o * s - g.pad_before[d]
+            t0 = _first_valid_tap(start, dil)
+            if t0 >= k or start + t0 * dil >= n:
+                return GEOMETRY_PADDING_ONLY_WINDOW
+    bad_dim[0] = -1
+    return GEOMETRY_OK
+
+
+cdef int window_table_init(window_table_t* table, const pool_geometry_t* g) noexcept nogil:
+    cdef int d
+    cdef int64_t total = 0, o, start, t0, t_last, t_padded, dil, n
+    cdef int64_t* cursor
+    for d in range(MAX_SPATIAL_DIMS):
+        total += 3 * g.out_size[d]
+    table.block = <int64_t*> malloc(total * sizeof(int64_t))
+    if table.block == NULL:
+        return -1
+    cursor = table.block
+    for d in range(MAX_SPATIAL_DIMS):
+        table.first[d] = cursor
+        table.taps[d] = cursor + g.out_size[d]
+        table.padded_taps[d] = cursor + 2 * g.out_size[d]
+        cursor += 3 * g.out_size[d]
+        dil = g.dilation[d]
+        n = g.in_size[d]
+        for o in range(g.out_size[d]):
+            start = o * g.stride[d] - g.pad_before[d]
+            t0 = _first_valid_tap(start, dil)
+            # geometry_resolve guarantees start + t0 * dil <= n - 1, so these are >= 0.
+            t_last = min(g.kernel_size[d] - 1, (n - 1 - start) // dil)
+            t_padded = min(g.kernel_size[d] - 1, (n + g.pad_after[d] - 1 - start) // dil)
+            table.first[d][o] = start + t0 * dil
+            table.taps[d][o] = t_last - t0 + 1
+            table.padded_taps[d][o] = t_padded + 1
+    return 0
+
+
+cdef void window_table_free(window_table_t* table) noexcept nogil:
+    free(table.block)
+    table.block = NULL
+
+
+cdef int coverage_table_init(coverage_table_t* table, const pool_geometry_t* g) noexcept nogil:
+    cdef window_table_t windows
+    cdef int d
+    cdef int64_t total = 0, o, i, x, dil
+    cdef int64_t* cursor
+    cdef int64_t* fill
+    if window_table_init(&windows, g) < 0:
+        return -1
+    for d in range(MAX_SPATIAL_DIMS):
+        total += g.in_size[d] + 1
+        for o in range(g.out_size[d]):
+            total += windows.taps[d][o]
+    table.block = <int64_t*> malloc(total * sizeof(int64_t))
+    if table.block == NULL:
+        window_table_free(&windows)
+        return -1
+    cursor = table.block
+    for d in range(MAX_SPATIAL_DIMS):
+        dil = g.dilation[d]
+        table.offsets[d] = cursor
+        cursor += g.in_size[d] + 1
+        table.outputs[d] = cursor
+        memset(table.offsets[d], 0, (g.in_size[d] + 1) * sizeof(int64_t))
+        for o in range(g.out_size[d]):
+            for i in range(windows.taps[d][o]):
+                table.offsets[d][windows.first[d][o] + i * dil + 1] += 1
+        for x in range(g.in_size[d]):
+            table.offsets[d][x + 1] += table.offsets[d][x]
+        cursor += table.offsets[d][g.in_size[d]]
+        # Fill in increasing output order, so each list comes out sorted; the
+        # offsets array doubles as the fill cursor and is restored afterwards.
+        for o in range(g.out_size[d]):
+            for i in range(windows.taps[d][o]):
+                x = windows.first[d][o] + i * dil
+                table.outputs[d][table.offsets[d][x]] = o
+                table.offsets[d][x] += 1
+        for x in range(g.in_size[d] - 1, 0, -1):
+            table.offsets[d][x] = table.offsets[d][x - 1]
+        table.offsets[d][0] = 0
+    window_table_free(&windows)
+    return 0
+
+
+cdef void coverage_table_free(coverage_table_t* table) noexcept nogil:
+    free(table.block)
+    table.block = NULL
+
+
+cdef class Geometry:
+    """Resolved window geometry over ``ndim`` spatial dims (immutable from Python).
+
+    Built by ``cypool._args.window_geometry``; kernels read the C struct directly.
+    """
+
+    def __cinit__(self, in_size, kernel_size, stride, pad_before, pad_after, dilation,
+                  bint ceil_mode, bint same_padding=False):
+        cdef int nd = len(in_size)
+        cdef int lead = MAX_SPATIAL_DIMS - nd
+        cdef int d
+        if not 1 <= nd <= MAX_SPATIAL_DIMS:
+            raise ValueError("between 1 and 3 spatial dims are supported, got %d" % nd)
+        self.ndim = nd
+        for d in range(MAX_SPATIAL_DIMS):
+            if d < lead:
+                self.c.in_size[d] = 1
+                self.c.kernel_size[d] = 1
+                self.c.stride[d] = 1
+                self.c.pad_before[d] = 0
+                self.c.pad_after[d] = 0
+                self.c.dilation[d] = 1
+            else:
+                self.c.in_size[d] = in_size[d - lead]
+                self.c.kernel_size[d] = kernel_size[d - lead]
+                self.c.stride[d] = stride[d - lead]
+                self.c.pad_before[d] = pad_before[d - lead]
+                self.c.pad_after[d] = pad_after[d - lead]
+                self.c.dilation[d] = dilation[d - lead]
+            self.c.out_size[d] = 0
+        self.c.ceil_mode = ceil_mode
+        self.status, bad = self._resolve(same_padding)
+        self.bad_dim = bad - lead if bad >= 0 else -1
+
+    cdef tuple _resolve(self, bint same_padding):
+        cdef int bad = -1
+        cdef int status
+        with nogil:
+            status = geometry_resolve(&self.c, same_padding, &bad)
+        return status, bad
+
+    cdef tuple _trailing(self, const int64_t* values):
+        return tuple(values[d] for d in range(MAX_SPATIAL_DIMS - self.ndim, MAX_SPATIAL_DIMS))
+
+    @property
+    def in_size(self):
+        return self._trailing(self.c.in_size)
+
+    @property
+    def out_size(self):
+        return self._trailing(self.c.out_size)
+
+    @property
+    def kernel_size(self):
+        return self._trailing(self.c.kernel_size)
+
+    @property
+    def stride(self):
+        return self._trailing(self.c.stride)
+
+    @property
+    def pad_before(self):
+        return self._trailing(self.c.pad_before)
+
+    @property
+    def pad_after(self):
+        return self._trailing(self.c.pad_after)
+
+    @property
+    def dilation(self):
+        return self._trailing(self.c.dilation)
+
+    @property
+    def ceil_mode(self):
+        return bool(self.c.ceil_mode)
+
+    def __repr__(self):
+        return ("Geometry(in_size=%r, out_size=%r, kernel_size=%r, stride=%r, pad_before=%r, "
+                "pad_after=%r, dilation=%r, ceil_mode=%r)" % (
+                    self.in_size, self.out_size, self.kernel_size, self.stride,
+                    self.pad_before, self.pad_after, self.dilation, self.ceil_mode))
+
+
+GEOMETRY_STATUS = {
+    "ok": GEOMETRY_OK,
+    "bad_input_size": GEOMETRY_BAD_INPUT_SIZE,
+    "bad_kernel_size": GEOMETRY_BAD_KERNEL_SIZE,
+    "bad_stride": GEOMETRY_BAD_STRIDE,
+    "bad_dilation": GEOMETRY_BAD_DILATION,
+    "negative_padding": GEOMETRY_NEGATIVE_PADDING,
+    "empty_output": GEOMETRY_EMPTY_OUTPUT,
+    "padding_only_window": GEOMETRY_PADDING_ONLY_WINDOW,
+}
