@@ -134,6 +134,19 @@ def window_geometry(in_size, kernel_size, stride, padding, dilation, ceil_mode):
     return geometry
 
 
+def average_arguments(count_include_pad, divisor_override):
+    """(count_include_pad, divisor) with divisor 0 meaning "no override"."""
+    count_include_pad = as_bool("count_include_pad", count_include_pad)
+    if divisor_override is None:
+        return count_include_pad, 0
+    divisor = as_int("divisor_override", divisor_override)
+    if divisor < 1:
+        raise ValueError("divisor_override must be >= 1 or None, got %r" % (divisor_override,))
+    if divisor > INT64_MAX:
+        raise ValueError("divisor_override overflows int64: %r" % (divisor_override,))
+    return count_include_pad, divisor
+
+
 @dataclass(frozen=True)
 class Extent:
     """How an array of a pooling call splits into (outer, spatial, channels).
@@ -188,6 +201,24 @@ def split_shape(shape, ndim, layout, name="x"):
     if total > INT64_MAX:
         raise ValueError("%s: the product of the sizes %r overflows int64" % (name, shape))
     return Extent(layout, batched, batch, channels, tuple(spatial))
+
+
+def input_extent(input_shape, ndim, layout):
+    """``Extent`` of a backward call's ``input_shape`` argument."""
+    extent = split_shape(parse_shape("input_shape", input_shape), ndim, layout, "input_shape")
+    if any(size < 1 for size in extent.spatial):
+        raise ValueError("input_shape must have spatial sizes >= 1, got %r" % (extent.shape(),))
+    return extent
+
+
+def grad_extent(grad_shape, in_extent, ndim, layout):
+    """``Extent`` of ``grad_output``, which must match ``in_extent`` but for spatial sizes."""
+    extent = split_shape(grad_shape, ndim, layout, "grad_output")
+    if (extent.batched, extent.batch, extent.channels) != (
+            in_extent.batched, in_extent.batch, in_extent.channels):
+        raise ValueError("grad_output shape %r does not match input_shape %r in layout %r"
+                         % (tuple(grad_shape), in_extent.shape(), layout))
+    return extent
 
 
 def parse_shape(name, shape):

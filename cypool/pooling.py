@@ -44,23 +44,6 @@ def _finish(buffer, result):
     return result
 
 
-def _grad_extent(grad, input_extent, ndim, layout):
-    extent = _args.split_shape(grad.shape, ndim, layout, "grad_output")
-    if (extent.batched, extent.batch, extent.channels) != (
-            input_extent.batched, input_extent.batch, input_extent.channels):
-        raise ValueError("grad_output shape %r does not match input_shape %r in layout %r"
-                         % (grad.shape, input_extent.shape(), layout))
-    return extent
-
-
-def _input_extent(input_shape, ndim, layout):
-    extent = _args.split_shape(_args.parse_shape("input_shape", input_shape), ndim, layout,
-                               "input_shape")
-    if any(size < 1 for size in extent.spatial):
-        raise ValueError("input_shape must have spatial sizes >= 1, got %r" % (extent.shape(),))
-    return extent
-
-
 def _max_pool(ndim, x, kernel_size, stride, padding, dilation, ceil_mode, return_indices,
               layout, out, num_threads):
     layout = _args.parse_layout(layout)
@@ -88,9 +71,9 @@ def _max_pool(ndim, x, kernel_size, stride, padding, dilation, ceil_mode, return
 
 def _max_pool_backward(ndim, grad_output, indices, input_shape, layout, out, num_threads):
     layout = _args.parse_layout(layout)
-    in_extent = _input_extent(input_shape, ndim, layout)
+    in_extent = _args.input_extent(input_shape, ndim, layout)
     grad = _args.as_input("grad_output", grad_output)
-    out_extent = _grad_extent(grad, in_extent, ndim, layout)
+    out_extent = _args.grad_extent(grad.shape, in_extent, ndim, layout)
     indices = _args.as_indices("indices", indices, grad.shape)
     grad_in = _args.check_out(out, in_extent.shape(), grad.dtype, [grad, indices])
     compute = _compute_dtype(grad.dtype, average=False)
@@ -108,18 +91,6 @@ def _max_pool_backward(ndim, grad_output, indices, input_shape, layout, out, num
     return _finish(buffer, grad_in)
 
 
-def _avg_arguments(count_include_pad, divisor_override):
-    count_include_pad = _args.as_bool("count_include_pad", count_include_pad)
-    if divisor_override is None:
-        return count_include_pad, 0
-    divisor = _args.as_int("divisor_override", divisor_override)
-    if divisor < 1:
-        raise ValueError("divisor_override must be >= 1 or None, got %r" % (divisor_override,))
-    if divisor > _args.INT64_MAX:
-        raise ValueError("divisor_override overflows int64: %r" % (divisor_override,))
-    return count_include_pad, divisor
-
-
 def _avg_pool(ndim, x, kernel_size, stride, padding, dilation, ceil_mode, count_include_pad,
               divisor_override, layout, out, num_threads):
     layout = _args.parse_layout(layout)
@@ -127,7 +98,7 @@ def _avg_pool(ndim, x, kernel_size, stride, padding, dilation, ceil_mode, count_
     extent = _args.split_shape(x.shape, ndim, layout)
     geometry = _args.window_geometry(extent.spatial, kernel_size, stride, padding, dilation,
                                      ceil_mode)
-    count_include_pad, divisor = _avg_arguments(count_include_pad, divisor_override)
+    count_include_pad, divisor = _args.average_arguments(count_include_pad, divisor_override)
     shape = extent.shape(geometry.out_size)
     y = _args.check_out(out, shape, _result_dtype(x.dtype, average=True), [x])
     if y.size:
@@ -145,10 +116,10 @@ def _avg_pool(ndim, x, kernel_size, stride, padding, dilation, ceil_mode, count_
 def _avg_pool_backward(ndim, grad_output, input_shape, kernel_size, stride, padding, dilation,
                        ceil_mode, count_include_pad, divisor_override, layout, out, num_threads):
     layout = _args.parse_layout(layout)
-    in_extent = _input_extent(input_shape, ndim, layout)
+    in_extent = _args.input_extent(input_shape, ndim, layout)
     geometry = _args.window_geometry(in_extent.spatial, kernel_size, stride, padding, dilation,
                                      ceil_mode)
-    count_include_pad, divisor = _avg_arguments(count_include_pad, divisor_override)
+    count_include_pad, divisor = _args.average_arguments(count_include_pad, divisor_override)
     grad = _args.as_input("grad_output", grad_output)
     expected = in_extent.shape(geometry.out_size)
     if grad.shape != expected:

@@ -1,0 +1,83 @@
+"""cypool against cypool.reference on a seeded sweep of configurations.
+
+Max pooling (values, indices, backward) must match bit for bit; averages are sums
+in the array's own precision against the reference's float64 sums, so they match
+to a few ulps.
+"""
+import numpy as np
+import pytest
+
+import cypool
+from cypool import reference
+
+from _cases import FLOAT_DTYPES, INTEGER_DTYPES, generate
+
+CASES = generate(260, seed=2026)
+INTEGER_CASES = generate(60, seed=7, dtypes=INTEGER_DTYPES)
+FLOAT16_CASES = generate(20, seed=16, dtypes=(np.float16,))
+
+
+def _functions(module, ndim):
+    return (getattr(module, "max_pool%dd" % ndim), getattr(module, "max_pool%dd_backward" % ndim),
+            getattr(module, "avg_pool%dd" % ndim), getattr(module, "avg_pool%dd_backward" % ndim))
+
+
+def _tolerance(dtype):
+    return {np.float16: 2e-3, np.float32: 2e-6}.get(np.dtype(dtype).type, 1e-12)
+
+
+def _check_max(case):
+    x = case.input()
+    fwd, bwd, _, _ = _functions(cypool, case.ndim)
+    ref_fwd, ref_bwd, _, _ = _functions(reference, case.ndim)
+    y, idx = fwd(x, return_indices=True, layout=case.layout, **case.window)
+    y_ref, idx_ref = ref_fwd(x, return_indices=True, layout=case.layout, **case.window)
+    assert y.dtype == x.dtype and idx.dtype == np.int64
+    np.testing.assert_array_equal(y, y_ref)
+    np.testing.assert_array_equal(idx, idx_ref)
+    np.testing.assert_array_equal(fwd(x, layout=case.layout, **case.window), y_ref)
+    grad = case.grad(y.shape, x.dtype)
+    np.testing.assert_array_equal(bwd(grad, idx, x.shape, layout=case.layout),
+                                  ref_bwd(grad, idx, x.shape, layout=case.layout))
+
+
+@pytest.mark.parametrize("case", CASES + INTEGER_CASES + FLOAT16_CASES, ids=lambda c: c.id)
+def test_max_pool_matches_reference(case):
+    _check_max(case)
+
+
+@pytest.mark.parametrize("case", CASES + INTEGER_CASES[:20] + FLOAT16_CASES, ids=lambda c: c.id)
+def test_avg_pool_matches_reference(case):
+    x = case.input()
+    _, _, fwd, bwd = _functions(cypool, case.ndim)
+    _, _, ref_fwd, ref_bwd = _functions(reference, case.ndim)
+    y = fwd(x, layout=case.layout, **case.avg_window)
+    y_ref = ref_fwd(x, layout=case.layout, **case.avg_window)
+    assert y.dtype == y_ref.dtype and y.shape == y_ref.shape
+    tol = _tolerance(y.dtype)
+    np.testing.assert_allclose(y, y_ref, rtol=tol, atol=tol)
+    grad = case.grad(y.shape, y.dtype)
+    g = bwd(grad, x.shape, layout=case.layout, **case.avg_window)
+    g_ref = ref_bwd(grad, x.shape, layout=case.layout, **case.avg_window)
+    assert g.dtype == g_ref.dtype and g.shape == x.shape
+    np.testing.assert_allclose(g, g_ref, rtol=tol, atol=tol)
+
+
+def test_sweep_is_large_and_varied():
+    """The sweep really covers what it claims (guards against a generator regression)."""
+    cases = CASES
+    assert len(cases) >= 200
+    assert {c.ndim for c in cases} == {1, 2, 3}
+    assert {c.layout for c in cases} == {"channels_first", "channels_last"}
+    assert {np.dtype(c.dtype).type for c in cases} == set(FLOAT_DTYPES)
+    paddings = {type(c.window["padding"]).__name__ for c in cases}
+    assert {"int", "tuple", "str"} <= paddings
+    assert any(c.window["padding"] == "same" for c in cases)
+    assert any(isinstance(c.window["padding"], tuple)
+               and isinstance(c.window["padding"][0], tuple) for c in cases)
+    assert any(c.window["ceil_mode"] for c in cases) and not all(c.window["ceil_mode"]
+                                                                for c in cases)
+    assert any(c.window["dilation"] != 1 for c in cases)
+    assert any(c.divisor_override for c in cases)
+    assert any(len(c.shape) == c.ndim + 1 for c in cases)   # unbatched
+    assert any(len(c.shape) == c.ndim + 2 for c in cases)   # batched

@@ -1,0 +1,76 @@
+"""NaN, infinities, ties and signed zeros: PyTorch's rules, checked by hand-made cases."""
+import numpy as np
+import pytest
+
+import cypool
+from cypool import reference
+
+nan, inf = np.nan, np.inf
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_nan_propagates_with_the_last_nan_index(dtype):
+    x = np.array([[[1.0, nan], [nan, 0.5]]], dtype=dtype)  # (C=1, 2, 2)
+    y, idx = cypool.max_pool2d(x, 2, return_indices=True)
+    assert np.isnan(y[0, 0, 0])
+    assert idx[0, 0, 0] == 2  # the last NaN in row-major window order
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_a_value_after_nan_does_not_replace_it(dtype):
+    x = np.array([[[nan, 5.0, 7.0, -1.0]]], dtype=dtype)
+    y, idx = cypool.max_pool1d(x, 4, return_indices=True)
+    assert np.isnan(y[0, 0, 0]) and idx[0, 0, 0] == 0
+
+
+def test_ties_go_to_the_first_maximum_including_signed_zero():
+    x = np.array([[[-0.0, 0.0], [0.0, -0.0]]])
+    y, idx = cypool.max_pool2d(x, 2, return_indices=True)
+    assert idx[0, 0, 0] == 0 and np.signbit(y[0, 0, 0])
+    x = np.array([[[0.0, -0.0], [-0.0, 0.0]]])
+    y, idx = cypool.max_pool2d(x, 2, return_indices=True)
+    assert idx[0, 0, 0] == 0 and not np.signbit(y[0, 0, 0])
+    x = np.array([[[3.0, 1.0, 3.0, 3.0]]])
+    assert cypool.max_pool1d(x, 4, return_indices=True)[1][0, 0, 0] == 0
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_infinities(dtype):
+    x = np.array([[[-inf, -inf, -inf, 2.0, inf, 1.0]]], dtype=dtype)
+    y, idx = cypool.max_pool1d(x, 3, return_indices=True)
+    np.testing.assert_array_equal(y, [[[-inf, inf]]])
+    np.testing.assert_array_equal(idx, [[[0, 4]]])
+    avg = cypool.avg_pool1d(x, 3)
+    np.testing.assert_array_equal(avg, [[[-inf, inf]]])
+
+
+def test_padding_never_wins_even_against_minus_infinity():
+    x = np.full((1, 1, 3), -inf)
+    y, idx = cypool.max_pool1d(x, 3, stride=1, padding=1, return_indices=True)
+    np.testing.assert_array_equal(y, np.full((1, 1, 3), -inf))
+    np.testing.assert_array_equal(idx, [[[0, 0, 1]]])
+    x = np.array([[[-5.0, -7.0]]])
+    y = cypool.max_pool1d(x, 2, stride=1, padding=1)
+    np.testing.assert_array_equal(y, [[[-5.0, -5.0, -7.0]]])
+
+
+def test_special_values_agree_with_reference_on_a_random_mixture():
+    rng = np.random.default_rng(3)
+    x = rng.choice([nan, inf, -inf, 0.0, -0.0, 1.0, -1.0], size=(2, 3, 7, 6))
+    for kw in (dict(kernel_size=3, stride=1, padding=1), dict(kernel_size=2, ceil_mode=True),
+               dict(kernel_size=(3, 2), dilation=(2, 1), padding=((1, 2), (0, 1)))):
+        y, idx = cypool.max_pool2d(x, return_indices=True, **kw)
+        y_ref, idx_ref = reference.max_pool2d(x, return_indices=True, **kw)
+        np.testing.assert_array_equal(y, y_ref)
+        np.testing.assert_array_equal(np.signbit(y), np.signbit(y_ref))
+        np.testing.assert_array_equal(idx, idx_ref)
+
+
+def test_nan_agrees_with_torch():
+    torch = pytest.importorskip("torch")
+    rng = np.random.default_rng(4)
+    x = rng.choice([nan, 0.0, -0.0, 1.0, 2.0, -inf], size=(2, 3, 9, 8))
+    y, idx = cypool.max_pool2d(x, 3, stride=2, padding=1, return_indices=True)
+    yt, it = torch.nn.functional.max_pool2d(torch.from_numpy(x), 3, 2, 1, return_indices=True)
+    np.testing.assert_array_equal(y, yt.numpy())
+    np.testing.assert_array_equal(idx, it.numpy())
