@@ -1,4 +1,5 @@
 """``out=`` buffers, thread-count control and bit-identical results across thread counts."""
+import os
 import threading
 
 import numpy as np
@@ -106,6 +107,8 @@ def test_show_config_reports_openmp_and_threads(capsys):
     assert info["version"] == cypool.__version__
     assert "-O3" in info["compile_args"] or info["debug_build"]
     assert "-march=native" not in info["compile_args"] or info["native_build"]
+    if os.environ.get("CYPOOL_REQUIRE_OPENMP"):
+        assert info["openmp"], "CI requires an OpenMP build"
     if info["openmp"]:
         assert "-fopenmp" in info["compile_args"]
     else:

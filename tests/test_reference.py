@@ -81,3 +81,29 @@ def test_sweep_is_large_and_varied():
     assert any(c.divisor_override for c in cases)
     assert any(len(c.shape) == c.ndim + 1 for c in cases)   # unbatched
     assert any(len(c.shape) == c.ndim + 2 for c in cases)   # batched
+
+
+@pytest.mark.parametrize("case", generate(60, seed=31), ids=lambda c: c.id)
+def test_vectorized_baseline_matches_loops(case):
+    """The NumPy baseline the benchmarks time computes the same thing (finite input)."""
+    x = case.input()
+    fast, slow = reference.vectorized, reference.loops
+    name = "max_pool%dd" % case.ndim
+    y, idx = getattr(fast, name)(x, return_indices=True, layout=case.layout, **case.window)
+    y_ref, idx_ref = getattr(slow, name)(x, return_indices=True, layout=case.layout,
+                                         **case.window)
+    np.testing.assert_array_equal(y, y_ref)
+    np.testing.assert_array_equal(idx, idx_ref)
+    grad = case.grad(y.shape)
+    np.testing.assert_array_equal(
+        getattr(fast, name + "_backward")(grad, idx, x.shape, layout=case.layout),
+        getattr(slow, name + "_backward")(grad, idx, x.shape, layout=case.layout))
+    name = "avg_pool%dd" % case.ndim
+    tol = _tolerance(x.dtype)
+    a = getattr(fast, name)(x, layout=case.layout, **case.avg_window)
+    np.testing.assert_allclose(a, getattr(slow, name)(x, layout=case.layout, **case.avg_window),
+                               rtol=tol, atol=tol)
+    np.testing.assert_allclose(
+        getattr(fast, name + "_backward")(grad, x.shape, layout=case.layout, **case.avg_window),
+        getattr(slow, name + "_backward")(grad, x.shape, layout=case.layout, **case.avg_window),
+        rtol=tol, atol=tol)

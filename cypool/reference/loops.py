@@ -12,6 +12,7 @@ import math
 import numpy as np
 
 from cypool import _args
+from cypool.reference._mirror import mirror
 
 
 # --- helpers: layouts and windows -------------------------------------------------------
@@ -186,104 +187,8 @@ def _avg_pool_backward(ndim, grad_output, input_shape, kernel_size, stride, padd
     return _deliver(_unplanes(result, in_extent), out)
 
 
-# --- public names, same signatures as cypool's ------------------------------------------
+# --- public names, same signatures as cypool's -------------------------------------------
 
-def max_pool1d(x, kernel_size, stride=None, padding=0, dilation=1, ceil_mode=False,
-               return_indices=False, layout="channels_first", out=None, num_threads=None):
-    """Reference ``cypool.max_pool1d``."""
-    return _max_pool(1, x, kernel_size, stride, padding, dilation, ceil_mode, return_indices,
-                     layout, out)
-
-
-def max_pool2d(x, kernel_size, stride=None, padding=0, dilation=1, ceil_mode=False,
-               return_indices=False, layout="channels_first", out=None, num_threads=None):
-    """Reference ``cypool.max_pool2d``.
-
-    Examples
-    --------
-    >>> import numpy as np
-    >>> from cypool import reference
-    >>> reference.max_pool2d(np.arange(16.).reshape(1, 4, 4), 2).tolist()
-    [[[5.0, 7.0], [13.0, 15.0]]]
-    """
-    return _max_pool(2, x, kernel_size, stride, padding, dilation, ceil_mode, return_indices,
-                     layout, out)
-
-
-def max_pool3d(x, kernel_size, stride=None, padding=0, dilation=1, ceil_mode=False,
-               return_indices=False, layout="channels_first", out=None, num_threads=None):
-    """Reference ``cypool.max_pool3d``."""
-    return _max_pool(3, x, kernel_size, stride, padding, dilation, ceil_mode, return_indices,
-                     layout, out)
-
-
-def max_pool1d_backward(grad_output, indices, input_shape, layout="channels_first", out=None,
-                        num_threads=None):
-    """Reference ``cypool.max_pool1d_backward``."""
-    return _max_pool_backward(1, grad_output, indices, input_shape, layout, out)
-
-
-def max_pool2d_backward(grad_output, indices, input_shape, layout="channels_first", out=None,
-                        num_threads=None):
-    """Reference ``cypool.max_pool2d_backward``."""
-    return _max_pool_backward(2, grad_output, indices, input_shape, layout, out)
-
-
-def max_pool3d_backward(grad_output, indices, input_shape, layout="channels_first", out=None,
-                        num_threads=None):
-    """Reference ``cypool.max_pool3d_backward``."""
-    return _max_pool_backward(3, grad_output, indices, input_shape, layout, out)
-
-
-def avg_pool1d(x, kernel_size, stride=None, padding=0, dilation=1, ceil_mode=False,
-               count_include_pad=True, divisor_override=None, layout="channels_first", out=None,
-               num_threads=None):
-    """Reference ``cypool.avg_pool1d``."""
-    return _avg_pool(1, x, kernel_size, stride, padding, dilation, ceil_mode, count_include_pad,
-                     divisor_override, layout, out)
-
-
-def avg_pool2d(x, kernel_size, stride=None, padding=0, dilation=1, ceil_mode=False,
-               count_include_pad=True, divisor_override=None, layout="channels_first", out=None,
-               num_threads=None):
-    """Reference ``cypool.avg_pool2d``."""
-    return _avg_pool(2, x, kernel_size, stride, padding, dilation, ceil_mode, count_include_pad,
-                     divisor_override, layout, out)
-
-
-def avg_pool3d(x, kernel_size, stride=None, padding=0, dilation=1, ceil_mode=False,
-               count_include_pad=True, divisor_override=None, layout="channels_first", out=None,
-               num_threads=None):
-    """Reference ``cypool.avg_pool3d``."""
-    return _avg_pool(3, x, kernel_size, stride, padding, dilation, ceil_mode, count_include_pad,
-                     divisor_override, layout, out)
-
-
-def avg_pool1d_backward(grad_output, input_shape, kernel_size, stride=None, padding=0,
-                        dilation=1, ceil_mode=False, count_include_pad=True,
-                        divisor_override=None, layout="channels_first", out=None,
-                        num_threads=None):
-    """Reference ``cypool.avg_pool1d_backward``."""
-    return _avg_pool_backward(1, grad_output, input_shape, kernel_size, stride, padding,
-                              dilation, ceil_mode, count_include_pad, divisor_override, layout,
-                              out)
-
-
-def avg_pool2d_backward(grad_output, input_shape, kernel_size, stride=None, padding=0,
-                        dilation=1, ceil_mode=False, count_include_pad=True,
-                        divisor_override=None, layout="channels_first", out=None,
-                        num_threads=None):
-    """Reference ``cypool.avg_pool2d_backward``."""
-    return _avg_pool_backward(2, grad_output, input_shape, kernel_size, stride, padding,
-                              dilation, ceil_mode, count_include_pad, divisor_override, layout,
-                              out)
-
-
-def avg_pool3d_backward(grad_output, input_shape, kernel_size, stride=None, padding=0,
-                        dilation=1, ceil_mode=False, count_include_pad=True,
-                        divisor_override=None, layout="channels_first", out=None,
-                        num_threads=None):
-    """Reference ``cypool.avg_pool3d_backward``."""
-    return _avg_pool_backward(3, grad_output, input_shape, kernel_size, stride, padding,
-                              dilation, ceil_mode, count_include_pad, divisor_override, layout,
-                              out)
+__all__ = mirror(globals(), {"max_pool": _max_pool, "max_pool_backward": _max_pool_backward,
+                            "avg_pool": _avg_pool, "avg_pool_backward": _avg_pool_backward},
+                 "Plain-loop reference")

@@ -1,0 +1,54 @@
+"""Give a reference module cypool's public names and signatures, by construction."""
+import functools
+import inspect
+
+from cypool import pooling
+
+OPERATIONS = ("max_pool", "max_pool_backward", "avg_pool", "avg_pool_backward")
+
+
+def public_name(operation, ndim):
+    base, _, suffix = operation.partition("_backward")
+    return "%s%dd%s" % (base, ndim, "_backward" if _ else "")
+
+
+def mirror(namespace, drivers, flavour):
+    """Define ``max_pool2d`` etc. in ``namespace`` calling ``drivers[operation](ndim, ...)``.
+
+    Each function has the signature of its ``cypool`` counterpart; ``num_threads``
+    is accepted and ignored (the references are single-threaded).
+    """
+    names = []
+    for operation in OPERATIONS:
+        for ndim in (1, 2, 3):
+            name = public_name(operation, ndim)
+            fast = getattr(pooling, name)
+            namespace[name] = _make(fast, drivers[operation], ndim, flavour,
+                                    namespace["__name__"])
+            names.append(name)
+    return names
+
+
+def _example(fast, module):
+    """The fast function's docstring example, calling ``module`` instead."""
+    example = fast.__doc__.split("Examples\n--------\n", 1)[1]
+    example = example.replace("cypool.", module + ".")
+    return example.replace("import numpy as np, cypool", "import numpy as np, " + module)
+
+
+def _make(fast, driver, ndim, flavour, module):
+    signature = inspect.signature(fast)
+
+    @functools.wraps(fast, assigned=("__name__", "__qualname__"))
+    def function(*args, **kwargs):
+        bound = signature.bind(*args, **kwargs)
+        bound.apply_defaults()
+        arguments = dict(bound.arguments)
+        arguments.pop("num_threads")
+        return driver(ndim, **arguments)
+
+    function.__signature__ = signature
+    function.__doc__ = ("%s version of ``cypool.%s`` (same signature and semantics).\n\n"
+                        "Examples\n--------\n%s" % (flavour, fast.__name__,
+                                                   _example(fast, module)))
+    return function
