@@ -40,6 +40,45 @@ cdef inline void _average_window(const real_t* plane, real_t* y, const pool_geom
         y[c] = y[c] / divisor
 
 
+cdef inline void _add_run(const real_t* src, int64_t step, real_t* y, int64_t count) noexcept nogil:
+    cdef int64_t i
+    for i in range(count):
+        y[i] += src[i * step]
+
+
+cdef inline void _average_row_planar(const real_t* plane, real_t* y, const pool_geometry_t* g,
+                                     const window_table_t* t, int64_t od, int64_t oh,
+                                     bint count_include_pad, int64_t divisor_override) noexcept nogil:
+    """One output row of a channels-first plane: border outputs window by window,
+    interior outputs tap by tap across the row.  Each output still adds its taps
+    in row-major order, so the result is bit-identical to the window-by-window sum."""
+    cdef int64_t ih_size = g.in_size[1], iw_size = g.in_size[2]
+    cdef int64_t lo = t.interior_lo[2], hi = t.interior_hi[2], ow_size = g.out_size[2]
+    cdef int64_t s = g.stride[2], dw = g.dilation[2], kw = g.kernel_size[2]
+    cdef int64_t fd = t.first[0][od], fh = t.first[1][oh]
+    cdef int64_t a, b, e, ow, row_pos
+    cdef real_t divisor
+    for ow in range(lo):
+        _average_window(plane, y + ow, g, t, od, oh, ow, 1,
+                        <real_t> _divisor(t, od, oh, ow, count_include_pad, divisor_override))
+    for ow in range(hi, ow_size):
+        _average_window(plane, y + ow, g, t, od, oh, ow, 1,
+                        <real_t> _divisor(t, od, oh, ow, count_include_pad, divisor_override))
+    if hi <= lo:
+        return
+    for ow in range(lo, hi):
+        y[ow] = 0
+    for a in range(t.taps[0][od]):
+        for b in range(t.taps[1][oh]):
+            row_pos = ((fd + a * g.dilation[0]) * ih_size + fh + b * g.dilation[1]) * iw_size
+            for e in range(kw):
+                _add_run(plane + row_pos + lo * s - g.pad_before[2] + e * dw, s, y + lo, hi - lo)
+    # Interior outputs share one divisor: all their W taps are in bounds.
+    divisor = <real_t> _divisor(t, od, oh, lo, count_include_pad, divisor_override)
+    for ow in range(lo, hi):
+        y[ow] = y[ow] / divisor
+
+
 cdef int avg_pool_forward(const real_t* x, real_t* y, const pool_geometry_t* g,
                           int64_t outer, int64_t channels, bint count_include_pad,
                           int64_t divisor_override, int num_threads) noexcept nogil:
@@ -54,24 +93,59 @@ cdef int avg_pool_forward(const real_t* x, real_t* y, const pool_geometry_t* g,
         n = row // (od_size * oh_size)
         od = (row // oh_size) % od_size
         oh = row % oh_size
-        for ow in range(ow_size):
-            _average_window(x + n * in_plane * channels, y + (row * ow_size + ow) * channels,
-                            g, &t, od, oh, ow, channels,
-                            <real_t> _divisor(&t, od, oh, ow, count_include_pad, divisor_override))
+        if channels == 1:
+            _average_row_planar(x + n * in_plane, y + row * ow_size, g, &t, od, oh,
+                                count_include_pad, divisor_override)
+        else:
+            for ow in range(ow_size):
+                _average_window(x + n * in_plane * channels, y + (row * ow_size + ow) * channels,
+                                g, &t, od, oh, ow, channels,
+                                <real_t> _divisor(&t, od, oh, ow, count_include_pad,
+                                                  divisor_override))
     window_table_free(&t)
     return 0
+
+
+cdef inline void _gather_row_planar(const real_t* grad_plane, real_t* gi, const pool_geometry_t* g,
+                                    const window_table_t* t, const coverage_table_t* cover,
+                                    int64_t i_d, int64_t i_h, bint count_include_pad,
+                                    int64_t divisor_override) noexcept nogil:
+    """Gradient of one channels-first input row.  For each covering output row
+    (ascending), its shares are added tap by tap, last tap first: for any input
+    element that visits its windows in ascending output order, the order in
+    which PyTorch's scatter adds them, so the sums are bit-identical."""
+    cdef int64_t oh_size = g.out_size[1], ow_size = g.out_size[2], iw_size = g.in_size[2]
+    cdef int64_t s = g.stride[2], dw = g.dilation[2], pw = g.pad_before[2]
+    cdef int64_t a, b, e, od, oh, ow, lo, hi, offset
+    cdef const real_t* go
+    for ow in range(iw_size):
+        gi[ow] = 0
+    for a in range(cover.offsets[0][i_d], cover.offsets[0][i_d + 1]):
+        od = cover.outputs[0][a]
+        for b in range(cover.offsets[1][i_h], cover.offsets[1][i_h + 1]):
+            oh = cover.outputs[1][b]
+            go = grad_plane + (od * oh_size + oh) * ow_size
+            for e in range(g.kernel_size[2] - 1, -1, -1):
+                offset = e * dw - pw
+                # outputs whose tap e lands inside [0, iw_size)
+                lo = 0 if offset >= 0 else (-offset + s - 1) // s
+                hi = min(ow_size, (iw_size - 1 - offset) // s + 1) if iw_size - 1 - offset >= 0 else 0
+                for ow in range(lo, hi):
+                    gi[ow * s + offset] += go[ow] / <real_t> _divisor(
+                        t, od, oh, ow, count_include_pad, divisor_override)
 
 
 cdef int avg_pool_backward(const real_t* grad_out, real_t* grad_in, const pool_geometry_t* g,
                            int64_t outer, int64_t channels, bint count_include_pad,
                            int64_t divisor_override, int num_threads) noexcept nogil:
-    # Gather, not scatter: each input element is written once, by the thread that
-    # owns its row, summing its windows' shares in increasing output order (the
-    # order in which PyTorch's scatter adds them), so no thread count changes a bit.
+    # Gather, not scatter: each input row is written by the one thread that owns
+    # it, summing its windows' shares in increasing output order (the order in
+    # which PyTorch's scatter adds them), so no thread count changes a bit.
     cdef window_table_t t
     cdef coverage_table_t cover
     cdef int64_t od_size = g.out_size[0], oh_size = g.out_size[1], ow_size = g.out_size[2]
     cdef int64_t id_size = g.in_size[0], ih_size = g.in_size[1], iw_size = g.in_size[2]
+    cdef int64_t out_plane = od_size * oh_size * ow_size
     cdef int64_t rows = outer * id_size * ih_size
     cdef int64_t row, n, i_d, i_h, i_w, a, b, e, od, oh, ow, c
     cdef real_t* gi
@@ -86,6 +160,10 @@ cdef int avg_pool_backward(const real_t* grad_out, real_t* grad_in, const pool_g
         n = row // (id_size * ih_size)
         i_d = (row // ih_size) % id_size
         i_h = row % ih_size
+        if channels == 1:
+            _gather_row_planar(grad_out + n * out_plane, grad_in + row * iw_size, g, &t, &cover,
+                               i_d, i_h, count_include_pad, divisor_override)
+            continue
         for i_w in range(iw_size):
             gi = grad_in + (row * iw_size + i_w) * channels
             for c in range(channels):

@@ -34,10 +34,16 @@ cdef int geometry_resolve(pool_geometry_t* g, bint same_padding, int* bad_dim) n
 # Per output position o along dim d: the in-bounds taps of its window are the
 # input indices first[d][o] + i * dilation[d] for i < taps[d][o].  padded_taps
 # counts the taps inside input + padding (the count_include_pad divisor factor).
+#
+# Outputs interior_lo[d] <= o < interior_hi[d] have every tap in bounds: kernels
+# run them as straight vectorizable loops and keep per-tap bounds logic for the
+# few border outputs.
 ctypedef struct window_table_t:
     int64_t* first[3]
     int64_t* taps[3]
     int64_t* padded_taps[3]
+    int64_t interior_lo[3]
+    int64_t interior_hi[3]
     int64_t* block
 
 cdef int window_table_init(window_table_t* table, const pool_geometry_t* g) noexcept nogil

@@ -74,7 +74,7 @@ cdef int geometry_resolve(pool_geometry_t* g, bint same_padding, int* bad_dim) n
 
 cdef int window_table_init(window_table_t* table, const pool_geometry_t* g) noexcept nogil:
     cdef int d
-    cdef int64_t total = 0, o, start, t0, t_last, t_padded, dil, n
+    cdef int64_t total = 0, o, start, t0, t_last, t_padded, dil, n, last_tap
     cdef int64_t* cursor
     for d in range(MAX_SPATIAL_DIMS):
         total += 3 * g.out_size[d]
@@ -98,6 +98,13 @@ cdef int window_table_init(window_table_t* table, const pool_geometry_t* g) noex
             table.first[d][o] = start + t0 * dil
             table.taps[d][o] = t_last - t0 + 1
             table.padded_taps[d][o] = t_padded + 1
+        # Interior: the window starts at >= 0 and its last tap is <= n - 1.
+        table.interior_lo[d] = min(_ceil_div(g.pad_before[d], g.stride[d]), g.out_size[d])
+        table.interior_hi[d] = table.interior_lo[d]
+        last_tap = dil * (g.kernel_size[d] - 1)
+        if n - 1 + g.pad_before[d] - last_tap >= 0:
+            table.interior_hi[d] = max(table.interior_lo[d], min(
+                g.out_size[d], (n - 1 + g.pad_before[d] - last_tap) // g.stride[d] + 1))
     return 0
 
 

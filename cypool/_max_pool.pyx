@@ -54,6 +54,58 @@ cdef inline void _max_window(const max_t* plane, max_t* y, index_t* indices,
                             indices[c] = pos
 
 
+cdef inline void _max_update_run(const max_t* src, int64_t step, max_t* y, index_t* indices,
+                                 int64_t pos, int64_t count) noexcept nogil:
+    """y[i] = max(y[i], src[i * step]) for i < count, PyTorch's rule, with the
+    winning input position pos + i * step recorded when indices are wanted."""
+    cdef int64_t i
+    cdef max_t v
+    cdef bint wins
+    # Unconditional stores of a selected value let the compiler vectorize.
+    if indices == NULL:
+        for i in range(count):
+            v = src[i * step]
+            wins = (v > y[i]) | _is_nan(v)
+            y[i] = v if wins else y[i]
+    else:
+        for i in range(count):
+            v = src[i * step]
+            wins = (v > y[i]) | _is_nan(v)
+            y[i] = v if wins else y[i]
+            indices[i] = pos + i * step if wins else indices[i]
+
+
+cdef inline void _max_row_planar(const max_t* plane, max_t* y, index_t* indices,
+                                 const pool_geometry_t* g, const window_table_t* t,
+                                 int64_t od, int64_t oh) noexcept nogil:
+    """One output row of a channels-first plane: border outputs window by window,
+    interior outputs tap by tap across the whole row (taps in row-major order, so
+    every output still sees its taps in PyTorch's order)."""
+    cdef int64_t ih_size = g.in_size[1], iw_size = g.in_size[2]
+    cdef int64_t lo = t.interior_lo[2], hi = t.interior_hi[2], ow_size = g.out_size[2]
+    cdef int64_t s = g.stride[2], dw = g.dilation[2], kw = g.kernel_size[2]
+    cdef int64_t fd = t.first[0][od], fh = t.first[1][oh]
+    cdef int64_t a, b, e, ow, row_pos, pos
+    for ow in range(lo):
+        _max_window(plane, y + ow, indices + ow if indices != NULL else NULL, g, t, od, oh, ow, 1)
+    for ow in range(hi, ow_size):
+        _max_window(plane, y + ow, indices + ow if indices != NULL else NULL, g, t, od, oh, ow, 1)
+    if hi <= lo:
+        return
+    row_pos = (fd * ih_size + fh) * iw_size + lo * s - g.pad_before[2]
+    for ow in range(lo, hi):
+        y[ow] = plane[row_pos + (ow - lo) * s]
+        if indices != NULL:
+            indices[ow] = row_pos + (ow - lo) * s
+    for a in range(t.taps[0][od]):
+        for b in range(t.taps[1][oh]):
+            row_pos = ((fd + a * g.dilation[0]) * ih_size + fh + b * g.dilation[1]) * iw_size
+            for e in range(kw):
+                pos = row_pos + lo * s - g.pad_before[2] + e * dw
+                _max_update_run(plane + pos, s, y + lo,
+                                indices + lo if indices != NULL else NULL, pos, hi - lo)
+
+
 cdef int max_pool_forward(const max_t* x, max_t* y, index_t* indices,
                           const pool_geometry_t* g, int64_t outer, int64_t channels,
                           int num_threads) noexcept nogil:
@@ -69,11 +121,16 @@ cdef int max_pool_forward(const max_t* x, max_t* y, index_t* indices,
         n = row // (od_size * oh_size)
         od = (row // oh_size) % od_size
         oh = row % oh_size
-        for ow in range(ow_size):
-            at = (row * ow_size + ow) * channels
-            _max_window(x + n * in_plane * channels, y + at,
-                        indices + at if indices != NULL else NULL,
-                        g, &t, od, oh, ow, channels)
+        if channels == 1:
+            _max_row_planar(x + n * in_plane, y + row * ow_size,
+                            indices + row * ow_size if indices != NULL else NULL,
+                            g, &t, od, oh)
+        else:
+            for ow in range(ow_size):
+                at = (row * ow_size + ow) * channels
+                _max_window(x + n * in_plane * channels, y + at,
+                            indices + at if indices != NULL else NULL,
+                            g, &t, od, oh, ow, channels)
     window_table_free(&t)
     return 0
 
