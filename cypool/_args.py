@@ -218,6 +218,8 @@ def grad_extent(grad_shape, in_extent, ndim, layout):
             in_extent.batched, in_extent.batch, in_extent.channels):
         raise ValueError("grad_output shape %r does not match input_shape %r in layout %r"
                          % (tuple(grad_shape), in_extent.shape(), layout))
+    if any(size < 1 for size in extent.spatial):
+        raise ValueError("grad_output must have spatial sizes >= 1, got %r" % (tuple(grad_shape),))
     return extent
 
 

@@ -5,6 +5,10 @@ Every array is viewed as (outer, D, H, W, channels): channels-first input is
 serves both layouts, so the two give bit-identical results by construction.
 """
 from cython.parallel cimport prange
+from libc.stdint cimport int32_t, uint64_t
+from libc.string cimport memset
+from libc.stdlib cimport free, malloc
+from cypool._openmp cimport omp_get_thread_num
 from cypool._geometry cimport (
     Geometry, pool_geometry_t, window_table_t, window_table_init, window_table_free)
 
@@ -54,15 +58,16 @@ cdef inline void _max_window(const max_t* plane, max_t* y, index_t* indices,
                             indices[c] = pos
 
 
-cdef inline void _max_update_run(const max_t* src, int64_t step, max_t* y, index_t* indices,
-                                 int64_t pos, int64_t count) noexcept nogil:
-    """y[i] = max(y[i], src[i * step]) for i < count, PyTorch's rule, with the
-    winning input position pos + i * step recorded when indices are wanted."""
+cdef inline void _max_update_run(const max_t* src, int64_t step, max_t* y, int32_t* winner,
+                                 int32_t tap, int64_t count) noexcept nogil:
+    """y[i] = max(y[i], src[i * step]) for i < count, PyTorch's rule; where the tap
+    wins, winner[i] = tap (its offset from the window start) unless winner is NULL."""
     cdef int64_t i
     cdef max_t v
     cdef bint wins
-    # Unconditional stores of a selected value let the compiler vectorize.
-    if indices == NULL:
+    # Unconditional stores of selected values, and a 32-bit winner slot next to
+    # 32-bit values, let the compiler vectorize both loops.
+    if winner == NULL:
         for i in range(count):
             v = src[i * step]
             wins = (v > y[i]) | _is_nan(v)
@@ -72,38 +77,49 @@ cdef inline void _max_update_run(const max_t* src, int64_t step, max_t* y, index
             v = src[i * step]
             wins = (v > y[i]) | _is_nan(v)
             y[i] = v if wins else y[i]
-            indices[i] = pos + i * step if wins else indices[i]
+            winner[i] = tap if wins else winner[i]
 
 
-cdef inline void _max_row_planar(const max_t* plane, max_t* y, index_t* indices,
+cdef inline void _max_row_planar(const max_t* plane, max_t* y, index_t* indices, int32_t* winner,
                                  const pool_geometry_t* g, const window_table_t* t,
                                  int64_t od, int64_t oh) noexcept nogil:
     """One output row of a channels-first plane: border outputs window by window,
     interior outputs tap by tap across the whole row (taps in row-major order, so
-    every output still sees its taps in PyTorch's order)."""
+    every output still sees its taps in PyTorch's order).  ``winner`` is scratch
+    for the row's interior when indices are wanted."""
     cdef int64_t ih_size = g.in_size[1], iw_size = g.in_size[2]
     cdef int64_t lo = t.interior_lo[2], hi = t.interior_hi[2], ow_size = g.out_size[2]
-    cdef int64_t s = g.stride[2], dw = g.dilation[2], kw = g.kernel_size[2]
-    cdef int64_t fd = t.first[0][od], fh = t.first[1][oh]
-    cdef int64_t a, b, e, ow, row_pos, pos
+    cdef int64_t s = g.stride[2]
+    cdef int64_t a, b, e, ow, start, tap
     for ow in range(lo):
         _max_window(plane, y + ow, indices + ow if indices != NULL else NULL, g, t, od, oh, ow, 1)
     for ow in range(hi, ow_size):
         _max_window(plane, y + ow, indices + ow if indices != NULL else NULL, g, t, od, oh, ow, 1)
     if hi <= lo:
         return
-    row_pos = (fd * ih_size + fh) * iw_size + lo * s - g.pad_before[2]
+    # Input position of the first tap of interior output lo; output lo + i starts i * s later.
+    start = (t.first[0][od] * ih_size + t.first[1][oh]) * iw_size + lo * s - g.pad_before[2]
     for ow in range(lo, hi):
-        y[ow] = plane[row_pos + (ow - lo) * s]
+        y[ow] = plane[start + (ow - lo) * s]
         if indices != NULL:
-            indices[ow] = row_pos + (ow - lo) * s
+            winner[ow] = 0
     for a in range(t.taps[0][od]):
         for b in range(t.taps[1][oh]):
-            row_pos = ((fd + a * g.dilation[0]) * ih_size + fh + b * g.dilation[1]) * iw_size
-            for e in range(kw):
-                pos = row_pos + lo * s - g.pad_before[2] + e * dw
-                _max_update_run(plane + pos, s, y + lo,
-                                indices + lo if indices != NULL else NULL, pos, hi - lo)
+            for e in range(g.kernel_size[2]):
+                tap = (a * g.dilation[0] * ih_size + b * g.dilation[1]) * iw_size + e * g.dilation[2]
+                _max_update_run(plane + start + tap, s, y + lo,
+                                winner + lo if indices != NULL else NULL, <int32_t> tap, hi - lo)
+    if indices != NULL:
+        for ow in range(lo, hi):
+            indices[ow] = start + (ow - lo) * s + winner[ow]
+
+
+cdef inline bint _taps_fit_int32(const pool_geometry_t* g) noexcept nogil:
+    """Whether every tap offset from its window start fits the 32-bit winner slots."""
+    cdef int64_t span = (((g.kernel_size[0] - 1) * g.dilation[0] * g.in_size[1]
+                          + (g.kernel_size[1] - 1) * g.dilation[1]) * g.in_size[2]
+                         + (g.kernel_size[2] - 1) * g.dilation[2])
+    return span < 2147483647
 
 
 cdef int max_pool_forward(const max_t* x, max_t* y, index_t* indices,
@@ -114,16 +130,25 @@ cdef int max_pool_forward(const max_t* x, max_t* y, index_t* indices,
     cdef int64_t in_plane = g.in_size[0] * g.in_size[1] * g.in_size[2]
     cdef int64_t rows = outer * od_size * oh_size
     cdef int64_t row, n, od, oh, ow, at
+    cdef bint row_kernel = channels == 1 and (indices == NULL or _taps_fit_int32(g))
+    # Winner scratch: one row's worth per thread, allocated once per call.
+    cdef int32_t* winners = NULL
     if window_table_init(&t, g) < 0:
         return -1
+    if row_kernel and indices != NULL:
+        winners = <int32_t*> malloc(max(num_threads, 1) * ow_size * sizeof(int32_t))
+        if winners == NULL:
+            window_table_free(&t)
+            return -1
     # One output row (n, od, oh) per iteration: rows never share output memory.
     for row in prange(rows, num_threads=num_threads, schedule="static"):
         n = row // (od_size * oh_size)
         od = (row // oh_size) % od_size
         oh = row % oh_size
-        if channels == 1:
+        if row_kernel:
             _max_row_planar(x + n * in_plane, y + row * ow_size,
                             indices + row * ow_size if indices != NULL else NULL,
+                            winners + omp_get_thread_num() * ow_size if winners != NULL else NULL,
                             g, &t, od, oh)
         else:
             for ow in range(ow_size):
@@ -131,27 +156,51 @@ cdef int max_pool_forward(const max_t* x, max_t* y, index_t* indices,
                 _max_window(x + n * in_plane * channels, y + at,
                             indices + at if indices != NULL else NULL,
                             g, &t, od, oh, ow, channels)
+    free(winners)
     window_table_free(&t)
     return 0
+
+
+cdef inline int64_t _scatter_plane(const max_t* grad_out, const index_t* indices, max_t* grad_in,
+                                   int64_t out_plane, int64_t in_plane) noexcept nogil:
+    """Channels-first plane: zero it, then add each gradient at its index (in
+    increasing output order, as PyTorch does).  Returns the out-of-range count."""
+    cdef int64_t o, i, bad = 0
+    memset(grad_in, 0, in_plane * sizeof(max_t))
+    for o in range(out_plane):
+        i = indices[o]
+        if <uint64_t> i < <uint64_t> in_plane:
+            grad_in[i] += grad_out[o]
+        else:
+            bad += 1
+    return bad
 
 
 cdef int64_t max_pool_backward(const max_t* grad_out, const index_t* indices, max_t* grad_in,
                                int64_t outer, int64_t channels, int64_t out_plane,
                                int64_t in_plane, int num_threads) noexcept nogil:
-    # A unit owns one (n, channel block): it alone writes those grad_in elements,
-    # and it adds in increasing output order, so the sums do not depend on the
-    # thread count and match PyTorch's serial scatter bit for bit.
+    # A unit owns one (n, channel block): it alone zeroes and writes those grad_in
+    # elements, adding in increasing output order, so the sums do not depend on
+    # the thread count and match PyTorch's serial scatter bit for bit.
     cdef int64_t blocks = (channels + CHANNEL_BLOCK - 1) // CHANNEL_BLOCK
-    cdef int64_t unit, n, c0, c1, o, c, i
+    cdef int64_t unit, n, c0, c1, o, c, i, p
     cdef int64_t bad = 0
+    if channels == 1:
+        for n in prange(outer, num_threads=num_threads, schedule="static"):
+            bad += _scatter_plane(grad_out + n * out_plane, indices + n * out_plane,
+                                  grad_in + n * in_plane, out_plane, in_plane)
+        return bad
     for unit in prange(outer * blocks, num_threads=num_threads, schedule="static"):
         n = unit // blocks
         c0 = (unit % blocks) * CHANNEL_BLOCK
         c1 = min(c0 + CHANNEL_BLOCK, channels)
+        for p in range(in_plane):
+            for c in range(c0, c1):
+                grad_in[(n * in_plane + p) * channels + c] = 0
         for o in range(out_plane):
             for c in range(c0, c1):
                 i = indices[(n * out_plane + o) * channels + c]
-                if 0 <= i < in_plane:
+                if <uint64_t> i < <uint64_t> in_plane:
                     grad_in[(n * in_plane + i) * channels + c] += grad_out[(n * out_plane + o) * channels + c]
                 else:
                     bad += 1

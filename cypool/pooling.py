@@ -28,13 +28,11 @@ def _result_dtype(dtype, average):
     return dtype
 
 
-def _run_in(compute_dtype, result, zero=False):
+def _run_in(compute_dtype, result):
     """A flat buffer of ``compute_dtype`` for a kernel to write ``result`` into."""
     if result.dtype == compute_dtype:
-        if zero:
-            result[...] = 0
         return result.reshape(-1)
-    return (np.zeros if zero else np.empty)(result.size, dtype=compute_dtype)
+    return np.empty(result.size, dtype=compute_dtype)
 
 
 def _finish(buffer, result):
@@ -77,8 +75,8 @@ def _max_pool_backward(ndim, grad_output, indices, input_shape, layout, out, num
     indices = _args.as_indices("indices", indices, grad.shape)
     grad_in = _args.check_out(out, in_extent.shape(), grad.dtype, [grad, indices])
     compute = _compute_dtype(grad.dtype, average=False)
-    buffer = _run_in(compute, grad_in, zero=True)
-    if grad.size:
+    buffer = _run_in(compute, grad_in)
+    if grad_in.size:
         outer, channels = in_extent.kernel_outer, in_extent.kernel_channels
         in_plane = int(np.prod(in_extent.spatial, dtype=np.int64))
         bad = max_pool_backward_call(
