@@ -286,3 +286,75 @@ def split_out_pair(out, name="out"):
     if not isinstance(out, (tuple, list)) or len(out) != 2:
         raise TypeError("%s must be a (values, indices) pair when return_indices=True" % name)
     return out[0], out[1]
+
+
+# --- dtypes the kernels run in, and the buffers they write --------------------------------
+
+def compute_dtype(dtype, average):
+    """The dtype kernels run in: float16 runs in float32, integer averages in float64."""
+    dtype = np.dtype(dtype)
+    if dtype == np.float16:
+        return np.dtype(np.float32)
+    if average and dtype.kind in INTEGER_KINDS:
+        return np.dtype(np.float64)
+    return dtype
+
+
+def result_dtype(dtype, average):
+    """The dtype a function returns: the input's, except float64 for integer averages."""
+    dtype = np.dtype(dtype)
+    if average and dtype.kind in INTEGER_KINDS:
+        return np.dtype(np.float64)
+    return dtype
+
+
+def flat_input(array, dtype):
+    """``array`` (contiguous) as a flat buffer of ``dtype``, copied only if it must be."""
+    return array.reshape(-1).astype(dtype, copy=False)
+
+
+def kernel_buffer(result, dtype):
+    """A flat buffer of ``dtype`` for a kernel to write ``result`` into: ``result``
+    itself when the dtypes agree, else a temporary that ``finish`` copies back."""
+    if result.dtype == dtype:
+        return result.reshape(-1)
+    return np.empty(result.size, dtype=dtype)
+
+
+def finish(buffer, result):
+    """Copy a kernel's buffer into ``result`` when it ran in another dtype."""
+    if buffer.dtype != result.dtype:
+        result.reshape(-1)[...] = buffer
+    return result
+
+
+def kernel_size3(sizes):
+    """Spatial sizes as the kernels' 3-tuple (leading 1s for 1-D and 2-D)."""
+    return (1,) * (3 - len(sizes)) + tuple(sizes)
+
+
+def output_size(name, value, in_size):
+    """Adaptive ``output_size``: int or tuple; None entries keep the input size."""
+    ndim = len(in_size)
+    if isinstance(value, (list, tuple)):
+        if len(value) != ndim:
+            raise ValueError("%s must be an int or a sequence of %d entries, got %r"
+                             % (name, ndim, value))
+        sizes = tuple(n if v is None else as_int(name, v) for v, n in zip(value, in_size))
+    else:
+        sizes = (as_int(name, value),) * ndim
+    if any(s < 1 for s in sizes):
+        raise ValueError("%s must be >= 1, got %r" % (name, value))
+    if any(s > INT64_MAX for s in sizes):
+        raise ValueError("%s overflows int64: %r" % (name, value))
+    return sizes
+
+
+def norm_type(value):
+    """Lp ``norm_type`` as a float: > 0, possibly inf; NaN and <= 0 raise."""
+    if isinstance(value, (bool, np.bool_)) or not isinstance(value, (numbers.Real, np.number)):
+        raise TypeError("norm_type must be a real number, got %r" % (value,))
+    p = float(value)
+    if not p > 0:  # also catches NaN
+        raise ValueError("norm_type must be > 0 (or inf), got %r" % (value,))
+    return p

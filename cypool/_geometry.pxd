@@ -31,25 +31,38 @@ cdef enum geometry_status:
 
 cdef int geometry_resolve(pool_geometry_t* g, bint same_padding, int* bad_dim) noexcept nogil
 
-# Per output position o along dim d: the in-bounds taps of its window are the
-# input indices first[d][o] + i * dilation[d] for i < taps[d][o].  padded_taps
-# counts the taps inside input + padding (the count_include_pad divisor factor).
-#
-# Outputs interior_lo[d] <= o < interior_hi[d] have every tap in bounds: kernels
-# run them as straight vectorizable loops and keep per-tap bounds logic for the
-# few border outputs.
+# What a kernel walks: per output position o along dim d, the in-bounds taps of
+# its window are the input indices first[d][o] + i * step[d] for i < taps[d][o].
+# padded_taps counts the taps inside input + padding (the count_include_pad
+# divisor factor).  Regular tables (from a pool_geometry_t) also describe the
+# last dim's stride pattern: outputs interior_lo <= o < interior_hi have every
+# tap in bounds, and kernels run them as straight vectorizable row loops,
+# keeping per-tap bounds logic for the few border outputs.  Adaptive tables
+# (PyTorch's bins) have no such structure and set regular = 0.
 ctypedef struct window_table_t:
+    int64_t in_size[3]
+    int64_t out_size[3]
+    int64_t step[3]
     int64_t* first[3]
     int64_t* taps[3]
     int64_t* padded_taps[3]
-    int64_t interior_lo[3]
-    int64_t interior_hi[3]
+    int regular
+    int64_t kernel_w
+    int64_t stride_w
+    int64_t pad_w
+    int64_t interior_lo
+    int64_t interior_hi
+    # Averages divide by the divisor (0) or, like PyTorch's adaptive pooling,
+    # by each dim's tap count in turn (1).
+    int divide_per_dim
     int64_t* block
 
 cdef int window_table_init(window_table_t* table, const pool_geometry_t* g) noexcept nogil
+cdef int window_table_init_adaptive(window_table_t* table, const int64_t* in_size,
+                                    const int64_t* out_size) noexcept nogil
 cdef void window_table_free(window_table_t* table) noexcept nogil
 
-# The transpose of the window table, for gather-style backward passes: the
+# The transpose of a window table, for gather-style backward passes: the
 # outputs whose windows tap input index x along dim d are
 # outputs[d][offsets[d][x] : offsets[d][x + 1]], in increasing order.
 ctypedef struct coverage_table_t:
@@ -57,7 +70,7 @@ ctypedef struct coverage_table_t:
     int64_t* outputs[3]
     int64_t* block
 
-cdef int coverage_table_init(coverage_table_t* table, const pool_geometry_t* g) noexcept nogil
+cdef int coverage_table_init(coverage_table_t* table, const window_table_t* windows) noexcept nogil
 cdef void coverage_table_free(coverage_table_t* table) noexcept nogil
 
 cdef class Geometry:

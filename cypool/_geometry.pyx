@@ -72,23 +72,36 @@ cdef int geometry_resolve(pool_geometry_t* g, bint same_padding, int* bad_dim) n
     return GEOMETRY_OK
 
 
-cdef int window_table_init(window_table_t* table, const pool_geometry_t* g) noexcept nogil:
+cdef int _table_alloc(window_table_t* table, const int64_t* in_size,
+                      const int64_t* out_size) noexcept nogil:
     cdef int d
-    cdef int64_t total = 0, o, start, t0, t_last, t_padded, dil, n, last_tap
+    cdef int64_t total = 0
     cdef int64_t* cursor
     for d in range(MAX_SPATIAL_DIMS):
-        total += 3 * g.out_size[d]
+        total += 3 * out_size[d]
     table.block = <int64_t*> malloc(total * sizeof(int64_t))
     if table.block == NULL:
         return -1
     cursor = table.block
     for d in range(MAX_SPATIAL_DIMS):
+        table.in_size[d] = in_size[d]
+        table.out_size[d] = out_size[d]
         table.first[d] = cursor
-        table.taps[d] = cursor + g.out_size[d]
-        table.padded_taps[d] = cursor + 2 * g.out_size[d]
-        cursor += 3 * g.out_size[d]
+        table.taps[d] = cursor + out_size[d]
+        table.padded_taps[d] = cursor + 2 * out_size[d]
+        cursor += 3 * out_size[d]
+    return 0
+
+
+cdef int window_table_init(window_table_t* table, const pool_geometry_t* g) noexcept nogil:
+    cdef int d
+    cdef int64_t o, start, t0, t_last, t_padded, dil, n, last_tap, w = MAX_SPATIAL_DIMS - 1
+    if _table_alloc(table, g.in_size, g.out_size) < 0:
+        return -1
+    for d in range(MAX_SPATIAL_DIMS):
         dil = g.dilation[d]
         n = g.in_size[d]
+        table.step[d] = dil
         for o in range(g.out_size[d]):
             start = o * g.stride[d] - g.pad_before[d]
             t0 = _first_valid_tap(start, dil)
@@ -98,13 +111,44 @@ cdef int window_table_init(window_table_t* table, const pool_geometry_t* g) noex
             table.first[d][o] = start + t0 * dil
             table.taps[d][o] = t_last - t0 + 1
             table.padded_taps[d][o] = t_padded + 1
-        # Interior: the window starts at >= 0 and its last tap is <= n - 1.
-        table.interior_lo[d] = min(_ceil_div(g.pad_before[d], g.stride[d]), g.out_size[d])
-        table.interior_hi[d] = table.interior_lo[d]
-        last_tap = dil * (g.kernel_size[d] - 1)
-        if n - 1 + g.pad_before[d] - last_tap >= 0:
-            table.interior_hi[d] = max(table.interior_lo[d], min(
-                g.out_size[d], (n - 1 + g.pad_before[d] - last_tap) // g.stride[d] + 1))
+    table.regular = 1
+    table.divide_per_dim = 0
+    table.kernel_w = g.kernel_size[w]
+    table.stride_w = g.stride[w]
+    table.pad_w = g.pad_before[w]
+    # Interior: the window starts at >= 0 and its last tap is <= n - 1.
+    n = g.in_size[w]
+    last_tap = g.dilation[w] * (g.kernel_size[w] - 1)
+    table.interior_lo = min(_ceil_div(g.pad_before[w], g.stride[w]), g.out_size[w])
+    table.interior_hi = table.interior_lo
+    if n - 1 + g.pad_before[w] - last_tap >= 0:
+        table.interior_hi = max(table.interior_lo, min(
+            g.out_size[w], (n - 1 + g.pad_before[w] - last_tap) // g.stride[w] + 1))
+    return 0
+
+
+cdef int window_table_init_adaptive(window_table_t* table, const int64_t* in_size,
+                                    const int64_t* out_size) noexcept nogil:
+    """PyTorch's adaptive bins: output o of n_out covers [floor(o*n/n_out), ceil((o+1)*n/n_out))."""
+    cdef int d
+    cdef int64_t o, start, end
+    if _table_alloc(table, in_size, out_size) < 0:
+        return -1
+    for d in range(MAX_SPATIAL_DIMS):
+        table.step[d] = 1
+        for o in range(out_size[d]):
+            start = (o * in_size[d]) // out_size[d]
+            end = _ceil_div((o + 1) * in_size[d], out_size[d])
+            table.first[d][o] = start
+            table.taps[d][o] = end - start
+            table.padded_taps[d][o] = end - start
+    table.regular = 0
+    table.divide_per_dim = 1
+    table.kernel_w = 0
+    table.stride_w = 0
+    table.pad_w = 0
+    table.interior_lo = 0
+    table.interior_hi = 0
     return 0
 
 
@@ -113,46 +157,40 @@ cdef void window_table_free(window_table_t* table) noexcept nogil:
     table.block = NULL
 
 
-cdef int coverage_table_init(coverage_table_t* table, const pool_geometry_t* g) noexcept nogil:
-    cdef window_table_t windows
+cdef int coverage_table_init(coverage_table_t* table, const window_table_t* windows) noexcept nogil:
     cdef int d
-    cdef int64_t total = 0, o, i, x, dil
+    cdef int64_t total = 0, o, i, x, step
     cdef int64_t* cursor
-    cdef int64_t* fill
-    if window_table_init(&windows, g) < 0:
-        return -1
     for d in range(MAX_SPATIAL_DIMS):
-        total += g.in_size[d] + 1
-        for o in range(g.out_size[d]):
+        total += windows.in_size[d] + 1
+        for o in range(windows.out_size[d]):
             total += windows.taps[d][o]
     table.block = <int64_t*> malloc(total * sizeof(int64_t))
     if table.block == NULL:
-        window_table_free(&windows)
         return -1
     cursor = table.block
     for d in range(MAX_SPATIAL_DIMS):
-        dil = g.dilation[d]
+        step = windows.step[d]
         table.offsets[d] = cursor
-        cursor += g.in_size[d] + 1
+        cursor += windows.in_size[d] + 1
         table.outputs[d] = cursor
-        memset(table.offsets[d], 0, (g.in_size[d] + 1) * sizeof(int64_t))
-        for o in range(g.out_size[d]):
+        memset(table.offsets[d], 0, (windows.in_size[d] + 1) * sizeof(int64_t))
+        for o in range(windows.out_size[d]):
             for i in range(windows.taps[d][o]):
-                table.offsets[d][windows.first[d][o] + i * dil + 1] += 1
-        for x in range(g.in_size[d]):
+                table.offsets[d][windows.first[d][o] + i * step + 1] += 1
+        for x in range(windows.in_size[d]):
             table.offsets[d][x + 1] += table.offsets[d][x]
-        cursor += table.offsets[d][g.in_size[d]]
+        cursor += table.offsets[d][windows.in_size[d]]
         # Fill in increasing output order, so each list comes out sorted; the
         # offsets array doubles as the fill cursor and is restored afterwards.
-        for o in range(g.out_size[d]):
+        for o in range(windows.out_size[d]):
             for i in range(windows.taps[d][o]):
-                x = windows.first[d][o] + i * dil
+                x = windows.first[d][o] + i * step
                 table.outputs[d][table.offsets[d][x]] = o
                 table.offsets[d][x] += 1
-        for x in range(g.in_size[d] - 1, 0, -1):
+        for x in range(windows.in_size[d] - 1, 0, -1):
             table.offsets[d][x] = table.offsets[d][x - 1]
         table.offsets[d][0] = 0
-    window_table_free(&windows)
     return 0
 
 

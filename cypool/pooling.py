@@ -1,70 +1,81 @@
-"""The NumPy-facing façade: validate, prepare buffers, pick threads, call a kernel.
+"""The NumPy-facing façade of window pooling: max, average and Lp, forward and backward.
 
-Every public pooling function is a thin wrapper over one generic driver per
-operation (``_max_pool``, ``_avg_pool`` and their backward), parameterised by the
-number of spatial dims.  The drivers never loop over data: kernels do that.
+Every public function is a thin wrapper over one generic driver per operation,
+parameterised by the number of spatial dims.  Drivers validate (through
+``cypool._args``), prepare buffers, pick a thread count and call a kernel; they
+never loop over data themselves.
 """
+import dataclasses
 import math
 
 import numpy as np
 
 from cypool import _args, _threads
-from cypool._avg_pool import avg_pool_backward_call, avg_pool_forward_call
-from cypool._max_pool import max_pool_backward_call, max_pool_forward_call
+from cypool._avg_pool import avg_pool_call
+from cypool._max_pool import max_pool_forward_call, route_call
 
 
-def _compute_dtype(dtype, average):
-    """The dtype kernels run in: float16 runs in float32, integer averages in float64."""
-    if dtype == np.float16:
-        return np.dtype(np.float32)
-    if average and dtype.kind in _args.INTEGER_KINDS:
-        return np.dtype(np.float64)
-    return dtype
-
-
-def _result_dtype(dtype, average):
-    if average and dtype.kind in _args.INTEGER_KINDS:
-        return np.dtype(np.float64)
-    return dtype
-
-
-def _run_in(compute_dtype, result):
-    """A flat buffer of ``compute_dtype`` for a kernel to write ``result`` into."""
-    if result.dtype == compute_dtype:
-        return result.reshape(-1)
-    return np.empty(result.size, dtype=compute_dtype)
-
-
-def _finish(buffer, result):
-    """Copy a kernel's buffer into ``result`` when it ran in another dtype."""
-    if buffer.dtype != result.dtype:
-        result.reshape(-1)[...] = buffer
-    return result
-
-
-def _max_pool(ndim, x, kernel_size, stride, padding, dilation, ceil_mode, return_indices,
-              layout, out, num_threads):
+def _window_call(ndim, x, kernel_size, stride, padding, dilation, ceil_mode, layout):
+    """Validated (x, extent, geometry) of a forward window-pooling call."""
     layout = _args.parse_layout(layout)
     x = _args.as_input("x", x)
     extent = _args.split_shape(x.shape, ndim, layout)
     geometry = _args.window_geometry(extent.spatial, kernel_size, stride, padding, dilation,
                                      ceil_mode)
+    return x, extent, geometry
+
+
+def _rows(extent, sizes):
+    """Parallel work units of a kernel call: one per (outer, all-but-last-dim) row."""
+    return extent.kernel_outer * math.prod(sizes[:-1])
+
+
+def _max_pool(ndim, x, kernel_size, stride, padding, dilation, ceil_mode, return_indices,
+              layout, out, num_threads):
+    x, extent, geometry = _window_call(ndim, x, kernel_size, stride, padding, dilation,
+                                       ceil_mode, layout)
     return_indices = _args.as_bool("return_indices", return_indices)
-    shape = extent.shape(geometry.out_size)
+    return _max_kernel(x, extent, extent.shape(geometry.out_size), return_indices, out,
+                       num_threads, max_pool_forward_call, (geometry,), geometry.out_size)
+
+
+def _max_kernel(x, extent, shape, return_indices, out, num_threads, kernel, arguments,
+                out_size):
+    """Allocate/check outputs and run a max-type forward kernel (windowed or adaptive)."""
     values_out, indices_out = _args.split_out_pair(out) if return_indices else (out, None)
     y = _args.check_out(values_out, shape, x.dtype, [x])
     indices = (_args.check_out(indices_out, shape, np.dtype(np.int64), [x, y], "out[1]")
                if return_indices else None)
     if y.size:
-        compute = _compute_dtype(x.dtype, average=False)
-        buffer = _run_in(compute, y)
-        outer = extent.kernel_outer
-        rows = outer * math.prod(geometry.out_size[:-1])
-        max_pool_forward_call(x.reshape(-1).astype(compute, copy=False), buffer,
-                              None if indices is None else indices.reshape(-1), geometry,
-                              outer, extent.kernel_channels, _threads.resolve(num_threads, rows))
-        _finish(buffer, y)
+        compute = _args.compute_dtype(x.dtype, average=False)
+        buffer = _args.kernel_buffer(y, compute)
+        kernel(_args.flat_input(x, compute), buffer,
+               None if indices is None else indices.reshape(-1), *arguments,
+               extent.kernel_outer, extent.kernel_channels,
+               _threads.resolve(num_threads, _rows(extent, out_size)))
+        _args.finish(buffer, y)
     return (y, indices) if return_indices else y
+
+
+def route_to_indices(operation, source, indices, target_shape, source_extent, target_extent,
+                     out, num_threads, name="indices"):
+    """Run a scatter/gather kernel (max backward, unpool) and raise on bad indices."""
+    grad_in = _args.check_out(out, target_shape, source.dtype, [source, indices])
+    if grad_in.size:
+        compute = _args.compute_dtype(source.dtype, average=False)
+        buffer = _args.kernel_buffer(grad_in, compute)
+        outer, channels = target_extent.kernel_outer, target_extent.kernel_channels
+        source_plane = math.prod(source_extent.spatial)
+        target_plane = math.prod(target_extent.spatial)
+        threads = _threads.resolve(num_threads, outer * -(-channels // 64))
+        bad = route_call(operation, _args.flat_input(source, compute), indices.reshape(-1),
+                         buffer, outer, channels, source_plane, target_plane, threads)
+        if bad:
+            plane = source_plane if operation == "max_unpool_backward" else target_plane
+            raise ValueError("%s: %d entries lie outside the spatial plane [0, %d)"
+                             % (name, bad, plane))
+        _args.finish(buffer, grad_in)
+    return grad_in
 
 
 def _max_pool_backward(ndim, grad_output, indices, input_shape, layout, out, num_threads):
@@ -73,67 +84,120 @@ def _max_pool_backward(ndim, grad_output, indices, input_shape, layout, out, num
     grad = _args.as_input("grad_output", grad_output)
     out_extent = _args.grad_extent(grad.shape, in_extent, ndim, layout)
     indices = _args.as_indices("indices", indices, grad.shape)
-    grad_in = _args.check_out(out, in_extent.shape(), grad.dtype, [grad, indices])
-    compute = _compute_dtype(grad.dtype, average=False)
-    buffer = _run_in(compute, grad_in)
-    if grad_in.size:
-        outer, channels = in_extent.kernel_outer, in_extent.kernel_channels
-        in_plane = int(np.prod(in_extent.spatial, dtype=np.int64))
-        bad = max_pool_backward_call(
-            grad.reshape(-1).astype(compute, copy=False), indices.reshape(-1), buffer, outer,
-            channels, int(np.prod(out_extent.spatial, dtype=np.int64)), in_plane,
-            _threads.resolve(num_threads, outer * -(-channels // 64)))
-        if bad:
-            raise ValueError("indices: %d entries lie outside the input plane [0, %d)"
-                             % (bad, in_plane))
-    return _finish(buffer, grad_in)
+    return route_to_indices("max_pool_backward", grad, indices, in_extent.shape(), out_extent,
+                            in_extent, out, num_threads)
+
+
+def _avg_kernel(backward, source, result, geometry, extent, sizes, count_include_pad, divisor,
+                num_threads):
+    if result.size:
+        compute = _args.compute_dtype(source.dtype, average=True)
+        buffer = _args.kernel_buffer(result, compute)
+        avg_pool_call(backward, _args.flat_input(source, compute), buffer, geometry,
+                      extent.kernel_outer, extent.kernel_channels, count_include_pad, divisor,
+                      _threads.resolve(num_threads, _rows(extent, sizes)))
+        _args.finish(buffer, result)
+    return result
 
 
 def _avg_pool(ndim, x, kernel_size, stride, padding, dilation, ceil_mode, count_include_pad,
               divisor_override, layout, out, num_threads):
-    layout = _args.parse_layout(layout)
-    x = _args.as_input("x", x)
-    extent = _args.split_shape(x.shape, ndim, layout)
-    geometry = _args.window_geometry(extent.spatial, kernel_size, stride, padding, dilation,
-                                     ceil_mode)
+    x, extent, geometry = _window_call(ndim, x, kernel_size, stride, padding, dilation,
+                                       ceil_mode, layout)
     count_include_pad, divisor = _args.average_arguments(count_include_pad, divisor_override)
-    shape = extent.shape(geometry.out_size)
-    y = _args.check_out(out, shape, _result_dtype(x.dtype, average=True), [x])
-    if y.size:
-        compute = _compute_dtype(x.dtype, average=True)
-        buffer = _run_in(compute, y)
-        outer = extent.kernel_outer
-        rows = outer * math.prod(geometry.out_size[:-1])
-        avg_pool_forward_call(x.reshape(-1).astype(compute, copy=False), buffer, geometry, outer,
-                              extent.kernel_channels, count_include_pad, divisor,
-                              _threads.resolve(num_threads, rows))
-        _finish(buffer, y)
-    return y
+    y = _args.check_out(out, extent.shape(geometry.out_size),
+                        _args.result_dtype(x.dtype, average=True), [x])
+    return _avg_kernel(False, x, y, geometry, extent, geometry.out_size, count_include_pad,
+                       divisor, num_threads)
 
 
-def _avg_pool_backward(ndim, grad_output, input_shape, kernel_size, stride, padding, dilation,
-                       ceil_mode, count_include_pad, divisor_override, layout, out, num_threads):
+def _backward_window_call(ndim, grad_output, input_shape, kernel_size, stride, padding,
+                          dilation, ceil_mode, layout):
+    """Validated (grad, extent, geometry) of a backward call that repeats the window."""
     layout = _args.parse_layout(layout)
     in_extent = _args.input_extent(input_shape, ndim, layout)
     geometry = _args.window_geometry(in_extent.spatial, kernel_size, stride, padding, dilation,
                                      ceil_mode)
-    count_include_pad, divisor = _args.average_arguments(count_include_pad, divisor_override)
     grad = _args.as_input("grad_output", grad_output)
     expected = in_extent.shape(geometry.out_size)
     if grad.shape != expected:
         raise ValueError("grad_output must have shape %r for this input_shape and window, got %r"
                          % (expected, grad.shape))
-    grad_in = _args.check_out(out, in_extent.shape(), _result_dtype(grad.dtype, average=True),
+    return grad, in_extent, geometry
+
+
+def _avg_pool_backward(ndim, grad_output, input_shape, kernel_size, stride, padding, dilation,
+                       ceil_mode, count_include_pad, divisor_override, layout, out, num_threads):
+    grad, in_extent, geometry = _backward_window_call(ndim, grad_output, input_shape,
+                                                      kernel_size, stride, padding, dilation,
+                                                      ceil_mode, layout)
+    count_include_pad, divisor = _args.average_arguments(count_include_pad, divisor_override)
+    grad_in = _args.check_out(out, in_extent.shape(), _args.result_dtype(grad.dtype, True),
                               [grad])
-    if grad_in.size:
-        compute = _compute_dtype(grad.dtype, average=True)
-        buffer = _run_in(compute, grad_in)
-        outer = in_extent.kernel_outer
-        rows = outer * math.prod(geometry.in_size[:-1])
-        avg_pool_backward_call(grad.reshape(-1).astype(compute, copy=False), buffer, geometry,
-                               outer, in_extent.kernel_channels, count_include_pad, divisor,
-                               _threads.resolve(num_threads, rows))
-        _finish(buffer, grad_in)
+    return _avg_kernel(True, grad, grad_in, geometry, in_extent, geometry.in_size,
+                       count_include_pad, divisor, num_threads)
+
+
+# Lp pooling is composed from the kernels above: a window sum is average pooling
+# with divisor_override=1 (exact), and p = inf is max pooling of |x|.
+
+def _lp_terms(x, p):
+    """|x|**p in the dtype Lp pooling computes in."""
+    magnitude = np.abs(x.astype(_args.compute_dtype(x.dtype, average=True), copy=False))
+    return magnitude if p == 1 else magnitude * magnitude if p == 2 else magnitude ** p
+
+
+def _lp_root(sums, p):
+    return sums if p == 1 else np.sqrt(sums, out=sums) if p == 2 else np.power(sums, 1 / p,
+                                                                               out=sums)
+
+
+def _lp_pool(ndim, x, norm_type, kernel_size, stride, padding, dilation, ceil_mode, layout,
+             out, num_threads):
+    x, extent, geometry = _window_call(ndim, x, kernel_size, stride, padding, dilation,
+                                       ceil_mode, layout)
+    p = _args.norm_type(norm_type)
+    y = _args.check_out(out, extent.shape(geometry.out_size), _args.result_dtype(x.dtype, True),
+                        [x])
+    if math.isinf(p):
+        magnitude = _lp_terms(x, 1).astype(y.dtype, copy=False)
+        return _max_kernel(magnitude, extent, y.shape, False, y, num_threads,
+                           max_pool_forward_call, (geometry,), geometry.out_size)
+    sums = _avg_kernel(False, _lp_terms(x, p), np.empty(y.shape, _args.compute_dtype(
+        x.dtype, True)), geometry, extent, geometry.out_size, False, 1, num_threads)
+    y[...] = _lp_root(sums, p)
+    return y
+
+
+def _lp_pool_backward(ndim, grad_output, x, norm_type, kernel_size, stride, padding, dilation,
+                      ceil_mode, layout, out, num_threads):
+    grad, in_extent, geometry = _backward_window_call(ndim, grad_output, np.shape(x),
+                                                      kernel_size, stride, padding, dilation,
+                                                      ceil_mode, layout)
+    x = _args.as_input("x", x)
+    p = _args.norm_type(norm_type)
+    compute = _args.compute_dtype(x.dtype, average=True)
+    grad_in = _args.check_out(out, x.shape, _args.result_dtype(x.dtype, True), [x, grad])
+    g = grad.astype(compute, copy=False)
+    xc = x.astype(compute, copy=False)
+    if math.isinf(p):
+        # d max|x| / dx = sign(x) at the first maximum of |x| (max pooling's argmax).
+        _, indices = _max_kernel(np.abs(xc), in_extent, grad.shape, True, None, num_threads,
+                                 max_pool_forward_call, (geometry,), geometry.out_size)
+        routed = route_to_indices("max_pool_backward", g, indices, x.shape,
+                                  dataclasses.replace(in_extent, spatial=geometry.out_size),
+                                  in_extent, None, num_threads)
+        grad_in[...] = routed * np.sign(xc)
+        return grad_in
+    # d/dx_i (sum_w |x|^p)^(1/p) = sign(x_i) |x_i|^(p-1) y^(1-p), summed over windows.
+    y = _lp_pool(ndim, xc, p, kernel_size, stride, padding, dilation, ceil_mode, layout, None,
+                 num_threads)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        ratio = np.where(y > 0, g * y ** (1 - p), 0).astype(compute, copy=False)
+        spread = _avg_kernel(True, ratio, np.empty(x.shape, compute), geometry, in_extent,
+                             geometry.in_size, False, 1, num_threads)
+        weight = np.where(xc != 0, np.sign(xc) * np.abs(xc) ** (p - 1), 0)
+    grad_in[...] = spread * weight
     return grad_in
 
 
@@ -274,6 +338,57 @@ Examples
 >>> float(g.sum()) == y.size
 True
 """,
+    "lp_pool": """{nd}-D power-average (Lp) pooling: ``(sum over the window of |x|**p) ** (1/p)``.
+
+The Lp norm of each window, as ONNX LpPool defines it: in-bounds taps only
+(padding contributes zeros, the ceil_mode overhang nothing), ``|x|`` so odd p is
+well defined on negative input; ``norm_type=inf`` is max pooling of ``|x|``.
+Integer input gives float64.
+
+Parameters
+----------
+""" + _X_PARAMETER + """norm_type : float
+    p > 0, or ``inf``.
+""" + _WINDOW_PARAMETERS + """
+""" + _RUNTIME_PARAMETERS + """
+
+Examples
+--------
+>>> import numpy as np, cypool
+>>> x = {example}
+>>> y = cypool.lp_pool{nd}d(x, 2, 2)
+>>> bool(np.all(y >= cypool.max_pool{nd}d(x, 2)))
+True
+""",
+    "lp_pool_backward": """Gradient of ``lp_pool{nd}d`` with respect to its input.
+
+``sign(x) |x|**(p-1) y**(1-p)`` times the output gradient, summed over the
+windows holding each element (0 where ``x`` or the window norm is 0); for
+``norm_type=inf`` the gradient goes to each window's first maximum of ``|x|``.
+
+Parameters
+----------
+grad_output : array_like
+    Gradient of the pooled output.
+x : array_like
+    The forward input.
+norm_type : float
+""" + _WINDOW_PARAMETERS + """
+""" + _RUNTIME_PARAMETERS + """
+
+Returns
+-------
+grad_input : ndarray of x's shape
+
+Examples
+--------
+>>> import numpy as np, cypool
+>>> x = {example}
+>>> y = cypool.lp_pool{nd}d(x, 1, 2)
+>>> g = cypool.lp_pool{nd}d_backward(np.ones_like(y), x, 1, 2)
+>>> bool(np.all(g == np.sign(x)))
+True
+""",
 }
 
 
@@ -378,3 +493,48 @@ def avg_pool3d_backward(grad_output, input_shape, kernel_size, stride=None, padd
     return _avg_pool_backward(3, grad_output, input_shape, kernel_size, stride, padding,
                               dilation, ceil_mode, count_include_pad, divisor_override, layout,
                               out, num_threads)
+
+
+@_document("lp_pool", 1)
+def lp_pool1d(x, norm_type, kernel_size, stride=None, padding=0, dilation=1, ceil_mode=False,
+              layout="channels_first", out=None, num_threads=None):
+    return _lp_pool(1, x, norm_type, kernel_size, stride, padding, dilation, ceil_mode, layout,
+                    out, num_threads)
+
+
+@_document("lp_pool", 2)
+def lp_pool2d(x, norm_type, kernel_size, stride=None, padding=0, dilation=1, ceil_mode=False,
+              layout="channels_first", out=None, num_threads=None):
+    return _lp_pool(2, x, norm_type, kernel_size, stride, padding, dilation, ceil_mode, layout,
+                    out, num_threads)
+
+
+@_document("lp_pool", 3)
+def lp_pool3d(x, norm_type, kernel_size, stride=None, padding=0, dilation=1, ceil_mode=False,
+              layout="channels_first", out=None, num_threads=None):
+    return _lp_pool(3, x, norm_type, kernel_size, stride, padding, dilation, ceil_mode, layout,
+                    out, num_threads)
+
+
+@_document("lp_pool_backward", 1)
+def lp_pool1d_backward(grad_output, x, norm_type, kernel_size, stride=None, padding=0,
+                       dilation=1, ceil_mode=False, layout="channels_first", out=None,
+                       num_threads=None):
+    return _lp_pool_backward(1, grad_output, x, norm_type, kernel_size, stride, padding,
+                             dilation, ceil_mode, layout, out, num_threads)
+
+
+@_document("lp_pool_backward", 2)
+def lp_pool2d_backward(grad_output, x, norm_type, kernel_size, stride=None, padding=0,
+                       dilation=1, ceil_mode=False, layout="channels_first", out=None,
+                       num_threads=None):
+    return _lp_pool_backward(2, grad_output, x, norm_type, kernel_size, stride, padding,
+                             dilation, ceil_mode, layout, out, num_threads)
+
+
+@_document("lp_pool_backward", 3)
+def lp_pool3d_backward(grad_output, x, norm_type, kernel_size, stride=None, padding=0,
+                       dilation=1, ceil_mode=False, layout="channels_first", out=None,
+                       num_threads=None):
+    return _lp_pool_backward(3, grad_output, x, norm_type, kernel_size, stride, padding,
+                             dilation, ceil_mode, layout, out, num_threads)
