@@ -350,6 +350,36 @@ def output_size(name, value, in_size):
     return sizes
 
 
+def unpool_size(extent, kernel_size, stride, padding, output_size, ndim):
+    """Spatial output size: PyTorch's default rule, or ``output_size``."""
+    kernel = per_dim("kernel_size", kernel_size, ndim, 1)
+    strides = kernel if stride is None else per_dim("stride", stride, ndim, 1)
+    before, after, same = parse_padding(padding, ndim)
+    if same:
+        raise ValueError("padding='same' is ambiguous for max_unpool: pass the forward call's "
+                         "explicit padding")
+    if output_size is None:
+        sizes = tuple((n - 1) * s - b - a + k for n, s, b, a, k in
+                      zip(extent.spatial, strides, before, after, kernel))
+        if any(size < 1 for size in sizes):
+            raise ValueError("padding: the default output size %r of max_unpool is empty; "
+                             "pass output_size" % (sizes,))
+        return sizes
+    sizes = parse_shape("output_size", output_size)
+    if len(sizes) == len(extent.shape()):
+        given = split_shape(sizes, ndim, extent.layout, "output_size")
+        if given.shape(extent.spatial) != extent.shape():
+            raise ValueError("output_size %r does not match x's batch and channel sizes %r"
+                             % (sizes, extent.shape()))
+        sizes = given.spatial
+    elif len(sizes) != ndim:
+        raise ValueError("output_size must hold the %d spatial sizes or the full output shape, "
+                         "got %r" % (ndim, sizes))
+    if any(s < 1 for s in sizes):
+        raise ValueError("output_size must be >= 1, got %r" % (tuple(output_size),))
+    return tuple(sizes)
+
+
 def norm_type(value):
     """Lp ``norm_type`` as a float: > 0, possibly inf; NaN and <= 0 raise."""
     if isinstance(value, (bool, np.bool_)) or not isinstance(value, (numbers.Real, np.number)):

@@ -2,14 +2,13 @@
 import functools
 import inspect
 
-from cypool import pooling
-
-OPERATIONS = ("max_pool", "max_pool_backward", "avg_pool", "avg_pool_backward")
+import cypool
 
 
 def public_name(operation, ndim):
-    base, _, suffix = operation.partition("_backward")
-    return "%s%dd%s" % (base, ndim, "_backward" if _ else "")
+    """"max_pool_backward", 2 -> "max_pool2d_backward"."""
+    base, backward, _ = operation.partition("_backward")
+    return "%s%dd%s" % (base, ndim, backward)
 
 
 def mirror(namespace, drivers, flavour):
@@ -19,10 +18,10 @@ def mirror(namespace, drivers, flavour):
     is accepted and ignored (the references are single-threaded).
     """
     names = []
-    for operation in OPERATIONS:
+    for operation in drivers:
         for ndim in (1, 2, 3):
             name = public_name(operation, ndim)
-            fast = getattr(pooling, name)
+            fast = getattr(cypool, name)
             namespace[name] = _make(fast, drivers[operation], ndim, flavour,
                                     namespace["__name__"])
             names.append(name)

@@ -1,21 +1,31 @@
 """Plain Python/NumPy pooling, written straight from the definitions.
 
-The oracle of the test suite and the baseline of the benchmarks: same names and
-signatures as the fast functions, readable loops over windows, no cleverness.
-Arguments are validated by the same ``cypool._args`` as the fast functions (so both
-raise the same errors); the window arithmetic below is independent of the kernels'
-tables.  ``out`` is honoured by copying; ``num_threads`` is accepted and ignored.
+The oracle of the test suite: same names and signatures as cypool's functions,
+readable loops over windows, no cleverness.  Arguments are validated by the same
+``cypool._args`` as the fast functions (so both raise the same errors); the window
+arithmetic below (taps, bins, divisors) is independent of the kernels' tables.
+``out`` is honoured by copying; ``num_threads`` is accepted and ignored.
 """
+import dataclasses
 import itertools
 import math
+from collections import namedtuple
 
 import numpy as np
 
 from cypool import _args
 from cypool.reference._mirror import mirror
 
+# Window arguments resolved per pooled dim (any number of dims).
+Windows = namedtuple("Windows", "in_size out_size kernel_size stride pad_before pad_after dilation")
 
-# --- helpers: layouts and windows -------------------------------------------------------
+
+def _windows(geometry):
+    return Windows(geometry.in_size, geometry.out_size, geometry.kernel_size, geometry.stride,
+                   geometry.pad_before, geometry.pad_after, geometry.dilation)
+
+
+# --- layouts ----------------------------------------------------------------------------
 
 def _planes(array, extent):
     """``array`` as (planes, *spatial), one plane per (n, c), channels-first order."""
@@ -36,22 +46,6 @@ def _unplanes(planes, extent):
     return np.ascontiguousarray(array)
 
 
-def _window_taps(geometry, out_pos):
-    """Every tap (as a position tuple) of the window at ``out_pos``, row-major order,
-    including taps that fall in the padding or beyond it."""
-    starts = [o * s - p for o, s, p in zip(out_pos, geometry.stride, geometry.pad_before)]
-    for taps in itertools.product(*[range(k) for k in geometry.kernel_size]):
-        yield tuple(start + t * d for start, t, d in zip(starts, taps, geometry.dilation))
-
-
-def _inside(pos, low, high):
-    return all(lo <= p < hi for p, lo, hi in zip(pos, low, high))
-
-
-def _flat(pos, size):
-    return int(np.ravel_multi_index(pos, size))
-
-
 def _deliver(result, out):
     if out is None:
         return result
@@ -64,30 +58,182 @@ def _mean_dtype(dtype):
     return np.dtype(np.float64) if dtype.kind in _args.INTEGER_KINDS else dtype
 
 
-# --- max pooling ------------------------------------------------------------------------
+def _sum_dtype(dtype):
+    """float16 sums run in float32 (API.md); other types in their own."""
+    return np.dtype(np.float32) if dtype == np.float16 else dtype
 
-def _max_pool(ndim, x, kernel_size, stride, padding, dilation, ceil_mode, return_indices,
-              layout, out):
+
+# --- windows, from the definitions ------------------------------------------------------
+
+def _window_taps(w, out_pos):
+    """Every tap (a position tuple) of the window at ``out_pos``, row-major order,
+    including taps in the padding or beyond it."""
+    starts = [o * s - p for o, s, p in zip(out_pos, w.stride, w.pad_before)]
+    for taps in itertools.product(*[range(k) for k in w.kernel_size]):
+        yield tuple(start + t * d for start, t, d in zip(starts, taps, w.dilation))
+
+
+def _inside(pos, low, high):
+    return all(lo <= p < hi for p, lo, hi in zip(pos, low, high))
+
+
+def _input_taps(w, out_pos):
+    """The window's taps that fall on the input, row-major order."""
+    return [pos for pos in _window_taps(w, out_pos) if _inside(pos, (0,) * len(pos), w.in_size)]
+
+
+def _bin_taps(in_size, out_size, out_pos):
+    """PyTorch's adaptive bin: [floor(o*n/m), ceil((o+1)*n/m)) along each dim."""
+    ranges = [range((o * n) // m, -((-(o + 1) * n) // m)) for o, n, m in
+              zip(out_pos, in_size, out_size)]
+    return list(itertools.product(*ranges))
+
+
+def _flat(pos, size):
+    return int(np.ravel_multi_index(pos, size))
+
+
+def _argmax(plane, positions):
+    """PyTorch's rule: scanning in order, a larger value or any NaN takes over."""
+    best, best_pos = None, None
+    for pos in positions:
+        v = plane[pos]
+        if best is None or v > best or v != v:
+            best, best_pos = v, pos
+    return best, best_pos
+
+
+# --- plane-level definitions (any number of pooled dims) ---------------------------------
+
+def _max_planes(planes, out_size, in_size, taps_of):
+    values = np.empty((planes.shape[0],) + tuple(out_size), dtype=planes.dtype)
+    indices = np.empty(values.shape, dtype=np.int64)
+    for p, plane in enumerate(planes):
+        for out_pos in np.ndindex(*out_size):
+            best, pos = _argmax(plane, taps_of(out_pos))
+            values[(p,) + out_pos] = best
+            indices[(p,) + out_pos] = _flat(pos, in_size)
+    return values, indices
+
+
+def _scatter_add(grad_planes, index_planes, plane_size, dtype):
+    """sum of grad at its index, per plane; float16 sums in float32, ints wrap."""
+    result = np.zeros((grad_planes.shape[0], plane_size), dtype=_sum_dtype(dtype))
+    with np.errstate(over="ignore"):
+        for p in range(grad_planes.shape[0]):
+            for o in range(grad_planes.shape[1]):
+                i = index_planes[p, o]
+                if not 0 <= i < plane_size:
+                    raise ValueError("indices: entry %d lies outside the spatial plane [0, %d)"
+                                     % (i, plane_size))
+                result[p, i] += grad_planes[p, o]
+    return result.astype(dtype)
+
+
+def _divisor(w, taps, count_include_pad, divisor_override):
+    if divisor_override:
+        return divisor_override
+    if count_include_pad:  # taps in the padding count, taps beyond it never
+        low = tuple(-p for p in w.pad_before)
+        high = tuple(n + p for n, p in zip(w.in_size, w.pad_after))
+    else:
+        low, high = (0,) * len(w.in_size), w.in_size
+    return sum(1 for pos in taps if _inside(pos, low, high))
+
+
+def _avg_planes(planes, w, count_include_pad, divisor_override):
+    result = np.empty((planes.shape[0],) + tuple(w.out_size), dtype=_mean_dtype(planes.dtype))
+    for p, plane in enumerate(planes):
+        for out_pos in np.ndindex(*w.out_size):
+            taps = list(_window_taps(w, out_pos))
+            total = sum(float(plane[pos]) for pos in taps
+                        if _inside(pos, (0,) * len(pos), w.in_size))  # padding adds zero
+            result[(p,) + out_pos] = total / _divisor(w, taps, count_include_pad,
+                                                      divisor_override)
+    return result
+
+
+def _avg_backward_planes(grad_planes, w, count_include_pad, divisor_override):
+    result = np.zeros((grad_planes.shape[0],) + tuple(w.in_size), dtype=np.float64)
+    for p, plane in enumerate(grad_planes):
+        for out_pos in np.ndindex(*w.out_size):
+            taps = list(_window_taps(w, out_pos))
+            share = float(plane[out_pos]) / _divisor(w, taps, count_include_pad,
+                                                     divisor_override)
+            for pos in taps:
+                if _inside(pos, (0,) * len(pos), w.in_size):
+                    result[(p,) + pos] += share
+    return result.astype(_mean_dtype(grad_planes.dtype))
+
+
+def _lp_planes(planes, w, p):
+    result = np.empty((planes.shape[0],) + tuple(w.out_size), dtype=np.float64)
+    for q, plane in enumerate(planes):
+        for out_pos in np.ndindex(*w.out_size):
+            magnitudes = [abs(float(plane[pos])) for pos in _input_taps(w, out_pos)]
+            if math.isinf(p):
+                result[(q,) + out_pos] = _argmax(np.array(magnitudes),
+                                                 [(i,) for i in range(len(magnitudes))])[0]
+            else:
+                result[(q,) + out_pos] = sum(m ** p for m in magnitudes) ** (1 / p)
+    return result
+
+
+def _lp_backward_planes(grad_planes, planes, w, p):
+    result = np.zeros(planes.shape, dtype=np.float64)
+    for q, plane in enumerate(planes):
+        for out_pos in np.ndindex(*w.out_size):
+            taps = _input_taps(w, out_pos)
+            g = float(grad_planes[(q,) + out_pos])
+            if math.isinf(p):
+                magnitudes = np.array([abs(float(plane[pos])) for pos in taps])
+                _, (i,) = _argmax(magnitudes, [(i,) for i in range(len(taps))])
+                result[(q,) + taps[i]] += g * np.sign(float(plane[taps[i]]))
+                continue
+            norm = sum(abs(float(plane[pos])) ** p for pos in taps) ** (1 / p)
+            if norm == 0:
+                continue  # the subgradient 0
+            for pos in taps:
+                v = float(plane[pos])
+                if v != 0:
+                    result[(q,) + pos] += g * math.copysign(abs(v) ** (p - 1), v) * norm ** (1 - p)
+    return result
+
+
+# --- CNN-style functions ------------------------------------------------------------------
+
+def _forward_call(ndim, x, kernel_size, stride, padding, dilation, ceil_mode, layout):
     layout = _args.parse_layout(layout)
     x = _args.as_input("x", x)
     extent = _args.split_shape(x.shape, ndim, layout)
     geometry = _args.window_geometry(extent.spatial, kernel_size, stride, padding, dilation,
                                      ceil_mode)
-    planes = _planes(x, extent)
-    values = np.empty((planes.shape[0],) + geometry.out_size, dtype=x.dtype)
-    indices = np.empty(values.shape, dtype=np.int64)
-    for p, plane in enumerate(planes):
-        for out_pos in np.ndindex(*geometry.out_size):
-            best, best_index = None, None
-            for pos in _window_taps(geometry, out_pos):
-                if not _inside(pos, (0,) * ndim, geometry.in_size):
-                    continue  # padding never wins
-                v = plane[pos]
-                # PyTorch's rule: a larger value or any NaN replaces the current best.
-                if best is None or v > best or v != v:
-                    best, best_index = v, _flat(pos, geometry.in_size)
-            values[(p,) + out_pos] = best
-            indices[(p,) + out_pos] = best_index
+    return x, extent, _windows(geometry)
+
+
+def _backward_call(ndim, grad_output, input_shape, kernel_size, stride, padding, dilation,
+                   ceil_mode, layout):
+    layout = _args.parse_layout(layout)
+    in_extent = _args.input_extent(input_shape, ndim, layout)
+    w = _windows(_args.window_geometry(in_extent.spatial, kernel_size, stride, padding,
+                                       dilation, ceil_mode))
+    grad = _args.as_input("grad_output", grad_output)
+    if grad.shape != in_extent.shape(w.out_size):
+        raise ValueError("grad_output must have shape %r for this input_shape and window, got %r"
+                         % (in_extent.shape(w.out_size), grad.shape))
+    return grad, in_extent, w
+
+
+def _max_pool(ndim, x, kernel_size, stride, padding, dilation, ceil_mode, return_indices,
+              layout, out):
+    x, extent, w = _forward_call(ndim, x, kernel_size, stride, padding, dilation, ceil_mode,
+                                 layout)
+    values, indices = _max_planes(_planes(x, extent), w.out_size, w.in_size,
+                                  lambda out_pos: _input_taps(w, out_pos))
+    return _deliver_max(values, indices, extent, return_indices, out)
+
+
+def _deliver_max(values, indices, extent, return_indices, out):
     values, indices = _unplanes(values, extent), _unplanes(indices, extent)
     if _args.as_bool("return_indices", return_indices):
         values_out, indices_out = _args.split_out_pair(out)
@@ -101,94 +247,197 @@ def _max_pool_backward(ndim, grad_output, indices, input_shape, layout, out):
     grad = _args.as_input("grad_output", grad_output)
     out_extent = _args.grad_extent(grad.shape, in_extent, ndim, layout)
     indices = _args.as_indices("indices", indices, grad.shape)
-    plane_size = math.prod(in_extent.spatial)
-    grad_planes = _planes(grad, out_extent).reshape(-1, math.prod(out_extent.spatial))
-    index_planes = _planes(indices, out_extent).reshape(grad_planes.shape)
-    # float16 gradients are summed in float32 (API.md), then rounded once.
-    sum_dtype = np.float32 if grad.dtype == np.float16 else grad.dtype
-    result = np.zeros((grad_planes.shape[0], plane_size), dtype=sum_dtype)
-    # Integer gradients wrap around, as NumPy integer arithmetic does.
-    with np.errstate(over="ignore"):
-        _scatter_add(result, index_planes, grad_planes, plane_size)
-    result = result.reshape((-1,) + in_extent.spatial).astype(grad.dtype)
-    return _deliver(_unplanes(result, in_extent), out)
-
-
-def _scatter_add(result, index_planes, grad_planes, plane_size):
-    for p in range(grad_planes.shape[0]):
-        for o in range(grad_planes.shape[1]):
-            i = index_planes[p, o]
-            if not 0 <= i < plane_size:
-                raise ValueError("indices: entry %d lies outside the input plane [0, %d)"
-                                 % (i, plane_size))
-            result[p, i] += grad_planes[p, o]
-
-
-# --- average pooling --------------------------------------------------------------------
-
-def _divisor(geometry, pos_list, count_include_pad, divisor_override):
-    if divisor_override:
-        return divisor_override
-    if count_include_pad:
-        low = tuple(-p for p in geometry.pad_before)
-        high = tuple(n + p for n, p in zip(geometry.in_size, geometry.pad_after))
-    else:
-        low, high = (0,) * len(geometry.in_size), geometry.in_size
-    return sum(1 for pos in pos_list if _inside(pos, low, high))
+    plane = math.prod(in_extent.spatial)
+    result = _scatter_add(_planes(grad, out_extent).reshape(-1, math.prod(out_extent.spatial)),
+                          _planes(indices, out_extent).reshape(-1, math.prod(out_extent.spatial)),
+                          plane, grad.dtype)
+    return _deliver(_unplanes(result.reshape((-1,) + in_extent.spatial), in_extent), out)
 
 
 def _avg_pool(ndim, x, kernel_size, stride, padding, dilation, ceil_mode, count_include_pad,
               divisor_override, layout, out):
-    layout = _args.parse_layout(layout)
-    x = _args.as_input("x", x)
-    extent = _args.split_shape(x.shape, ndim, layout)
-    geometry = _args.window_geometry(extent.spatial, kernel_size, stride, padding, dilation,
-                                     ceil_mode)
-    count_include_pad, divisor_override = _args.average_arguments(count_include_pad,
-                                                                  divisor_override)
-    planes = _planes(x, extent)
-    result = np.empty((planes.shape[0],) + geometry.out_size, dtype=_mean_dtype(x.dtype))
-    for p, plane in enumerate(planes):
-        for out_pos in np.ndindex(*geometry.out_size):
-            taps = list(_window_taps(geometry, out_pos))
-            total = 0.0
-            for pos in taps:
-                if _inside(pos, (0,) * ndim, geometry.in_size):
-                    total += float(plane[pos])  # padding adds zero
-            result[(p,) + out_pos] = total / _divisor(geometry, taps, count_include_pad,
-                                                      divisor_override)
-    return _deliver(_unplanes(result, extent), out)
+    x, extent, w = _forward_call(ndim, x, kernel_size, stride, padding, dilation, ceil_mode,
+                                 layout)
+    count_include_pad, divisor = _args.average_arguments(count_include_pad, divisor_override)
+    return _deliver(_unplanes(_avg_planes(_planes(x, extent), w, count_include_pad, divisor),
+                              extent), out)
 
 
 def _avg_pool_backward(ndim, grad_output, input_shape, kernel_size, stride, padding, dilation,
                        ceil_mode, count_include_pad, divisor_override, layout, out):
+    grad, in_extent, w = _backward_call(ndim, grad_output, input_shape, kernel_size, stride,
+                                        padding, dilation, ceil_mode, layout)
+    count_include_pad, divisor = _args.average_arguments(count_include_pad, divisor_override)
+    result = _avg_backward_planes(_planes(grad, in_extent), w, count_include_pad, divisor)
+    return _deliver(_unplanes(result, in_extent), out)
+
+
+def _lp_pool(ndim, x, norm_type, kernel_size, stride, padding, dilation, ceil_mode, layout, out):
+    x, extent, w = _forward_call(ndim, x, kernel_size, stride, padding, dilation, ceil_mode,
+                                 layout)
+    p = _args.norm_type(norm_type)
+    result = _lp_planes(_planes(x, extent), w, p).astype(_args.result_dtype(x.dtype, True))
+    return _deliver(_unplanes(result, extent), out)
+
+
+def _lp_pool_backward(ndim, grad_output, x, norm_type, kernel_size, stride, padding, dilation,
+                      ceil_mode, layout, out):
+    grad, in_extent, w = _backward_call(ndim, grad_output, np.shape(x), kernel_size, stride,
+                                        padding, dilation, ceil_mode, layout)
+    x = _args.as_input("x", x)
+    p = _args.norm_type(norm_type)
+    result = _lp_backward_planes(_planes(grad, in_extent), _planes(x, in_extent), w, p)
+    return _deliver(_unplanes(result.astype(_args.result_dtype(x.dtype, True)), in_extent), out)
+
+
+# --- adaptive and global ------------------------------------------------------------------
+
+def _adaptive_call(ndim, x, output_size, layout):
+    layout = _args.parse_layout(layout)
+    x = _args.as_input("x", x)
+    extent = _args.split_shape(x.shape, ndim, layout)
+    if any(n < 1 for n in extent.spatial):
+        raise ValueError("every spatial size of x must be >= 1, got shape %r" % (x.shape,))
+    return x, extent, _args.output_size("output_size", output_size, extent.spatial)
+
+
+def _adaptive_max_pool(ndim, x, output_size, return_indices, layout, out):
+    x, extent, sizes = _adaptive_call(ndim, x, output_size, layout)
+    values, indices = _max_planes(_planes(x, extent), sizes, extent.spatial,
+                                  lambda out_pos: _bin_taps(extent.spatial, sizes, out_pos))
+    return _deliver_max(values, indices, extent, return_indices, out)
+
+
+def _adaptive_avg_pool(ndim, x, output_size, layout, out):
+    x, extent, sizes = _adaptive_call(ndim, x, output_size, layout)
+    planes = _planes(x, extent)
+    result = np.empty((planes.shape[0],) + sizes, dtype=_mean_dtype(x.dtype))
+    for p, plane in enumerate(planes):
+        for out_pos in np.ndindex(*sizes):
+            taps = _bin_taps(extent.spatial, sizes, out_pos)
+            result[(p,) + out_pos] = sum(float(plane[pos]) for pos in taps) / len(taps)
+    return _deliver(_unplanes(result, extent), out)
+
+
+def _adaptive_avg_pool_backward(ndim, grad_output, input_shape, layout, out):
     layout = _args.parse_layout(layout)
     in_extent = _args.input_extent(input_shape, ndim, layout)
-    geometry = _args.window_geometry(in_extent.spatial, kernel_size, stride, padding, dilation,
-                                     ceil_mode)
-    count_include_pad, divisor_override = _args.average_arguments(count_include_pad,
-                                                                  divisor_override)
     grad = _args.as_input("grad_output", grad_output)
-    expected = in_extent.shape(geometry.out_size)
-    if grad.shape != expected:
-        raise ValueError("grad_output must have shape %r for this input_shape and window, got %r"
-                         % (expected, grad.shape))
-    grad_planes = _planes(grad, in_extent)
-    result = np.zeros((grad_planes.shape[0],) + geometry.in_size, dtype=np.float64)
+    out_extent = _args.grad_extent(grad.shape, in_extent, ndim, layout)
+    grad_planes = _planes(grad, out_extent)
+    result = np.zeros((grad_planes.shape[0],) + in_extent.spatial)
     for p, plane in enumerate(grad_planes):
-        for out_pos in np.ndindex(*geometry.out_size):
-            taps = list(_window_taps(geometry, out_pos))
-            share = float(plane[out_pos]) / _divisor(geometry, taps, count_include_pad,
-                                                     divisor_override)
+        for out_pos in np.ndindex(*out_extent.spatial):
+            taps = _bin_taps(in_extent.spatial, out_extent.spatial, out_pos)
             for pos in taps:
-                if _inside(pos, (0,) * ndim, geometry.in_size):
-                    result[(p,) + pos] += share
-    result = result.astype(_mean_dtype(grad.dtype))
-    return _deliver(_unplanes(result, in_extent), out)
+                result[(p,) + pos] += float(plane[out_pos]) / len(taps)
+    return _deliver(_unplanes(result.astype(_mean_dtype(grad.dtype)), in_extent), out)
+
+
+def _global(x, layout, keepdims, reduce, dtype_of):
+    layout = _args.parse_layout(layout)
+    x = _args.as_input("x", x)
+    keepdims = _args.as_bool("keepdims", keepdims)
+    if x.ndim < 3:
+        raise ValueError("x must be batched with at least one spatial dim, got shape %r"
+                         % (x.shape,))
+    if layout == _args.CHANNELS_LAST:
+        x = np.moveaxis(x, -1, 1)
+    if any(s < 1 for s in x.shape[2:]):
+        raise ValueError("every spatial size of x must be >= 1, got shape %r" % (x.shape,))
+    flat = x.reshape(x.shape[0], x.shape[1], -1)
+    result = np.empty(flat.shape[:2], dtype=dtype_of(x.dtype))
+    for n, c in np.ndindex(*flat.shape[:2]):
+        result[n, c] = reduce(flat[n, c])
+    if keepdims:
+        result = result.reshape(result.shape + (1,) * (x.ndim - 2))
+        if layout == _args.CHANNELS_LAST:
+            result = np.ascontiguousarray(np.moveaxis(result, 1, -1))
+    return result
+
+
+def global_max_pool(x, layout="channels_first", keepdims=False, out=None, num_threads=None):
+    """Plain-loop reference version of ``cypool.global_max_pool``.
+
+    Examples
+    --------
+    >>> import numpy as np, cypool.reference.loops
+    >>> cypool.reference.loops.global_max_pool(np.arange(8.).reshape(1, 2, 4)).tolist()
+    [[3.0, 7.0]]
+    """
+    result = _global(x, layout, keepdims,
+                     lambda values: _argmax(values, [(i,) for i in range(len(values))])[0],
+                     lambda dtype: dtype)
+    return _deliver(result, out)
+
+
+def global_avg_pool(x, layout="channels_first", keepdims=False, out=None, num_threads=None):
+    """Plain-loop reference version of ``cypool.global_avg_pool``.
+
+    Examples
+    --------
+    >>> import numpy as np, cypool.reference.loops
+    >>> cypool.reference.loops.global_avg_pool(np.arange(8.).reshape(1, 2, 4)).tolist()
+    [[1.5, 5.5]]
+    """
+    result = _global(x, layout, keepdims,
+                     lambda values: sum(float(v) for v in values) / len(values), _mean_dtype)
+    return _deliver(result, out)
+
+
+# --- max-unpooling ------------------------------------------------------------------------
+
+def _max_unpool(ndim, x, indices, kernel_size, stride, padding, output_size, layout, out):
+    layout = _args.parse_layout(layout)
+    x = _args.as_input("x", x)
+    extent = _args.split_shape(x.shape, ndim, layout)
+    indices = _args.as_indices("indices", indices, x.shape)
+    sizes = _args.unpool_size(extent, kernel_size, stride, padding, output_size, ndim)
+    plane = math.prod(sizes)
+    values = _planes(x, extent).reshape(-1, math.prod(extent.spatial))
+    index_planes = _planes(indices, extent).reshape(values.shape)
+    result = np.zeros((values.shape[0], plane), dtype=x.dtype)
+    for p in range(values.shape[0]):
+        for o in range(values.shape[1]):
+            i = index_planes[p, o]
+            if not 0 <= i < plane:
+                raise ValueError("indices: entry %d lies outside the spatial plane [0, %d)"
+                                 % (i, plane))
+            result[p, i] = values[p, o]
+    out_extent = dataclasses.replace(extent, spatial=sizes)
+    return _deliver(_unplanes(result.reshape((-1,) + sizes), out_extent), out)
+
+
+def _max_unpool_backward(ndim, grad_output, indices, layout, out):
+    layout = _args.parse_layout(layout)
+    grad = _args.as_input("grad_output", grad_output)
+    grad_extent = _args.split_shape(grad.shape, ndim, layout, "grad_output")
+    indices = np.asarray(indices)
+    in_extent = _args.split_shape(indices.shape, ndim, layout, "indices")
+    indices = _args.as_indices("indices", indices, indices.shape)
+    plane = math.prod(grad_extent.spatial)
+    grads = _planes(grad, grad_extent).reshape(-1, plane)
+    index_planes = _planes(indices, in_extent).reshape(grads.shape[0], -1)
+    result = np.empty(index_planes.shape, dtype=grad.dtype)
+    for p in range(result.shape[0]):
+        for o in range(result.shape[1]):
+            i = index_planes[p, o]
+            if not 0 <= i < plane:
+                raise ValueError("indices: entry %d lies outside the spatial plane [0, %d)"
+                                 % (i, plane))
+            result[p, o] = grads[p, i]
+    return _deliver(_unplanes(result.reshape((-1,) + in_extent.spatial), in_extent), out)
 
 
 # --- public names, same signatures as cypool's -------------------------------------------
 
-__all__ = mirror(globals(), {"max_pool": _max_pool, "max_pool_backward": _max_pool_backward,
-                            "avg_pool": _avg_pool, "avg_pool_backward": _avg_pool_backward},
-                 "Plain-loop reference")
+__all__ = mirror(globals(), {
+    "max_pool": _max_pool, "max_pool_backward": _max_pool_backward,
+    "avg_pool": _avg_pool, "avg_pool_backward": _avg_pool_backward,
+    "lp_pool": _lp_pool, "lp_pool_backward": _lp_pool_backward,
+    "adaptive_max_pool": _adaptive_max_pool,
+    "adaptive_max_pool_backward": _max_pool_backward,  # the same scatter
+    "adaptive_avg_pool": _adaptive_avg_pool,
+    "adaptive_avg_pool_backward": _adaptive_avg_pool_backward,
+    "max_unpool": _max_unpool, "max_unpool_backward": _max_unpool_backward,
+}, "Plain-loop reference") + ["global_max_pool", "global_avg_pool"]

@@ -1,0 +1,376 @@
+"""NumPy-style pooling over any ``axes``: ``cypool.max_pool(image, 2)`` on a plain image.
+
+These functions route to the same kernels as the CNN-style ones.  The pooled axes
+whose window is trivial (kernel 1, stride 1, no padding) act as batch axes; the
+rest (at most three) are pooled.  When those axes are trailing the array is viewed
+channels-first, when exactly one axis follows them it is viewed channels-last
+(both without copying), and otherwise it is copied once with the pooled axes last.
+"""
+import math
+
+import numpy as np
+
+from cypool import _args
+from cypool.pooling import (
+    _avg_pool, _avg_pool_backward, _lp_pool, _lp_pool_backward, _max_pool, route_to_indices)
+
+
+def _normalize_axes(axes, ndim, name="axes"):
+    if axes is None:
+        return tuple(range(ndim))
+    if isinstance(axes, (list, tuple)):
+        values = [_args.as_int(name, a) for a in axes]
+    else:
+        values = [_args.as_int(name, axes)]
+    normalized = []
+    for a in values:
+        if not -ndim <= a < ndim:
+            raise ValueError("%s: axis %d is out of bounds for an array of %d dims" % (name, a, ndim))
+        normalized.append(a % ndim)
+    if len(set(normalized)) != len(normalized):
+        raise ValueError("%s must not repeat an axis, got %r" % (name, axes))
+    if not normalized:
+        raise ValueError("%s must name at least one axis" % name)
+    return tuple(sorted(normalized))
+
+
+def _per_axis(value, count):
+    """Split a window argument given for ``count`` pooled axes into one per axis."""
+    if isinstance(value, (list, tuple)):
+        if len(value) != count:
+            return None
+        return list(value)
+    return [value] * count
+
+
+class _Plan:
+    """How a call over ``axes`` of ``shape`` maps onto the kernels."""
+
+    def __init__(self, shape, axes, kernel_size, stride, padding, dilation, ceil_mode):
+        self.shape = tuple(shape)
+        self.axes = axes
+        count = len(axes)
+        ks = _per_axis(kernel_size, count)
+        strides = _per_axis(stride, count) if stride is not None else [None] * count
+        dils = _per_axis(dilation, count)
+        if isinstance(padding, str):
+            pads = [padding] * count
+        else:
+            pads = _per_axis(padding, count)
+        for name, values, given in (("kernel_size", ks, kernel_size), ("stride", strides, stride),
+                                    ("padding", pads, padding), ("dilation", dils, dilation)):
+            if values is None:
+                raise ValueError("%s must be an int or hold one entry per pooled axis (%d), "
+                                 "got %r" % (name, count, given))
+        self.windows = {}
+        for axis, k, s, p, d in zip(axes, ks, strides, pads, dils):
+            pad = p if isinstance(p, str) else (tuple(p),) if isinstance(p, (list, tuple)) else p
+            try:
+                geometry = _args.window_geometry((self.shape[axis],), k, s, pad, d, ceil_mode)
+            except (ValueError, TypeError) as error:
+                raise type(error)("%s (axis %d)" % (error, axis)) from None
+            self.windows[axis] = geometry
+        trivial = [a for a in axes if self._trivial(self.windows[a])]
+        self.real = tuple(a for a in axes if a not in trivial) or (axes[-1],)
+        if len(self.real) > 3:
+            raise ValueError("axes: at most 3 axes can have a real window (kernel_size, stride "
+                             "or padding other than 1, 1, 0), got %d" % len(self.real))
+        self.out_shape = tuple(self.windows[a].out_size[0] if a in self.windows else n
+                               for a, n in enumerate(self.shape))
+        self.ceil_mode = ceil_mode
+
+    @staticmethod
+    def _trivial(g):
+        return (g.kernel_size == (1,) and g.stride == (1,) and g.pad_before == (0,)
+                and g.pad_after == (0,))
+
+    def window(self):
+        """Window arguments for the kernels' spatial dims (the real axes)."""
+        gs = [self.windows[a] for a in self.real]
+        return dict(kernel_size=tuple(g.kernel_size[0] for g in gs),
+                    stride=tuple(g.stride[0] for g in gs),
+                    padding=tuple((g.pad_before[0], g.pad_after[0]) for g in gs),
+                    dilation=tuple(g.dilation[0] for g in gs), ceil_mode=self.ceil_mode)
+
+
+def _route(shape, axes):
+    """'first', 'last' or 'copy': how ``axes`` sit in an array of ``shape``."""
+    ndim = len(shape)
+    block = tuple(range(axes[0], axes[0] + len(axes)))
+    if axes == block and axes[-1] == ndim - 1:
+        return "first"
+    if axes == block and axes[-1] == ndim - 2:
+        return "last"
+    return "copy"
+
+
+def _others(ndim, axes):
+    return tuple(a for a in range(ndim) if a not in axes)
+
+
+def _view_shape(shape, axes, route):
+    """Shape of the kernels' view of an array of ``shape`` with spatial dims ``axes``:
+    unbatched channels-first (outer, *spatial) or batched channels-last."""
+    spatial = tuple(shape[a] for a in axes)
+    if route == "last":
+        return (math.prod(shape[:axes[0]]),) + spatial + (shape[-1],)
+    return (math.prod(shape[a] for a in _others(len(shape), axes)),) + spatial
+
+
+def _layout(route):
+    return "channels_last" if route == "last" else "channels_first"
+
+
+def _kernel_view(array, axes, route):
+    """``array`` viewed (or, for 'copy', copied once) with ``axes`` as spatial dims."""
+    if route == "copy":
+        array = np.ascontiguousarray(array.transpose(_others(array.ndim, axes) + axes))
+    return array.reshape(_view_shape(array.shape if route != "copy" else
+                                     _untranspose_shape(array.shape, axes), axes, route))
+
+
+def _untranspose_shape(moved_shape, axes):
+    ndim = len(moved_shape)
+    order = _others(ndim, axes) + axes
+    shape = [0] * ndim
+    for position, axis in enumerate(order):
+        shape[axis] = moved_shape[position]
+    return tuple(shape)
+
+
+def _restore(result, axes, route, full_shape):
+    """A kernel result back in ``full_shape``."""
+    if route != "copy":
+        return result.reshape(full_shape)
+    order = _others(len(full_shape), axes) + axes
+    moved = result.reshape(tuple(full_shape[a] for a in order))
+    return np.ascontiguousarray(moved.transpose(np.argsort(order)))
+
+
+def _full_indices(indices, plan):
+    """Kernel indices (flat over the real axes) as flat indices over all ``axes``."""
+    if plan.real == plan.axes:
+        return indices
+    coords = dict(zip(plan.real, np.unravel_index(indices, [plan.shape[a] for a in plan.real])))
+    full = np.zeros(indices.shape, np.int64)
+    for axis in plan.axes:
+        if axis in coords:
+            coord = coords[axis]
+        else:  # a trivial axis: output position == input position
+            shape = [1] * indices.ndim
+            shape[axis] = indices.shape[axis]
+            coord = np.arange(indices.shape[axis]).reshape(shape)
+        full = full * plan.shape[axis] + coord
+    return full
+
+
+def _deliver(result, out, dtype, inputs, name="out"):
+    if out is None:
+        return result
+    _args.check_out(out, result.shape, dtype, inputs, name)[...] = result
+    return out
+
+
+def _forward(x, axes, window_args, call):
+    """Plan a forward call over ``axes`` and run ``call(ndim, view, layout, window)``."""
+    x = _args.as_input("x", x)
+    plan = _Plan(x.shape, _normalize_axes(axes, x.ndim), *window_args)
+    route = _route(x.shape, plan.real)
+    result = call(len(plan.real), _kernel_view(x, plan.real, route), _layout(route),
+                  plan.window())
+    return x, plan, route, result
+
+
+def max_pool(x, kernel_size, stride=None, padding=0, dilation=1, ceil_mode=False,
+             return_indices=False, axes=None, out=None, num_threads=None):
+    """Max pooling over any ``axes`` of an array (NumPy style).
+
+    Parameters
+    ----------
+    x : array_like
+    kernel_size, stride, padding, dilation, ceil_mode
+        As for ``max_pool2d``, one entry per pooled axis (an int is broadcast).
+    return_indices : bool
+        Also return int64 flat row-major indices over the pooled ``axes``, per
+        position of the other axes.
+    axes : int, tuple of int or None
+        The pooled axes; None (default) means every axis.  Axes whose window is 1
+        with stride 1 and no padding act as batch axes; at most three may have a
+        real window.
+    out, num_threads
+        As for ``max_pool2d`` (``out`` a (values, indices) pair with indices).
+
+    Examples
+    --------
+    >>> import numpy as np, cypool
+    >>> image = np.arange(16).reshape(4, 4)
+    >>> cypool.max_pool(image, 2).tolist()
+    [[5, 7], [13, 15]]
+    >>> cypool.max_pool(np.zeros((8, 6, 3)), 2, axes=(0, 1)).shape
+    (4, 3, 3)
+    """
+    return_indices = _args.as_bool("return_indices", return_indices)
+    x, plan, route, result = _forward(
+        x, axes, (kernel_size, stride, padding, dilation, ceil_mode),
+        lambda nd, view, layout, window: _max_pool(
+            nd, view, return_indices=return_indices, layout=layout, out=None,
+            num_threads=num_threads, **window))
+    if not return_indices:
+        return _deliver(_restore(result, plan.real, route, plan.out_shape), out, x.dtype, [x])
+    values_out, indices_out = _args.split_out_pair(out)
+    values = _restore(result[0], plan.real, route, plan.out_shape)
+    indices = _full_indices(_restore(result[1], plan.real, route, plan.out_shape), plan)
+    return (_deliver(values, values_out, x.dtype, [x]),
+            _deliver(indices, indices_out, np.dtype(np.int64), [x], "out[1]"))
+
+
+def avg_pool(x, kernel_size, stride=None, padding=0, dilation=1, ceil_mode=False,
+             count_include_pad=True, divisor_override=None, axes=None, out=None,
+             num_threads=None):
+    """Average pooling over any ``axes`` of an array (NumPy style).
+
+    Parameters
+    ----------
+    x : array_like
+    kernel_size, stride, padding, dilation, ceil_mode, count_include_pad, divisor_override
+        As for ``avg_pool2d``, one entry per pooled axis (an int is broadcast).
+    axes : int, tuple of int or None
+        As for ``max_pool``.
+    out, num_threads
+
+    Examples
+    --------
+    >>> import numpy as np, cypool
+    >>> cypool.avg_pool(np.arange(8), 2).tolist()
+    [0.5, 2.5, 4.5, 6.5]
+    """
+    x, plan, route, result = _forward(
+        x, axes, (kernel_size, stride, padding, dilation, ceil_mode),
+        lambda nd, view, layout, window: _avg_pool(
+            nd, view, count_include_pad=count_include_pad, divisor_override=divisor_override,
+            layout=layout, out=None, num_threads=num_threads, **window))
+    result = _restore(result, plan.real, route, plan.out_shape)
+    return _deliver(result, out, result.dtype, [x])
+
+
+def lp_pool(x, norm_type, kernel_size, stride=None, padding=0, dilation=1, ceil_mode=False,
+            axes=None, out=None, num_threads=None):
+    """Lp pooling over any ``axes`` of an array (NumPy style); see ``lp_pool2d``.
+
+    Examples
+    --------
+    >>> import numpy as np, cypool
+    >>> cypool.lp_pool(np.array([3.0, -4.0, 0.0, 1.0]), 2, 2).tolist()
+    [5.0, 1.0]
+    """
+    x, plan, route, result = _forward(
+        x, axes, (kernel_size, stride, padding, dilation, ceil_mode),
+        lambda nd, view, layout, window: _lp_pool(
+            nd, view, norm_type, layout=layout, out=None, num_threads=num_threads, **window))
+    result = _restore(result, plan.real, route, plan.out_shape)
+    return _deliver(result, out, result.dtype, [x])
+
+
+def _backward_plan(grad_output, input_shape, axes, window_args):
+    grad = _args.as_input("grad_output", grad_output)
+    input_shape = _args.parse_shape("input_shape", input_shape)
+    plan = _Plan(input_shape, _normalize_axes(axes, len(input_shape)), *window_args)
+    if grad.shape != plan.out_shape:
+        raise ValueError("grad_output must have shape %r for this input_shape and window, got %r"
+                         % (plan.out_shape, grad.shape))
+    route = _route(input_shape, plan.real)
+    return grad, plan, route
+
+
+def avg_pool_backward(grad_output, input_shape, kernel_size, stride=None, padding=0, dilation=1,
+                      ceil_mode=False, count_include_pad=True, divisor_override=None, axes=None,
+                      out=None, num_threads=None):
+    """Gradient of ``avg_pool`` over ``axes`` with respect to its input.
+
+    Examples
+    --------
+    >>> import numpy as np, cypool
+    >>> cypool.avg_pool_backward(np.ones(2), (4,), 2).tolist()
+    [0.5, 0.5, 0.5, 0.5]
+    """
+    grad, plan, route = _backward_plan(grad_output, input_shape, axes,
+                                       (kernel_size, stride, padding, dilation, ceil_mode))
+    result = _avg_pool_backward(len(plan.real), _kernel_view(grad, plan.real, route),
+                                _view_shape(plan.shape, plan.real, route),
+                                count_include_pad=count_include_pad,
+                                divisor_override=divisor_override, layout=_layout(route),
+                                out=None, num_threads=num_threads, **plan.window())
+    result = _restore(result, plan.real, route, plan.shape)
+    return _deliver(result, out, result.dtype, [grad])
+
+
+def lp_pool_backward(grad_output, x, norm_type, kernel_size, stride=None, padding=0, dilation=1,
+                     ceil_mode=False, axes=None, out=None, num_threads=None):
+    """Gradient of ``lp_pool`` over ``axes`` with respect to its input.
+
+    Examples
+    --------
+    >>> import numpy as np, cypool
+    >>> np.round(cypool.lp_pool_backward(np.ones(1), np.array([3.0, -4.0]), 2, 2), 6).tolist()
+    [0.6, -0.8]
+    """
+    x = _args.as_input("x", x)
+    grad, plan, route = _backward_plan(grad_output, x.shape, axes,
+                                       (kernel_size, stride, padding, dilation, ceil_mode))
+    result = _lp_pool_backward(len(plan.real), _kernel_view(grad, plan.real, route),
+                               _kernel_view(x, plan.real, route), norm_type,
+                               layout=_layout(route), out=None, num_threads=num_threads,
+                               **plan.window())
+    result = _restore(result, plan.real, route, plan.shape)
+    return _deliver(result, out, result.dtype, [grad, x])
+
+
+def max_pool_backward(grad_output, indices, input_shape, axes=None, out=None, num_threads=None):
+    """Gradient of ``max_pool`` over ``axes``: ``grad_output`` scattered to ``indices``.
+
+    Parameters
+    ----------
+    grad_output : array_like
+    indices : array_like of int
+        Flat row-major indices over the pooled ``axes`` (what ``max_pool`` returned).
+    input_shape : tuple of int
+    axes : int, tuple of int or None
+        The axes of the forward call.
+    out, num_threads
+
+    Examples
+    --------
+    >>> import numpy as np, cypool
+    >>> y, idx = cypool.max_pool(np.array([1, 5, 2, 0]), 2, return_indices=True)
+    >>> cypool.max_pool_backward(np.ones(2), idx, (4,)).tolist()
+    [0.0, 1.0, 1.0, 0.0]
+    """
+    grad = _args.as_input("grad_output", grad_output)
+    input_shape = _args.parse_shape("input_shape", input_shape)
+    axes = _normalize_axes(axes, len(input_shape))
+    if grad.ndim != len(input_shape) or any(
+            grad.shape[a] != input_shape[a] for a in _others(grad.ndim, axes)):
+        raise ValueError("grad_output shape %r does not match input_shape %r outside axes %r"
+                         % (grad.shape, input_shape, axes))
+    if any(input_shape[a] < 1 or grad.shape[a] < 1 for a in axes):
+        raise ValueError("input_shape and grad_output must have sizes >= 1 along axes")
+    indices = _args.as_indices("indices", indices, grad.shape)
+    route = _route(input_shape, axes)
+    # The pooled axes flatten into one plane of each (outer, channels) slice.
+    layout = _layout(route)
+    grad_view = _kernel_view(grad, axes, route)
+    index_view = _kernel_view(indices, axes, route)
+    in_view = _view_shape(input_shape, axes, route)
+    planes = (math.prod(grad.shape[a] for a in axes), math.prod(input_shape[a] for a in axes))
+    extents = [_flat_extent(view_shape, plane, layout)
+               for view_shape, plane in ((grad_view.shape, planes[0]), (in_view, planes[1]))]
+    result = route_to_indices("max_pool_backward", grad_view, index_view, in_view, extents[0],
+                              extents[1], None, num_threads)
+    result = _restore(result, axes, route, input_shape)
+    return _deliver(result, out, grad.dtype, [grad, indices])
+
+
+def _flat_extent(view_shape, plane, layout):
+    if layout == "channels_last":
+        return _args.Extent(layout, True, view_shape[0], view_shape[-1], (plane,))
+    return _args.Extent(layout, False, 1, view_shape[0], (plane,))
