@@ -98,3 +98,31 @@ def test_input_is_never_modified():
     cypool.avg_pool2d_backward(g, x.shape, 3, 2, 1)
     np.testing.assert_array_equal(x, saved)
     np.testing.assert_array_equal(g, g_saved)
+
+
+@pytest.mark.parametrize("case", CASES[:30], ids=lambda c: c.id)
+def test_family_channels_last_equals_channels_first(case):
+    """Adaptive, Lp and unpool: channels-last results are the transposed
+    channels-first results, bit for bit."""
+    x = case.input()
+    batched = len(x.shape) == case.ndim + 2
+    if case.layout == "channels_last":
+        x = np.ascontiguousarray(np.moveaxis(x, -1, 1 if batched else 0))
+    x_last = _to_last(x, case.ndim, batched)
+    last = lambda a: _to_last(a, case.ndim, batched)
+    nd = case.ndim
+    out = tuple(max(1, s // 2) for s in x.shape[-nd:])
+    for name in ("adaptive_max_pool%dd", "adaptive_avg_pool%dd"):
+        f = getattr(cypool, name % nd)
+        np.testing.assert_array_equal(last(np.asarray(f(x, out))), f(x_last, out,
+                                                                     layout="channels_last"))
+    f = getattr(cypool, "lp_pool%dd" % nd)
+    np.testing.assert_array_equal(last(f(x, 2, **case.window)),
+                                  f(x_last, 2, layout="channels_last", **case.window))
+    y, idx = getattr(cypool, "max_pool%dd" % nd)(x, return_indices=True, **case.window)
+    pad = case.window["padding"]
+    kw = dict(kernel_size=case.window["kernel_size"], stride=case.window["stride"],
+              padding=0 if isinstance(pad, str) else pad, output_size=x.shape[-nd:])
+    unpool = getattr(cypool, "max_unpool%dd" % nd)
+    np.testing.assert_array_equal(last(unpool(y, idx, **kw)),
+                                  unpool(last(y), last(idx), layout="channels_last", **kw))
