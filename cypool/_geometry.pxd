@@ -31,6 +31,14 @@ cdef enum geometry_status:
 
 cdef int geometry_resolve(pool_geometry_t* g, bint same_padding, int* bad_dim) noexcept nogil
 
+# Fill ``g`` from ``ndim`` (1..3) per-dim arrays (size-1, kernel-1 dims go in front)
+# and resolve it; bad_dim is counted in the caller's ``ndim`` dims.
+cdef int geometry_init(pool_geometry_t* g, int ndim, const int64_t* in_size,
+                       const int64_t* kernel_size, const int64_t* stride,
+                       const int64_t* pad_before, const int64_t* pad_after,
+                       const int64_t* dilation, bint ceil_mode, bint same_padding,
+                       int* bad_dim) noexcept nogil
+
 # What a kernel walks: per output position o along dim d, the in-bounds taps of
 # its window are the input indices first[d][o] + i * step[d] for i < taps[d][o].
 # padded_taps counts the taps inside input + padding (the count_include_pad
@@ -78,5 +86,4 @@ cdef class Geometry:
     cdef readonly int ndim
     cdef readonly int status     # geometry_status of the validation (0: valid)
     cdef readonly int bad_dim    # the failing spatial dim, counted in the caller's dims
-    cdef tuple _resolve(self, bint same_padding)
     cdef tuple _trailing(self, const int64_t* values)

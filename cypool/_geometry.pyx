@@ -199,6 +199,39 @@ cdef void coverage_table_free(coverage_table_t* table) noexcept nogil:
     table.block = NULL
 
 
+cdef int geometry_init(pool_geometry_t* g, int ndim, const int64_t* in_size,
+                       const int64_t* kernel_size, const int64_t* stride,
+                       const int64_t* pad_before, const int64_t* pad_after,
+                       const int64_t* dilation, bint ceil_mode, bint same_padding,
+                       int* bad_dim) noexcept nogil:
+    cdef int lead = MAX_SPATIAL_DIMS - ndim
+    cdef int d, status
+    if ndim < 1 or ndim > MAX_SPATIAL_DIMS:
+        bad_dim[0] = -1
+        return GEOMETRY_BAD_INPUT_SIZE
+    for d in range(MAX_SPATIAL_DIMS):
+        if d < lead:
+            g.in_size[d] = 1
+            g.kernel_size[d] = 1
+            g.stride[d] = 1
+            g.pad_before[d] = 0
+            g.pad_after[d] = 0
+            g.dilation[d] = 1
+        else:
+            g.in_size[d] = in_size[d - lead]
+            g.kernel_size[d] = kernel_size[d - lead]
+            g.stride[d] = stride[d - lead]
+            g.pad_before[d] = pad_before[d - lead]
+            g.pad_after[d] = pad_after[d - lead]
+            g.dilation[d] = dilation[d - lead]
+        g.out_size[d] = 0
+    g.ceil_mode = ceil_mode
+    status = geometry_resolve(g, same_padding, bad_dim)
+    if bad_dim[0] >= 0:
+        bad_dim[0] -= lead
+    return status
+
+
 cdef class Geometry:
     """Resolved window geometry over ``ndim`` spatial dims (immutable from Python).
 
@@ -207,38 +240,23 @@ cdef class Geometry:
 
     def __cinit__(self, in_size, kernel_size, stride, pad_before, pad_after, dilation,
                   bint ceil_mode, bint same_padding=False):
+        cdef int64_t values[6][3]
         cdef int nd = len(in_size)
-        cdef int lead = MAX_SPATIAL_DIMS - nd
-        cdef int d
+        cdef int d, bad = -1
         if not 1 <= nd <= MAX_SPATIAL_DIMS:
             raise ValueError("between 1 and 3 spatial dims are supported, got %d" % nd)
+        for d in range(nd):
+            values[0][d] = in_size[d]
+            values[1][d] = kernel_size[d]
+            values[2][d] = stride[d]
+            values[3][d] = pad_before[d]
+            values[4][d] = pad_after[d]
+            values[5][d] = dilation[d]
         self.ndim = nd
-        for d in range(MAX_SPATIAL_DIMS):
-            if d < lead:
-                self.c.in_size[d] = 1
-                self.c.kernel_size[d] = 1
-                self.c.stride[d] = 1
-                self.c.pad_before[d] = 0
-                self.c.pad_after[d] = 0
-                self.c.dilation[d] = 1
-            else:
-                self.c.in_size[d] = in_size[d - lead]
-                self.c.kernel_size[d] = kernel_size[d - lead]
-                self.c.stride[d] = stride[d - lead]
-                self.c.pad_before[d] = pad_before[d - lead]
-                self.c.pad_after[d] = pad_after[d - lead]
-                self.c.dilation[d] = dilation[d - lead]
-            self.c.out_size[d] = 0
-        self.c.ceil_mode = ceil_mode
-        self.status, bad = self._resolve(same_padding)
-        self.bad_dim = bad - lead if bad >= 0 else -1
-
-    cdef tuple _resolve(self, bint same_padding):
-        cdef int bad = -1
-        cdef int status
         with nogil:
-            status = geometry_resolve(&self.c, same_padding, &bad)
-        return status, bad
+            self.status = geometry_init(&self.c, nd, values[0], values[1], values[2], values[3],
+                                        values[4], values[5], ceil_mode, same_padding, &bad)
+        self.bad_dim = bad
 
     cdef tuple _trailing(self, const int64_t* values):
         return tuple(values[d] for d in range(MAX_SPATIAL_DIMS - self.ndim, MAX_SPATIAL_DIMS))
