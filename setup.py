@@ -13,8 +13,11 @@ Environment variables (documented in README.md):
     build the serial extension even when OpenMP is available.
 ``CYPOOL_REQUIRE_OPENMP=1``
     fail the build instead of falling back to a serial build when OpenMP is missing.
+``CYPOOL_NO_AVX2=1``
+    skip the extra AVX2 build of the kernels (x86-64 only; chosen at run time).
 """
 import os
+import platform
 import shutil
 import subprocess
 import sys
@@ -27,6 +30,9 @@ from Cython.Build import cythonize
 from setuptools import Extension, setup
 
 KERNEL_MODULES = ["_geometry", "_runtime", "_max_pool", "_avg_pool"]
+# Built a second time with AVX2 on x86-64; cypool._dispatch picks one at import.
+AVX2_MODULES = ["_max_pool_avx2", "_avg_pool_avx2"]
+AVX2_FLAGS = ["-mavx2", "-mfma"]
 
 OPENMP_PROBE = r"""
 #include <omp.h>
@@ -71,6 +77,22 @@ def openmp_works(compiler):
         shutil.rmtree(tmp, ignore_errors=True)
 
 
+def compiler_accepts(compiler, flags):
+    """Whether ``compiler`` compiles a trivial C file with ``flags``."""
+    tmp = tempfile.mkdtemp(prefix="cypool-flags-")
+    try:
+        src = os.path.join(tmp, "probe.c")
+        with open(src, "w") as f:
+            f.write("int main(void) { return 0; }\n")
+        result = subprocess.run([compiler] + flags + ["-c", src, "-o", os.path.join(tmp, "p.o")],
+                                capture_output=True)
+        return result.returncode == 0
+    except OSError:
+        return False
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
 def build_settings():
     compiler = _compiler()
     debug = _flag("CYPOOL_DEBUG")
@@ -86,7 +108,8 @@ def build_settings():
             if _flag("CYPOOL_REQUIRE_OPENMP"):
                 sys.exit(message + " CYPOOL_REQUIRE_OPENMP is set: stopping.")
             warnings.warn(message)
-    compile_args = ["-O1", "-g"] if debug else ["-O3"]
+    # No fused multiply-add contraction: every build variant rounds identically.
+    compile_args = (["-O1", "-g"] if debug else ["-O3"]) + ["-ffp-contract=off"]
     if native:
         compile_args.append("-march=native")
     link_args = []
@@ -104,7 +127,7 @@ def build_settings():
     return compiler, compile_args, link_args, directives, use_openmp, debug, native
 
 
-def write_build_info(compiler, compile_args, use_openmp, debug, native):
+def write_build_info(compiler, compile_args, use_openmp, debug, native, avx2):
     import Cython
 
     path = os.path.join(os.path.dirname(os.path.abspath(__file__)), "cypool", "_build_info.py")
@@ -115,23 +138,30 @@ def write_build_info(compiler, compile_args, use_openmp, debug, native):
         f.write("openmp = %r\n" % use_openmp)
         f.write("debug = %r\n" % debug)
         f.write("native = %r\n" % native)
+        f.write("avx2_variant = %r\n" % avx2)
         f.write("cython_version = %r\n" % Cython.__version__)
         f.write("numpy_build_version = %r\n" % np.__version__)
 
 
 compiler, compile_args, link_args, directives, use_openmp, debug, native = build_settings()
-write_build_info(compiler, compile_args, use_openmp, debug, native)
+build_avx2 = (platform.machine().lower() in ("x86_64", "amd64") and not native
+              and not _flag("CYPOOL_NO_AVX2") and compiler_accepts(compiler, AVX2_FLAGS))
+write_build_info(compiler, compile_args, use_openmp, debug, native, build_avx2)
 
-extensions = [
-    Extension(
+
+def extension(name, extra_flags=()):
+    return Extension(
         "cypool." + name,
         ["cypool/%s.pyx" % name],
         include_dirs=[np.get_include()],
-        extra_compile_args=compile_args,
+        extra_compile_args=compile_args + list(extra_flags),
         extra_link_args=link_args,
         define_macros=[("NPY_NO_DEPRECATED_API", "NPY_1_7_API_VERSION")],
     )
-    for name in KERNEL_MODULES
-]
+
+
+extensions = [extension(name) for name in KERNEL_MODULES]
+if build_avx2:
+    extensions += [extension(name, AVX2_FLAGS) for name in AVX2_MODULES]
 
 setup(ext_modules=cythonize(extensions, compiler_directives=directives))

@@ -6,25 +6,48 @@ are then divided, which is what PyTorch's CPU kernels do (adaptive pooling, like
 PyTorch's, divides by each dim's tap count in turn).
 """
 from cython.parallel cimport prange
+from libc.stdint cimport int64_t
+from libc.stdlib cimport free, malloc
+
+from cypool._typedefs cimport real_t
 from cypool._geometry cimport (
     Geometry, pool_geometry_t, window_table_t, window_table_init, window_table_init_adaptive,
     window_table_free, coverage_table_t, coverage_table_init, coverage_table_free)
+
+
+cdef inline int64_t _divisor(const window_table_t* t, int64_t od, int64_t oh, int64_t ow,
+                             bint count_include_pad, int64_t divisor_override) noexcept nogil:
+    """A regular window's divisor: PyTorch's integer divide_factor."""
+    if divisor_override > 0:
+        return divisor_override
+    if count_include_pad:
+        return t.padded_taps[0][od] * t.padded_taps[1][oh] * t.padded_taps[2][ow]
+    return t.taps[0][od] * t.taps[1][oh] * t.taps[2][ow]
 
 
 cdef inline real_t _average_of(real_t total, const window_table_t* t, int64_t od, int64_t oh,
                                int64_t ow, bint count_include_pad,
                                int64_t divisor_override) noexcept nogil:
     """``total`` divided by the window's divisor, as PyTorch computes it."""
-    cdef int64_t divisor
     if t.divide_per_dim:
         return total / <real_t> t.taps[0][od] / <real_t> t.taps[1][oh] / <real_t> t.taps[2][ow]
-    if divisor_override > 0:
-        divisor = divisor_override
-    elif count_include_pad:
-        divisor = t.padded_taps[0][od] * t.padded_taps[1][oh] * t.padded_taps[2][ow]
+    return total / <real_t> _divisor(t, od, oh, ow, count_include_pad, divisor_override)
+
+
+cdef inline void _divide_window(real_t* y, const window_table_t* t, int64_t od, int64_t oh,
+                                int64_t ow, int64_t channels, bint count_include_pad,
+                                int64_t divisor_override) noexcept nogil:
+    """y[c] = _average_of(y[c], ...) for every channel, with the divisor(s) hoisted."""
+    cdef int64_t c
+    cdef real_t d0, d1, d2
+    if t.divide_per_dim:
+        d0, d1, d2 = <real_t> t.taps[0][od], <real_t> t.taps[1][oh], <real_t> t.taps[2][ow]
+        for c in range(channels):
+            y[c] = y[c] / d0 / d1 / d2
     else:
-        divisor = t.taps[0][od] * t.taps[1][oh] * t.taps[2][ow]
-    return total / <real_t> divisor
+        d0 = <real_t> _divisor(t, od, oh, ow, count_include_pad, divisor_override)
+        for c in range(channels):
+            y[c] = y[c] / d0
 
 
 cdef inline void _average_window(const real_t* plane, real_t* y, const window_table_t* t,
@@ -43,43 +66,102 @@ cdef inline void _average_window(const real_t* plane, real_t* y, const window_ta
                 src = plane + (row_pos + e * t.step[2]) * channels
                 for c in range(channels):
                     y[c] += src[c]
-    for c in range(channels):
-        y[c] = _average_of(y[c], t, od, oh, ow, count_include_pad, divisor_override)
+    _divide_window(y, t, od, oh, ow, channels, count_include_pad, divisor_override)
 
 
-cdef inline void _add_run(const real_t* src, int64_t step, real_t* y, int64_t count) noexcept nogil:
+cdef inline void _add_strided(const real_t* src, int64_t step, real_t* y,
+                              int64_t count) noexcept nogil:
     cdef int64_t i
     for i in range(count):
         y[i] += src[i * step]
 
 
+cdef inline void _add_run(const real_t* src, int64_t step, real_t* y, int64_t count) noexcept nogil:
+    # Literal common strides: each inlined copy is its own vectorized loop.
+    if step == 1:
+        _add_strided(src, 1, y, count)
+    elif step == 2:
+        _add_strided(src, 2, y, count)
+    else:
+        _add_strided(src, step, y, count)
+
+
 cdef inline void _average_row_planar(const real_t* plane, real_t* y, const window_table_t* t,
-                                     int64_t od, int64_t oh, bint count_include_pad,
-                                     int64_t divisor_override) noexcept nogil:
-    """One output row of a channels-first plane (regular windows): border outputs
-    window by window, interior outputs tap by tap across the row.  Each output
-    still adds its taps in row-major order: bit-identical to window by window."""
-    cdef int64_t ih_size = t.in_size[1], iw_size = t.in_size[2]
-    cdef int64_t lo = t.interior_lo, hi = t.interior_hi, ow_size = t.out_size[2]
+                                     int64_t od, int64_t oh, const real_t* w_divisor,
+                                     bint count_include_pad, int64_t divisor_override) noexcept nogil:
+    """One output row of a channels-first plane (regular windows), swept tap by
+    tap: tap e adds into outputs run_lo[e] <= o < run_hi[e] in one vectorizable
+    loop.  Each output still adds its in-bounds taps in row-major order, so the
+    sums are PyTorch's.  With ``w_divisor`` (small divisors, see
+    _divisors_are_small) the division is vectorized too."""
+    cdef int64_t ih_size = t.in_size[1], iw_size = t.in_size[2], ow_size = t.out_size[2]
     cdef int64_t s = t.stride_w
-    cdef int64_t a, b, e, ow, start
-    for ow in range(lo):
-        _average_window(plane, y + ow, t, od, oh, ow, 1, count_include_pad, divisor_override)
-    for ow in range(hi, ow_size):
-        _average_window(plane, y + ow, t, od, oh, ow, 1, count_include_pad, divisor_override)
-    if hi <= lo:
-        return
-    for ow in range(lo, hi):
+    cdef int64_t a, b, e, ow, lo
+    cdef int64_t corner = (t.first[0][od] * ih_size + t.first[1][oh]) * iw_size - t.pad_w
+    cdef real_t row_divisor
+    for ow in range(ow_size):
         y[ow] = 0
-    start = (t.first[0][od] * ih_size + t.first[1][oh]) * iw_size + lo * s - t.pad_w
     for a in range(t.taps[0][od]):
         for b in range(t.taps[1][oh]):
             for e in range(t.kernel_w):
-                _add_run(plane + start + (a * t.step[0] * ih_size + b * t.step[1]) * iw_size
-                         + e * t.step[2], s, y + lo, hi - lo)
-    # Interior outputs share the divisor of output lo: all their W taps are in bounds.
-    for ow in range(lo, hi):
-        y[ow] = _average_of(y[ow], t, od, oh, lo, count_include_pad, divisor_override)
+                lo = t.run_lo[e]
+                if t.run_hi[e] > lo:
+                    _add_run(plane + corner + (a * t.step[0] * ih_size + b * t.step[1]) * iw_size
+                             + e * t.step[2] + lo * s, s, y + lo, t.run_hi[e] - lo)
+    if w_divisor != NULL:
+        row_divisor = <real_t> _row_divisor(t, od, oh, count_include_pad, divisor_override)
+        for ow in range(ow_size):
+            y[ow] = y[ow] / (row_divisor * w_divisor[ow])
+    else:
+        for ow in range(ow_size):
+            y[ow] = _average_of(y[ow], t, od, oh, ow, count_include_pad, divisor_override)
+
+
+cdef inline bint _divisors_are_small(const window_table_t* t, bint count_include_pad,
+                                    int64_t divisor_override, size_t real_size) noexcept nogil:
+    """Whether every divisor and its factors are exact in real_t, so that the
+    product of the rounded factors is the rounded product."""
+    cdef int64_t limit = (1 << 24) if real_size == 4 else (1 << 53)
+    cdef int64_t largest = 1
+    cdef int d
+    cdef int64_t o, m
+    if divisor_override > 0:
+        return divisor_override < limit
+    for d in range(3):
+        m = 0
+        for o in range(t.out_size[d]):
+            m = max(m, t.padded_taps[d][o] if count_include_pad else t.taps[d][o])
+        largest *= m
+        if largest >= limit:
+            return False
+    return True
+
+
+cdef inline real_t* _new_w_divisors(const window_table_t* t, bint count_include_pad,
+                                    int64_t divisor_override, real_t* like) noexcept nogil:
+    """The W factor of every output's divisor as real_t (1 with an override);
+    NULL when out of memory.  Only for tables that passed _divisors_are_small."""
+    cdef int64_t ow
+    cdef real_t* w_divisor = <real_t*> malloc(t.out_size[2] * sizeof(real_t))
+    if w_divisor != NULL:
+        for ow in range(t.out_size[2]):
+            if divisor_override > 0:
+                w_divisor[ow] = 1
+            elif count_include_pad:
+                w_divisor[ow] = <real_t> t.padded_taps[2][ow]
+            else:
+                w_divisor[ow] = <real_t> t.taps[2][ow]
+    return w_divisor
+
+
+cdef inline int64_t _row_divisor(const window_table_t* t, int64_t od, int64_t oh,
+                                 bint count_include_pad, int64_t divisor_override) noexcept nogil:
+    """The D and H factors of a row's divisors (the override itself, if any)."""
+    if divisor_override > 0:
+        return divisor_override
+    if count_include_pad:
+        return t.padded_taps[0][od] * t.padded_taps[1][oh]
+    return t.taps[0][od] * t.taps[1][oh]
 
 
 cdef int _avg_forward_table(const real_t* x, real_t* y, const window_table_t* t, int64_t outer,
@@ -90,46 +172,70 @@ cdef int _avg_forward_table(const real_t* x, real_t* y, const window_table_t* t,
     cdef int64_t rows = outer * od_size * oh_size
     cdef int64_t row, n, od, oh, ow
     cdef bint row_kernel = channels == 1 and t.regular
+    cdef real_t* w_divisor = NULL
+    if row_kernel and _divisors_are_small(t, count_include_pad, divisor_override,
+                                          sizeof(real_t)):
+        w_divisor = _new_w_divisors(t, count_include_pad, divisor_override, w_divisor)
+        if w_divisor == NULL:
+            return -1
     for row in prange(rows, num_threads=num_threads, schedule="static"):
         n = row // (od_size * oh_size)
         od = (row // oh_size) % od_size
         oh = row % oh_size
         if row_kernel:
-            _average_row_planar(x + n * in_plane, y + row * ow_size, t, od, oh,
+            _average_row_planar(x + n * in_plane, y + row * ow_size, t, od, oh, w_divisor,
                                 count_include_pad, divisor_override)
         else:
             for ow in range(ow_size):
                 _average_window(x + n * in_plane * channels, y + (row * ow_size + ow) * channels,
                                 t, od, oh, ow, channels, count_include_pad, divisor_override)
+    free(w_divisor)
     return 0
 
 
+cdef inline void _spread_strided(const real_t* go, const real_t* w_divisor, real_t row_divisor,
+                                 real_t* gi, int64_t step, int64_t count) noexcept nogil:
+    cdef int64_t i
+    for i in range(count):
+        gi[i * step] += go[i] / (row_divisor * w_divisor[i])
+
+
+cdef inline void _spread_run(const real_t* go, const real_t* w_divisor, real_t row_divisor,
+                             real_t* gi, int64_t step, int64_t count) noexcept nogil:
+    if step == 1:
+        _spread_strided(go, w_divisor, row_divisor, gi, 1, count)
+    elif step == 2:
+        _spread_strided(go, w_divisor, row_divisor, gi, 2, count)
+    else:
+        _spread_strided(go, w_divisor, row_divisor, gi, step, count)
+
+
 cdef inline void _gather_row_planar(const real_t* grad_plane, real_t* gi, const window_table_t* t,
-                                    const coverage_table_t* cover, int64_t i_d, int64_t i_h,
-                                    bint count_include_pad, int64_t divisor_override) noexcept nogil:
-    """Gradient of one channels-first input row (regular windows).  For each
-    covering output row (ascending), its shares are added tap by tap, last tap
-    first: so every input element visits its windows in ascending output order,
-    the order in which PyTorch's scatter adds them, and the sums are bit-identical."""
+                                    const coverage_table_t* cover, const real_t* w_divisor,
+                                    bint count_include_pad, int64_t divisor_override,
+                                    int64_t i_d, int64_t i_h) noexcept nogil:
+    """Gradient of one channels-first input row (regular windows, small divisors).
+    For each covering output row (ascending), its shares are added tap by tap,
+    last tap first: so every input element visits its windows in ascending output
+    order, the order in which PyTorch's scatter adds them: bit-identical sums.
+    A window's divisor is row_divisor * w_divisor[ow], exactly PyTorch's."""
     cdef int64_t oh_size = t.out_size[1], ow_size = t.out_size[2], iw_size = t.in_size[2]
     cdef int64_t s = t.stride_w
-    cdef int64_t a, b, e, od, oh, ow, lo, hi, offset
-    cdef const real_t* go
-    for ow in range(iw_size):
-        gi[ow] = 0
+    cdef int64_t a, b, e, od, oh, lo
+    cdef real_t row_divisor
+    for lo in range(iw_size):
+        gi[lo] = 0
     for a in range(cover.offsets[0][i_d], cover.offsets[0][i_d + 1]):
         od = cover.outputs[0][a]
         for b in range(cover.offsets[1][i_h], cover.offsets[1][i_h + 1]):
             oh = cover.outputs[1][b]
-            go = grad_plane + (od * oh_size + oh) * ow_size
+            row_divisor = <real_t> _row_divisor(t, od, oh, count_include_pad, divisor_override)
             for e in range(t.kernel_w - 1, -1, -1):
-                offset = e * t.step[2] - t.pad_w
-                # the outputs whose tap e lands inside [0, iw_size)
-                lo = 0 if offset >= 0 else (-offset + s - 1) // s
-                hi = min(ow_size, (iw_size - 1 - offset) // s + 1) if iw_size - 1 >= offset else 0
-                for ow in range(lo, hi):
-                    gi[ow * s + offset] += _average_of(go[ow], t, od, oh, ow, count_include_pad,
-                                                       divisor_override)
+                lo = t.run_lo[e]
+                if t.run_hi[e] > lo:
+                    _spread_run(grad_plane + (od * oh_size + oh) * ow_size + lo, w_divisor + lo,
+                                row_divisor, gi + lo * s + e * t.step[2] - t.pad_w, s,
+                                t.run_hi[e] - lo)
 
 
 cdef int _avg_backward_table(const real_t* grad_out, real_t* grad_in, const window_table_t* t,
@@ -147,7 +253,15 @@ cdef int _avg_backward_table(const real_t* grad_out, real_t* grad_in, const wind
     cdef bint row_kernel = channels == 1 and t.regular
     cdef real_t* gi
     cdef const real_t* go
+    cdef real_t* w_divisor = NULL
+    if row_kernel:
+        row_kernel = _divisors_are_small(t, count_include_pad, divisor_override, sizeof(real_t))
+    if row_kernel:
+        w_divisor = _new_w_divisors(t, count_include_pad, divisor_override, w_divisor)
+        if w_divisor == NULL:
+            return -1
     if coverage_table_init(&cover, t) < 0:
+        free(w_divisor)
         return -1
     for row in prange(rows, num_threads=num_threads, schedule="static"):
         n = row // (id_size * ih_size)
@@ -155,7 +269,7 @@ cdef int _avg_backward_table(const real_t* grad_out, real_t* grad_in, const wind
         i_h = row % ih_size
         if row_kernel:
             _gather_row_planar(grad_out + n * out_plane, grad_in + row * iw_size, t, &cover,
-                               i_d, i_h, count_include_pad, divisor_override)
+                               w_divisor, count_include_pad, divisor_override, i_d, i_h)
             continue
         for i_w in range(iw_size):
             gi = grad_in + (row * iw_size + i_w) * channels
@@ -172,6 +286,7 @@ cdef int _avg_backward_table(const real_t* grad_out, real_t* grad_in, const wind
                             gi[c] += _average_of(go[c], t, od, oh, ow, count_include_pad,
                                                  divisor_override)
     coverage_table_free(&cover)
+    free(w_divisor)
     return 0
 
 

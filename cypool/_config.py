@@ -4,7 +4,7 @@ import sys
 
 import numpy as np
 
-from cypool import _build_info, _threads
+from cypool import _build_info, _dispatch, _threads
 from cypool._runtime import openmp_enabled
 
 
@@ -32,6 +32,8 @@ def show_config():
         "compile_args": list(_build_info.compile_args),
         "openmp": openmp_enabled(),
         "num_threads": _threads.get_num_threads(),
+        "kernels": _dispatch.KERNEL_SET,
+        "avx2_variant_built": _build_info.avx2_variant,
         "debug_build": _build_info.debug,
         "native_build": _build_info.native,
         "cython_version": _build_info.cython_version,

@@ -43,10 +43,11 @@ cdef int geometry_init(pool_geometry_t* g, int ndim, const int64_t* in_size,
 # its window are the input indices first[d][o] + i * step[d] for i < taps[d][o].
 # padded_taps counts the taps inside input + padding (the count_include_pad
 # divisor factor).  Regular tables (from a pool_geometry_t) also describe the
-# last dim's stride pattern: outputs interior_lo <= o < interior_hi have every
-# tap in bounds, and kernels run them as straight vectorizable row loops,
-# keeping per-tap bounds logic for the few border outputs.  Adaptive tables
-# (PyTorch's bins) have no such structure and set regular = 0.
+# last dim's stride pattern, so that channels-first kernels can sweep a whole
+# output row tap by tap in vectorizable loops: tap e of output o reads input
+# column o * stride_w - pad_w + e * step[2], which is in bounds exactly for
+# run_lo[e] <= o < run_hi[e].  Adaptive tables (PyTorch's bins) have no such
+# structure and set regular = 0.
 ctypedef struct window_table_t:
     int64_t in_size[3]
     int64_t out_size[3]
@@ -58,8 +59,8 @@ ctypedef struct window_table_t:
     int64_t kernel_w
     int64_t stride_w
     int64_t pad_w
-    int64_t interior_lo
-    int64_t interior_hi
+    int64_t* run_lo
+    int64_t* run_hi
     # Averages divide by the divisor (0) or, like PyTorch's adaptive pooling,
     # by each dim's tap count in turn (1).
     int divide_per_dim

@@ -73,9 +73,9 @@ cdef int geometry_resolve(pool_geometry_t* g, bint same_padding, int* bad_dim) n
 
 
 cdef int _table_alloc(window_table_t* table, const int64_t* in_size,
-                      const int64_t* out_size) noexcept nogil:
+                      const int64_t* out_size, int64_t runs) noexcept nogil:
     cdef int d
-    cdef int64_t total = 0
+    cdef int64_t total = 2 * runs
     cdef int64_t* cursor
     for d in range(MAX_SPATIAL_DIMS):
         total += 3 * out_size[d]
@@ -90,13 +90,15 @@ cdef int _table_alloc(window_table_t* table, const int64_t* in_size,
         table.taps[d] = cursor + out_size[d]
         table.padded_taps[d] = cursor + 2 * out_size[d]
         cursor += 3 * out_size[d]
+    table.run_lo = cursor
+    table.run_hi = cursor + runs
     return 0
 
 
 cdef int window_table_init(window_table_t* table, const pool_geometry_t* g) noexcept nogil:
     cdef int d
-    cdef int64_t o, start, t0, t_last, t_padded, dil, n, last_tap, w = MAX_SPATIAL_DIMS - 1
-    if _table_alloc(table, g.in_size, g.out_size) < 0:
+    cdef int64_t o, start, t0, t_last, t_padded, dil, n, e, offset, w = MAX_SPATIAL_DIMS - 1
+    if _table_alloc(table, g.in_size, g.out_size, g.kernel_size[w]) < 0:
         return -1
     for d in range(MAX_SPATIAL_DIMS):
         dil = g.dilation[d]
@@ -116,14 +118,17 @@ cdef int window_table_init(window_table_t* table, const pool_geometry_t* g) noex
     table.kernel_w = g.kernel_size[w]
     table.stride_w = g.stride[w]
     table.pad_w = g.pad_before[w]
-    # Interior: the window starts at >= 0 and its last tap is <= n - 1.
+    # Tap e of output o reads column o * stride - pad + e * dilation: in bounds for
+    # run_lo[e] <= o < run_hi[e].
     n = g.in_size[w]
-    last_tap = g.dilation[w] * (g.kernel_size[w] - 1)
-    table.interior_lo = min(_ceil_div(g.pad_before[w], g.stride[w]), g.out_size[w])
-    table.interior_hi = table.interior_lo
-    if n - 1 + g.pad_before[w] - last_tap >= 0:
-        table.interior_hi = max(table.interior_lo, min(
-            g.out_size[w], (n - 1 + g.pad_before[w] - last_tap) // g.stride[w] + 1))
+    for e in range(g.kernel_size[w]):
+        offset = e * g.dilation[w] - g.pad_before[w]
+        table.run_lo[e] = 0 if offset >= 0 else min(_ceil_div(-offset, g.stride[w]),
+                                                    g.out_size[w])
+        table.run_hi[e] = table.run_lo[e]
+        if n - 1 - offset >= 0:
+            table.run_hi[e] = max(table.run_lo[e],
+                                  min(g.out_size[w], (n - 1 - offset) // g.stride[w] + 1))
     return 0
 
 
@@ -132,7 +137,7 @@ cdef int window_table_init_adaptive(window_table_t* table, const int64_t* in_siz
     """PyTorch's adaptive bins: output o of n_out covers [floor(o*n/n_out), ceil((o+1)*n/n_out))."""
     cdef int d
     cdef int64_t o, start, end
-    if _table_alloc(table, in_size, out_size) < 0:
+    if _table_alloc(table, in_size, out_size, 0) < 0:
         return -1
     for d in range(MAX_SPATIAL_DIMS):
         table.step[d] = 1
@@ -147,8 +152,6 @@ cdef int window_table_init_adaptive(window_table_t* table, const int64_t* in_siz
     table.kernel_w = 0
     table.stride_w = 0
     table.pad_w = 0
-    table.interior_lo = 0
-    table.interior_hi = 0
     return 0
 
 

@@ -4,7 +4,8 @@ from libc.stdint cimport int64_t
 
 # Layout: every array is (outer, *spatial, channels) contiguous; channels-first data
 # passes outer = N*C and channels = 1.  indices are flat into each spatial plane.
-# Functions returning int return 0, or -1 when a work table cannot be allocated.
+# Functions returning int return 0, -1 when a work table cannot be allocated, or
+# -2 when indices are wanted but one window spans 2**31 input positions or more.
 
 # x: (outer, *g.in_size, channels) -> y, indices: (outer, *g.out_size, channels);
 # indices may be NULL.

@@ -7,11 +7,13 @@ per operation serves both layouts and every dimensionality, so channels-first
 and channels-last results are bit-identical by construction.
 """
 from cython.parallel cimport prange
-from libc.stdint cimport int32_t, uint64_t
+from libc.math cimport INFINITY
+from libc.stdint cimport INT64_MIN, int8_t, int16_t, int32_t, int64_t, uint64_t
 from libc.stdlib cimport free, malloc
 from libc.string cimport memset
 
 from cypool._openmp cimport omp_get_thread_num
+from cypool._typedefs cimport index_t, max_t
 from cypool._geometry cimport (
     Geometry, pool_geometry_t, window_table_t, window_table_init, window_table_init_adaptive,
     window_table_free)
@@ -28,42 +30,8 @@ cdef inline bint _is_nan(max_t v) noexcept nogil:
         return False
 
 
-cdef inline void _max_window(const max_t* plane, max_t* y, index_t* indices,
-                             const window_table_t* t, int64_t od, int64_t oh, int64_t ow,
-                             int64_t channels) noexcept nogil:
-    """y[c] = max over the window's in-bounds taps; PyTorch's tie and NaN rules."""
-    cdef int64_t ih_size = t.in_size[1], iw_size = t.in_size[2]
-    cdef int64_t fd = t.first[0][od], fh = t.first[1][oh], fw = t.first[2][ow]
-    cdef int64_t nd = t.taps[0][od], nh = t.taps[1][oh], nw = t.taps[2][ow]
-    cdef int64_t sd = t.step[0], sh = t.step[1], sw = t.step[2]
-    cdef int64_t a, b, e, c, row_pos, pos
-    cdef const max_t* src
-    cdef max_t v
-    pos = (fd * ih_size + fh) * iw_size + fw
-    src = plane + pos * channels
-    for c in range(channels):
-        y[c] = src[c]
-        if indices != NULL:
-            indices[c] = pos
-    # Starting from the first tap and revisiting it is harmless: it never wins
-    # against itself unless it is NaN, and then it keeps its own index.
-    for a in range(nd):
-        for b in range(nh):
-            row_pos = ((fd + a * sd) * ih_size + fh + b * sh) * iw_size + fw
-            for e in range(nw):
-                pos = row_pos + e * sw
-                src = plane + pos * channels
-                for c in range(channels):
-                    v = src[c]
-                    # Strict '>' keeps the first maximum; a later NaN always wins.
-                    if v > y[c] or _is_nan(v):
-                        y[c] = v
-                        if indices != NULL:
-                            indices[c] = pos
-
-
-cdef inline void _max_update_run(const max_t* src, int64_t step, max_t* y, int32_t* winner,
-                                 int32_t tap, int64_t count) noexcept nogil:
+cdef inline void _max_update_strided(const max_t* src, int64_t step, max_t* y, int32_t* winner,
+                                     int32_t tap, int64_t count) noexcept nogil:
     """y[i] = max(y[i], src[i * step]) for i < count, PyTorch's rule; where the tap
     wins, winner[i] = tap (its offset from the window start) unless winner is NULL."""
     cdef int64_t i
@@ -84,43 +52,105 @@ cdef inline void _max_update_run(const max_t* src, int64_t step, max_t* y, int32
             winner[i] = tap if wins else winner[i]
 
 
+cdef inline void _max_update_run(const max_t* src, int64_t step, max_t* y, int32_t* winner,
+                                 int32_t tap, int64_t count) noexcept nogil:
+    # Literal steps for the common strides: inlined, each becomes its own
+    # vectorized loop (contiguous, or de-interleaving pairs).
+    if step == 1:
+        _max_update_strided(src, 1, y, winner, tap, count)
+    elif step == 2:
+        _max_update_strided(src, 2, y, winner, tap, count)
+    else:
+        _max_update_strided(src, step, y, winner, tap, count)
+
+
+cdef inline max_t _lowest(max_t v) noexcept nogil:
+    """The value every element beats or ties: -inf, or the integer type's minimum."""
+    if max_t is float or max_t is double:
+        return -INFINITY
+    elif max_t is int8_t:
+        return -128
+    elif max_t is int16_t:
+        return -32768
+    elif max_t is int32_t:
+        return -2147483648
+    elif max_t is int64_t:
+        return INT64_MIN
+    else:
+        return 0
+
+
+cdef inline void _max_window(const max_t* plane, max_t* y, index_t* indices, int32_t* winner,
+                             const window_table_t* t, int64_t od, int64_t oh, int64_t ow,
+                             int64_t channels) noexcept nogil:
+    """y[c] = max over one window's in-bounds taps, for every channel c at once
+    (the channels-last path, and adaptive windows): same rule and order as the
+    row kernel, with ``winner`` (per-thread scratch) holding tap offsets from the
+    window's first in-bounds tap."""
+    cdef int64_t ih_size = t.in_size[1], iw_size = t.in_size[2]
+    cdef int64_t corner = (t.first[0][od] * ih_size + t.first[1][oh]) * iw_size + t.first[2][ow]
+    cdef int64_t a, b, e, c, tap
+    cdef max_t lowest = _lowest(y[0])
+    for c in range(channels):
+        y[c] = lowest
+        if indices != NULL:
+            winner[c] = 0
+    for a in range(t.taps[0][od]):
+        for b in range(t.taps[1][oh]):
+            for e in range(t.taps[2][ow]):
+                tap = (a * t.step[0] * ih_size + b * t.step[1]) * iw_size + e * t.step[2]
+                _max_update_run(plane + (corner + tap) * channels, 1, y,
+                                winner if indices != NULL else NULL, <int32_t> tap, channels)
+    if indices != NULL:
+        for c in range(channels):
+            indices[c] = corner + winner[c]
+
+
 cdef inline void _max_row_planar(const max_t* plane, max_t* y, index_t* indices, int32_t* winner,
                                  const window_table_t* t, int64_t od, int64_t oh) noexcept nogil:
-    """One output row of a channels-first plane (regular windows): border outputs
-    window by window, interior outputs tap by tap across the whole row (taps in
-    row-major order, so every output still sees its taps in PyTorch's order).
-    ``winner`` is scratch for the row's interior when indices are wanted."""
-    cdef int64_t ih_size = t.in_size[1], iw_size = t.in_size[2]
-    cdef int64_t lo = t.interior_lo, hi = t.interior_hi, ow_size = t.out_size[2]
-    cdef int64_t s = t.stride_w
-    cdef int64_t a, b, e, ow, start, tap
-    for ow in range(lo):
-        _max_window(plane, y + ow, indices + ow if indices != NULL else NULL, t, od, oh, ow, 1)
-    for ow in range(hi, ow_size):
-        _max_window(plane, y + ow, indices + ow if indices != NULL else NULL, t, od, oh, ow, 1)
-    if hi <= lo:
-        return
-    # Input position of the first tap of interior output lo; output lo + i starts i * s later.
-    start = (t.first[0][od] * ih_size + t.first[1][oh]) * iw_size + lo * s - t.pad_w
-    for ow in range(lo, hi):
-        y[ow] = plane[start + (ow - lo) * s]
-        if indices != NULL:
-            winner[ow] = 0
+    """One output row of a channels-first plane (regular windows), swept tap by
+    tap: tap e updates outputs run_lo[e] <= o < run_hi[e] in one vectorizable loop.
+    Taps come in row-major order, so each output sees its taps in PyTorch's order,
+    starting, as PyTorch does, from the lowest value and its first in-bounds tap.
+    ``winner`` is per-thread scratch (tap offsets from each window's corner)."""
+    cdef int64_t ih_size = t.in_size[1], iw_size = t.in_size[2], ow_size = t.out_size[2]
+    cdef int64_t s = t.stride_w, sw = t.step[2]
+    cdef int64_t a, b, e, ow, tap
+    # Input position of the window corner (tap 0, 0, 0) of output 0; output o's is o * s later.
+    cdef int64_t corner = (t.first[0][od] * ih_size + t.first[1][oh]) * iw_size - t.pad_w
+    cdef max_t lowest = _lowest(y[0])
+    for ow in range(ow_size):
+        y[ow] = lowest
+    if indices != NULL:
+        for ow in range(ow_size):
+            winner[ow] = <int32_t> (t.first[2][ow] - (ow * s - t.pad_w))
     for a in range(t.taps[0][od]):
         for b in range(t.taps[1][oh]):
             for e in range(t.kernel_w):
-                tap = (a * t.step[0] * ih_size + b * t.step[1]) * iw_size + e * t.step[2]
-                _max_update_run(plane + start + tap, s, y + lo,
-                                winner + lo if indices != NULL else NULL, <int32_t> tap, hi - lo)
+                if t.run_hi[e] <= t.run_lo[e]:
+                    continue
+                tap = (a * t.step[0] * ih_size + b * t.step[1]) * iw_size + e * sw
+                _max_update_run(plane + corner + tap + t.run_lo[e] * s, s, y + t.run_lo[e],
+                                winner + t.run_lo[e] if indices != NULL else NULL,
+                                <int32_t> tap, t.run_hi[e] - t.run_lo[e])
     if indices != NULL:
-        for ow in range(lo, hi):
-            indices[ow] = start + (ow - lo) * s + winner[ow]
+        for ow in range(ow_size):
+            indices[ow] = corner + ow * s + winner[ow]
 
 
 cdef inline bint _taps_fit_int32(const window_table_t* t) noexcept nogil:
-    """Whether tap offsets from a window start (< the plane size) fit the 32-bit
-    winner slots; planes of 2**31 elements or more take the window-by-window path."""
-    return t.in_size[0] * t.in_size[1] * t.in_size[2] < 2147483647
+    """Whether every tap's offset from its window's corner fits the 32-bit winner
+    slots: true unless one window spans 2**31 input positions."""
+    cdef int64_t most[3]
+    cdef int d
+    cdef int64_t o
+    for d in range(3):
+        most[d] = 0
+        for o in range(t.out_size[d]):
+            most[d] = max(most[d], t.taps[d][o])
+    most[2] = max(most[2], t.kernel_w)
+    return (((most[0] - 1) * t.step[0] * t.in_size[1] + (most[1] - 1) * t.step[1])
+            * t.in_size[2] + (most[2] - 1) * t.step[2] + t.pad_w) < 2147483647
 
 
 cdef int _max_forward_table(const max_t* x, max_t* y, index_t* indices, const window_table_t* t,
@@ -129,12 +159,15 @@ cdef int _max_forward_table(const max_t* x, max_t* y, index_t* indices, const wi
     cdef int64_t in_plane = t.in_size[0] * t.in_size[1] * t.in_size[2]
     cdef int64_t rows = outer * od_size * oh_size
     cdef int64_t row, n, od, oh, ow, at
-    cdef bint row_kernel = (channels == 1 and t.regular
-                            and (indices == NULL or _taps_fit_int32(t)))
-    # Winner scratch: one row's worth per thread, allocated once per call.
+    cdef bint row_kernel = channels == 1 and t.regular
+    cdef int64_t scratch = ow_size if row_kernel else channels
+    # Winner scratch: one row's (or one window's) worth per thread, allocated once.
     cdef int32_t* winners = NULL
-    if row_kernel and indices != NULL:
-        winners = <int32_t*> malloc(max(num_threads, 1) * ow_size * sizeof(int32_t))
+    cdef int32_t* winner
+    if indices != NULL:
+        if not _taps_fit_int32(t):
+            return -2
+        winners = <int32_t*> malloc(max(num_threads, 1) * scratch * sizeof(int32_t))
         if winners == NULL:
             return -1
     # One output row (n, od, oh) per iteration: rows never share output memory.
@@ -142,16 +175,16 @@ cdef int _max_forward_table(const max_t* x, max_t* y, index_t* indices, const wi
         n = row // (od_size * oh_size)
         od = (row // oh_size) % od_size
         oh = row % oh_size
+        winner = winners + omp_get_thread_num() * scratch if winners != NULL else NULL
         if row_kernel:
             _max_row_planar(x + n * in_plane, y + row * ow_size,
                             indices + row * ow_size if indices != NULL else NULL,
-                            winners + omp_get_thread_num() * ow_size if winners != NULL else NULL,
-                            t, od, oh)
+                            winner, t, od, oh)
         else:
             for ow in range(ow_size):
                 at = (row * ow_size + ow) * channels
                 _max_window(x + n * in_plane * channels, y + at,
-                            indices + at if indices != NULL else NULL,
+                            indices + at if indices != NULL else NULL, winner,
                             t, od, oh, ow, channels)
     free(winners)
     return 0
@@ -261,6 +294,14 @@ cdef int64_t max_unpool_backward(const max_t* grad_out, const index_t* indices, 
 
 # --- Python entry points (flat contiguous buffers; validation is the façade's job) ----------
 
+def _raise_for(int status, str name):
+    if status == -1:
+        raise MemoryError("%s: cannot allocate the kernel's work tables" % name)
+    if status == -2:
+        raise ValueError("kernel_size: %s with return_indices needs every window to span "
+                         "fewer than 2**31 input positions" % name)
+
+
 def max_pool_forward_call(const max_t[::1] x, max_t[::1] y, index_t[::1] indices,
                           Geometry geometry, int64_t outer, int64_t channels, int num_threads):
     """Run max_pool_forward (``indices`` may be None)."""
@@ -270,8 +311,7 @@ def max_pool_forward_call(const max_t[::1] x, max_t[::1] y, index_t[::1] indices
         idx = &indices[0]
     with nogil:
         status = max_pool_forward(&x[0], &y[0], idx, &geometry.c, outer, channels, num_threads)
-    if status < 0:
-        raise MemoryError("max_pool: cannot allocate the window tables")
+    _raise_for(status, "max_pool")
 
 
 def adaptive_max_pool_forward_call(const max_t[::1] x, max_t[::1] y, index_t[::1] indices,
@@ -289,8 +329,7 @@ def adaptive_max_pool_forward_call(const max_t[::1] x, max_t[::1] y, index_t[::1
     with nogil:
         status = adaptive_max_pool_forward(&x[0], &y[0], idx, ins, outs, outer, channels,
                                            num_threads)
-    if status < 0:
-        raise MemoryError("adaptive_max_pool: cannot allocate the window tables")
+    _raise_for(status, "adaptive_max_pool")
 
 
 def route_call(str operation, const max_t[::1] source, const index_t[::1] indices,

@@ -7,8 +7,7 @@ three are flattened first, which the bins do not notice).
 import math
 
 from cypool import _args, _threads
-from cypool._avg_pool import adaptive_avg_pool_call
-from cypool._max_pool import adaptive_max_pool_forward_call
+from cypool._dispatch import avg_kernels, max_kernels
 from cypool.pooling import _max_kernel, _rows, route_to_indices
 
 
@@ -25,7 +24,7 @@ def _adaptive_max_pool(ndim, x, output_size, return_indices, layout, out, num_th
     x, extent, sizes = _adaptive_call(ndim, x, output_size, layout)
     return_indices = _args.as_bool("return_indices", return_indices)
     return _max_kernel(x, extent, extent.shape(sizes), return_indices, out, num_threads,
-                       adaptive_max_pool_forward_call,
+                       max_kernels.adaptive_max_pool_forward_call,
                        (_args.kernel_size3(extent.spatial), _args.kernel_size3(sizes)), sizes)
 
 
@@ -45,7 +44,7 @@ def _adaptive_avg_kernel(backward, source, result, in_extent, out_size, num_thre
         compute = _args.compute_dtype(source.dtype, average=True)
         buffer = _args.kernel_buffer(result, compute)
         work = in_extent.spatial if backward else out_size
-        adaptive_avg_pool_call(backward, _args.flat_input(source, compute), buffer,
+        avg_kernels.adaptive_avg_pool_call(backward, _args.flat_input(source, compute), buffer,
                                _args.kernel_size3(in_extent.spatial), _args.kernel_size3(out_size),
                                in_extent.kernel_outer, in_extent.kernel_channels,
                                _threads.resolve(num_threads, _rows(in_extent, work)))

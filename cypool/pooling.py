@@ -11,8 +11,7 @@ import math
 import numpy as np
 
 from cypool import _args, _threads
-from cypool._avg_pool import avg_pool_call
-from cypool._max_pool import max_pool_forward_call, route_call
+from cypool._dispatch import avg_kernels, max_kernels
 
 
 def _window_call(ndim, x, kernel_size, stride, padding, dilation, ceil_mode, layout):
@@ -36,7 +35,7 @@ def _max_pool(ndim, x, kernel_size, stride, padding, dilation, ceil_mode, return
                                        ceil_mode, layout)
     return_indices = _args.as_bool("return_indices", return_indices)
     return _max_kernel(x, extent, extent.shape(geometry.out_size), return_indices, out,
-                       num_threads, max_pool_forward_call, (geometry,), geometry.out_size)
+                       num_threads, max_kernels.max_pool_forward_call, (geometry,), geometry.out_size)
 
 
 def _max_kernel(x, extent, shape, return_indices, out, num_threads, kernel, arguments,
@@ -68,7 +67,7 @@ def route_to_indices(operation, source, indices, target_shape, source_extent, ta
         source_plane = math.prod(source_extent.spatial)
         target_plane = math.prod(target_extent.spatial)
         threads = _threads.resolve(num_threads, outer * -(-channels // 64))
-        bad = route_call(operation, _args.flat_input(source, compute), indices.reshape(-1),
+        bad = max_kernels.route_call(operation, _args.flat_input(source, compute), indices.reshape(-1),
                          buffer, outer, channels, source_plane, target_plane, threads)
         if bad:
             plane = source_plane if operation == "max_unpool_backward" else target_plane
@@ -93,7 +92,7 @@ def _avg_kernel(backward, source, result, geometry, extent, sizes, count_include
     if result.size:
         compute = _args.compute_dtype(source.dtype, average=True)
         buffer = _args.kernel_buffer(result, compute)
-        avg_pool_call(backward, _args.flat_input(source, compute), buffer, geometry,
+        avg_kernels.avg_pool_call(backward, _args.flat_input(source, compute), buffer, geometry,
                       extent.kernel_outer, extent.kernel_channels, count_include_pad, divisor,
                       _threads.resolve(num_threads, _rows(extent, sizes)))
         _args.finish(buffer, result)
@@ -162,7 +161,7 @@ def _lp_pool(ndim, x, norm_type, kernel_size, stride, padding, dilation, ceil_mo
     if math.isinf(p):
         magnitude = _lp_terms(x, 1).astype(y.dtype, copy=False)
         return _max_kernel(magnitude, extent, y.shape, False, y, num_threads,
-                           max_pool_forward_call, (geometry,), geometry.out_size)
+                           max_kernels.max_pool_forward_call, (geometry,), geometry.out_size)
     sums = _avg_kernel(False, _lp_terms(x, p), np.empty(y.shape, _args.compute_dtype(
         x.dtype, True)), geometry, extent, geometry.out_size, False, 1, num_threads)
     y[...] = _lp_root(sums, p)
@@ -183,7 +182,7 @@ def _lp_pool_backward(ndim, grad_output, x, norm_type, kernel_size, stride, padd
     if math.isinf(p):
         # d max|x| / dx = sign(x) at the first maximum of |x| (max pooling's argmax).
         _, indices = _max_kernel(np.abs(xc), in_extent, grad.shape, True, None, num_threads,
-                                 max_pool_forward_call, (geometry,), geometry.out_size)
+                                 max_kernels.max_pool_forward_call, (geometry,), geometry.out_size)
         routed = route_to_indices("max_pool_backward", g, indices, x.shape,
                                   dataclasses.replace(in_extent, spatial=geometry.out_size),
                                   in_extent, None, num_threads)
