@@ -13,6 +13,9 @@ Environment variables (documented in README.md):
     build the serial extension even when OpenMP is available.
 ``CYPOOL_REQUIRE_OPENMP=1``
     fail the build instead of falling back to a serial build when OpenMP is missing.
+``CYPOOL_SANITIZE=address``
+    compile and link with ``-fsanitize=address`` (run Python with libasan preloaded,
+    see README.md).
 ``CYPOOL_NO_AVX2=1``
     skip the extra AVX2 build of the kernels (x86-64 only; chosen at run time).
 """
@@ -113,6 +116,10 @@ def build_settings():
     if native:
         compile_args.append("-march=native")
     link_args = []
+    sanitizer = os.environ.get("CYPOOL_SANITIZE", "").strip()
+    if sanitizer:
+        compile_args += ["-fsanitize=" + sanitizer, "-fno-omit-frame-pointer"]
+        link_args += ["-fsanitize=" + sanitizer]
     if use_openmp:
         compile_args.append("-fopenmp")
         link_args.append("-fopenmp")

@@ -6,6 +6,7 @@ error message names the argument it is about.  The output-size arithmetic itself
 lives in ``cypool._geometry`` (shared with Cython callers); its status codes are
 turned into messages here.
 """
+import functools
 import numbers
 import operator
 from dataclasses import dataclass
@@ -111,6 +112,32 @@ _GEOMETRY_MESSAGES = {
 }
 
 
+def _cached(function, size=512):
+    """Memoize a pure argument parser on hashable arguments: small calls repeat the
+    same window thousands of times and parsing is most of their cost."""
+    cache = {}
+
+    @functools.wraps(function)
+    def wrapper(*args, **kwargs):
+        # repr tells 2 from 2.0 and 1 from True, also inside tuples, where equal
+        # values of different types must not share a result; lists and arrays
+        # (mutable) are not cached.
+        if any(isinstance(v, (list, np.ndarray)) for v in args) or kwargs:
+            return function(*args, **kwargs)
+        key = repr(args)
+        try:
+            return cache[key]
+        except KeyError:
+            pass
+        result = function(*args, **kwargs)
+        if len(cache) >= size:
+            cache.clear()
+        cache[key] = result
+        return result
+    return wrapper
+
+
+@_cached
 def window_geometry(in_size, kernel_size, stride, padding, dilation, ceil_mode):
     """Validated ``Geometry`` for a spatial input size and the window arguments."""
     ndim = len(in_size)
@@ -179,6 +206,7 @@ class Extent:
         return ((self.batch,) if self.batched else ()) + shape
 
 
+@_cached
 def split_shape(shape, ndim, layout, name="x"):
     """``Extent`` of an array shape for ``ndim`` spatial dims in ``layout``."""
     shape = tuple(shape)

@@ -5,11 +5,14 @@ Sums run over the window's taps in row-major order in the array's own type and
 are then divided, which is what PyTorch's CPU kernels do (adaptive pooling, like
 PyTorch's, divides by each dim's tap count in turn).
 """
+cimport numpy as cnp
 from cython.parallel cimport prange
 from libc.stdint cimport int64_t
 from libc.stdlib cimport free, malloc
 
 from cypool._typedefs cimport real_t
+
+cnp.import_array()
 from cypool._geometry cimport (
     Geometry, pool_geometry_t, window_table_t, window_table_init, window_table_init_adaptive,
     window_table_free, coverage_table_t, coverage_table_init, coverage_table_free)
@@ -341,40 +344,65 @@ cdef int adaptive_avg_pool_backward(const real_t* grad_out, real_t* grad_in,
     return status
 
 
-# --- Python entry points (flat contiguous buffers; validation is the façade's job) ----------
+# --- Python entry points -----------------------------------------------------------------
+# The façade hands over C-contiguous float32/float64 arrays (it validated them).
 
-def avg_pool_call(bint backward, const real_t[::1] source, real_t[::1] target,
-                  Geometry geometry, int64_t outer, int64_t channels, bint count_include_pad,
+cdef int _run(real_t* tag, bint backward, bint adaptive, void* source, void* target,
+              const pool_geometry_t* g, const int64_t* in_size, const int64_t* out_size,
+              int64_t outer, int64_t channels, bint count_include_pad,
+              int64_t divisor_override, int num_threads) noexcept nogil:
+    cdef const real_t* src = <const real_t*> source
+    cdef real_t* dst = <real_t*> target
+    if adaptive:
+        if backward:
+            return adaptive_avg_pool_backward(src, dst, in_size, out_size, outer, channels,
+                                              num_threads)
+        return adaptive_avg_pool_forward(src, dst, in_size, out_size, outer, channels,
+                                         num_threads)
+    if backward:
+        return avg_pool_backward(src, dst, g, outer, channels, count_include_pad,
+                                 divisor_override, num_threads)
+    return avg_pool_forward(src, dst, g, outer, channels, count_include_pad, divisor_override,
+                            num_threads)
+
+
+cdef _dispatch(bint backward, bint adaptive, cnp.ndarray source, cnp.ndarray target,
+               const pool_geometry_t* g, const int64_t* in_size, const int64_t* out_size,
+               int64_t outer, int64_t channels, bint count_include_pad,
+               int64_t divisor_override, int num_threads):
+    cdef void* a = cnp.PyArray_DATA(source)
+    cdef void* b = cnp.PyArray_DATA(target)
+    cdef int size = source.descr.itemsize
+    cdef int status
+    if source.descr.kind != b'f' or size not in (4, 8) or target.descr.type_num != source.descr.type_num:
+        raise TypeError("internal: no average kernel for dtype %s" % source.dtype)
+    with nogil:
+        if size == 4:
+            status = _run(<float*> NULL, backward, adaptive, a, b, g, in_size, out_size, outer,
+                          channels, count_include_pad, divisor_override, num_threads)
+        else:
+            status = _run(<double*> NULL, backward, adaptive, a, b, g, in_size, out_size, outer,
+                          channels, count_include_pad, divisor_override, num_threads)
+    if status < 0:
+        raise MemoryError("avg_pool: cannot allocate the kernel's work tables")
+
+
+def avg_pool_call(bint backward, cnp.ndarray source, cnp.ndarray target, Geometry geometry,
+                  int64_t outer, int64_t channels, bint count_include_pad,
                   int64_t divisor_override, int num_threads):
     """Run avg_pool_forward (source x, target y) or avg_pool_backward (source
     grad_output, target grad_input); divisor_override 0 means none."""
-    cdef int status
-    with nogil:
-        if backward:
-            status = avg_pool_backward(&source[0], &target[0], &geometry.c, outer, channels,
-                                       count_include_pad, divisor_override, num_threads)
-        else:
-            status = avg_pool_forward(&source[0], &target[0], &geometry.c, outer, channels,
-                                      count_include_pad, divisor_override, num_threads)
-    if status < 0:
-        raise MemoryError("avg_pool: cannot allocate the window tables")
+    _dispatch(backward, False, source, target, &geometry.c, NULL, NULL, outer, channels,
+              count_include_pad, divisor_override, num_threads)
 
 
-def adaptive_avg_pool_call(bint backward, const real_t[::1] source, real_t[::1] target,
+def adaptive_avg_pool_call(bint backward, cnp.ndarray source, cnp.ndarray target,
                            tuple in_size, tuple out_size, int64_t outer, int64_t channels,
                            int num_threads):
     """Run adaptive_avg_pool_forward or _backward; sizes are 3-tuples."""
     cdef int64_t ins[3]
     cdef int64_t outs[3]
-    cdef int status
     ins = in_size
     outs = out_size
-    with nogil:
-        if backward:
-            status = adaptive_avg_pool_backward(&source[0], &target[0], ins, outs, outer,
-                                                channels, num_threads)
-        else:
-            status = adaptive_avg_pool_forward(&source[0], &target[0], ins, outs, outer,
-                                               channels, num_threads)
-    if status < 0:
-        raise MemoryError("adaptive_avg_pool: cannot allocate the window tables")
+    _dispatch(backward, True, source, target, NULL, ins, outs, outer, channels, False, 0,
+              num_threads)

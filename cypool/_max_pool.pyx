@@ -6,9 +6,11 @@ Every array is viewed as (outer, D, H, W, channels): channels-first input is
 per operation serves both layouts and every dimensionality, so channels-first
 and channels-last results are bit-identical by construction.
 """
+cimport numpy as cnp
 from cython.parallel cimport prange
 from libc.math cimport INFINITY
-from libc.stdint cimport INT64_MIN, int8_t, int16_t, int32_t, int64_t, uint64_t
+from libc.stdint cimport (
+    INT64_MIN, int8_t, int16_t, int32_t, int64_t, uint8_t, uint16_t, uint32_t, uint64_t)
 from libc.stdlib cimport free, malloc
 from libc.string cimport memset
 
@@ -17,6 +19,8 @@ from cypool._typedefs cimport index_t, max_t
 from cypool._geometry cimport (
     Geometry, pool_geometry_t, window_table_t, window_table_init, window_table_init_adaptive,
     window_table_free)
+
+cnp.import_array()
 
 cdef enum:
     # Channels handled per work unit of the channels-last scatters (a unit owns them).
@@ -292,7 +296,86 @@ cdef int64_t max_unpool_backward(const max_t* grad_out, const index_t* indices, 
     return bad
 
 
-# --- Python entry points (flat contiguous buffers; validation is the façade's job) ----------
+# --- Python entry points -----------------------------------------------------------------
+# The façade hands over C-contiguous arrays of one accepted dtype (it validated them);
+# one switch on the dtype picks the kernel specialization, cheaper than a fused def.
+
+ctypedef struct _call_t:
+    int entry
+    const pool_geometry_t* geometry
+    int64_t in_size[3]
+    int64_t out_size[3]
+    int64_t outer
+    int64_t channels
+    int64_t source_plane
+    int64_t target_plane
+    int num_threads
+
+cdef enum:
+    FORWARD = 0
+    ADAPTIVE_FORWARD = 1
+    BACKWARD = 2
+    UNPOOL_FORWARD = 3
+    UNPOOL_BACKWARD = 4
+
+
+cdef int64_t _run(max_t* tag, void* source, void* target, index_t* indices,
+                  const _call_t* call) noexcept nogil:
+    cdef const max_t* src = <const max_t*> source
+    cdef max_t* dst = <max_t*> target
+    if call.entry == FORWARD:
+        return max_pool_forward(src, dst, indices, call.geometry, call.outer, call.channels,
+                                call.num_threads)
+    if call.entry == ADAPTIVE_FORWARD:
+        return adaptive_max_pool_forward(src, dst, indices, call.in_size, call.out_size,
+                                         call.outer, call.channels, call.num_threads)
+    if call.entry == BACKWARD:
+        return max_pool_backward(src, indices, dst, call.outer, call.channels,
+                                 call.source_plane, call.target_plane, call.num_threads)
+    if call.entry == UNPOOL_FORWARD:
+        return max_unpool_forward(src, indices, dst, call.outer, call.channels,
+                                  call.source_plane, call.target_plane, call.num_threads)
+    return max_unpool_backward(src, indices, dst, call.outer, call.channels,
+                               call.target_plane, call.source_plane, call.num_threads)
+
+
+cdef int64_t _dispatch(cnp.ndarray source, cnp.ndarray target, object indices,
+                       _call_t* call) except? -9:
+    cdef void* a = cnp.PyArray_DATA(source)
+    cdef void* b = cnp.PyArray_DATA(target)
+    cdef index_t* idx = NULL if indices is None else <index_t*> cnp.PyArray_DATA(indices)
+    cdef char kind = source.descr.kind
+    cdef int size = source.descr.itemsize
+    cdef int64_t result
+    if source.descr.type_num != target.descr.type_num:
+        raise TypeError("internal: source and target dtypes differ")
+    with nogil:
+        if kind == b'f' and size == 4:
+            result = _run(<float*> NULL, a, b, idx, call)
+        elif kind == b'f' and size == 8:
+            result = _run(<double*> NULL, a, b, idx, call)
+        elif kind == b'i' and size == 1:
+            result = _run(<int8_t*> NULL, a, b, idx, call)
+        elif kind == b'u' and size == 1:
+            result = _run(<uint8_t*> NULL, a, b, idx, call)
+        elif kind == b'i' and size == 2:
+            result = _run(<int16_t*> NULL, a, b, idx, call)
+        elif kind == b'u' and size == 2:
+            result = _run(<uint16_t*> NULL, a, b, idx, call)
+        elif kind == b'i' and size == 4:
+            result = _run(<int32_t*> NULL, a, b, idx, call)
+        elif kind == b'u' and size == 4:
+            result = _run(<uint32_t*> NULL, a, b, idx, call)
+        elif kind == b'i' and size == 8:
+            result = _run(<int64_t*> NULL, a, b, idx, call)
+        elif kind == b'u' and size == 8:
+            result = _run(<uint64_t*> NULL, a, b, idx, call)
+        else:
+            result = -9
+    if result == -9:
+        raise TypeError("internal: no max kernel for dtype %s" % source.dtype)
+    return result
+
 
 def _raise_for(int status, str name):
     if status == -1:
@@ -302,52 +385,36 @@ def _raise_for(int status, str name):
                          "fewer than 2**31 input positions" % name)
 
 
-def max_pool_forward_call(const max_t[::1] x, max_t[::1] y, index_t[::1] indices,
-                          Geometry geometry, int64_t outer, int64_t channels, int num_threads):
+def max_pool_forward_call(cnp.ndarray x, cnp.ndarray y, object indices, Geometry geometry,
+                          int64_t outer, int64_t channels, int num_threads):
     """Run max_pool_forward (``indices`` may be None)."""
-    cdef index_t* idx = NULL
-    cdef int status
-    if indices is not None:
-        idx = &indices[0]
-    with nogil:
-        status = max_pool_forward(&x[0], &y[0], idx, &geometry.c, outer, channels, num_threads)
-    _raise_for(status, "max_pool")
+    cdef _call_t call
+    call.entry = FORWARD
+    call.geometry = &geometry.c
+    call.outer, call.channels, call.num_threads = outer, channels, num_threads
+    _raise_for(_dispatch(x, y, indices, &call), "max_pool")
 
 
-def adaptive_max_pool_forward_call(const max_t[::1] x, max_t[::1] y, index_t[::1] indices,
+def adaptive_max_pool_forward_call(cnp.ndarray x, cnp.ndarray y, object indices,
                                    tuple in_size, tuple out_size, int64_t outer,
                                    int64_t channels, int num_threads):
     """Run adaptive_max_pool_forward; sizes are 3-tuples (leading 1s for 1-D/2-D)."""
-    cdef index_t* idx = NULL
-    cdef int64_t ins[3]
-    cdef int64_t outs[3]
-    cdef int status
-    ins = in_size
-    outs = out_size
-    if indices is not None:
-        idx = &indices[0]
-    with nogil:
-        status = adaptive_max_pool_forward(&x[0], &y[0], idx, ins, outs, outer, channels,
-                                           num_threads)
-    _raise_for(status, "adaptive_max_pool")
+    cdef _call_t call
+    call.entry = ADAPTIVE_FORWARD
+    call.in_size = in_size
+    call.out_size = out_size
+    call.outer, call.channels, call.num_threads = outer, channels, num_threads
+    _raise_for(_dispatch(x, y, indices, &call), "adaptive_max_pool")
 
 
-def route_call(str operation, const max_t[::1] source, const index_t[::1] indices,
-               max_t[::1] target, int64_t outer, int64_t channels, int64_t source_plane,
-               int64_t target_plane, int num_threads):
+def route_call(str operation, cnp.ndarray source, cnp.ndarray indices, cnp.ndarray target,
+               int64_t outer, int64_t channels, int64_t source_plane, int64_t target_plane,
+               int num_threads):
     """Run max_pool_backward, max_unpool_forward or max_unpool_backward (by name);
     returns the number of out-of-range indices."""
-    cdef int64_t bad
-    cdef int which = {"max_pool_backward": 0, "max_unpool_forward": 1,
-                      "max_unpool_backward": 2}[operation]
-    with nogil:
-        if which == 0:
-            bad = max_pool_backward(&source[0], &indices[0], &target[0], outer, channels,
-                                    source_plane, target_plane, num_threads)
-        elif which == 1:
-            bad = max_unpool_forward(&source[0], &indices[0], &target[0], outer, channels,
-                                     source_plane, target_plane, num_threads)
-        else:
-            bad = max_unpool_backward(&source[0], &indices[0], &target[0], outer, channels,
-                                      target_plane, source_plane, num_threads)
-    return bad
+    cdef _call_t call
+    call.entry = {"max_pool_backward": BACKWARD, "max_unpool_forward": UNPOOL_FORWARD,
+                  "max_unpool_backward": UNPOOL_BACKWARD}[operation]
+    call.outer, call.channels, call.num_threads = outer, channels, num_threads
+    call.source_plane, call.target_plane = source_plane, target_plane
+    return _dispatch(source, target, indices, &call)
