@@ -61,7 +61,7 @@ def _same(a, b, exact):
         np.testing.assert_allclose(value_a, value_b, rtol=1e-5, atol=1e-5)
 
 
-@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(pooling_calls())
 def test_max_pool_equals_reference_or_both_raise(call):
     nd, shape, dtype, layout, window, seed = call
@@ -72,7 +72,7 @@ def test_max_pool_equals_reference_or_both_raise(call):
           exact=True)
 
 
-@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(pooling_calls(), st.booleans(), st.one_of(st.none(), st.integers(-1, 5)))
 def test_avg_pool_equals_reference_or_both_raise(call, count_include_pad, divisor_override):
     nd, shape, dtype, layout, window, seed = call
@@ -83,7 +83,7 @@ def test_avg_pool_equals_reference_or_both_raise(call, count_include_pad, diviso
           _outcome(getattr(loops, name), x, layout=layout, **kw), exact=False)
 
 
-@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(pooling_calls(), st.sampled_from([1, 2, 3.5, np.inf, 0, -1, float("nan")]))
 def test_lp_pool_equals_reference_or_both_raise(call, p):
     nd, shape, dtype, layout, window, seed = call
@@ -93,7 +93,7 @@ def test_lp_pool_equals_reference_or_both_raise(call, p):
           _outcome(getattr(loops, name), x, p, layout=layout, **window), exact=False)
 
 
-@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.integers(1, 3), st.lists(st.integers(0, 7), min_size=3, max_size=3),
        st.lists(st.one_of(st.none(), st.integers(-1, 9)), min_size=3, max_size=3),
        st.sampled_from(["channels_first", "channels_last"]), st.integers(0, 1000))
