@@ -33,7 +33,7 @@ def _planes(array, extent):
         array = array[np.newaxis]
     if extent.layout == _args.CHANNELS_LAST:
         array = np.moveaxis(array, -1, 1)
-    return array.reshape((-1,) + array.shape[2:])
+    return array.reshape((array.shape[0] * array.shape[1],) + array.shape[2:])
 
 
 def _unplanes(planes, extent):
@@ -248,10 +248,12 @@ def _max_pool_backward(ndim, grad_output, indices, input_shape, layout, out):
     out_extent = _args.grad_extent(grad.shape, in_extent, ndim, layout)
     indices = _args.as_indices("indices", indices, grad.shape)
     plane = math.prod(in_extent.spatial)
-    result = _scatter_add(_planes(grad, out_extent).reshape(-1, math.prod(out_extent.spatial)),
-                          _planes(indices, out_extent).reshape(-1, math.prod(out_extent.spatial)),
+    planes = in_extent.batch * in_extent.channels
+    result = _scatter_add(_planes(grad, out_extent).reshape(planes, math.prod(out_extent.spatial)),
+                          _planes(indices, out_extent).reshape(planes,
+                                                               math.prod(out_extent.spatial)),
                           plane, grad.dtype)
-    return _deliver(_unplanes(result.reshape((-1,) + in_extent.spatial), in_extent), out)
+    return _deliver(_unplanes(result.reshape((planes,) + in_extent.spatial), in_extent), out)
 
 
 def _avg_pool(ndim, x, kernel_size, stride, padding, dilation, ceil_mode, count_include_pad,
@@ -345,7 +347,7 @@ def _global(x, layout, keepdims, reduce, dtype_of):
         x = np.moveaxis(x, -1, 1)
     if any(s < 1 for s in x.shape[2:]):
         raise ValueError("every spatial size of x must be >= 1, got shape %r" % (x.shape,))
-    flat = x.reshape(x.shape[0], x.shape[1], -1)
+    flat = x.reshape(x.shape[0], x.shape[1], math.prod(x.shape[2:]))
     result = np.empty(flat.shape[:2], dtype=dtype_of(x.dtype))
     for n, c in np.ndindex(*flat.shape[:2]):
         result[n, c] = reduce(flat[n, c])
@@ -394,7 +396,8 @@ def _max_unpool(ndim, x, indices, kernel_size, stride, padding, output_size, lay
     indices = _args.as_indices("indices", indices, x.shape)
     sizes = _args.unpool_size(extent, kernel_size, stride, padding, output_size, ndim)
     plane = math.prod(sizes)
-    values = _planes(x, extent).reshape(-1, math.prod(extent.spatial))
+    planes = extent.batch * extent.channels
+    values = _planes(x, extent).reshape(planes, math.prod(extent.spatial))
     index_planes = _planes(indices, extent).reshape(values.shape)
     result = np.zeros((values.shape[0], plane), dtype=x.dtype)
     for p in range(values.shape[0]):
@@ -405,7 +408,7 @@ def _max_unpool(ndim, x, indices, kernel_size, stride, padding, output_size, lay
                                  % (i, plane))
             result[p, i] = values[p, o]
     out_extent = dataclasses.replace(extent, spatial=sizes)
-    return _deliver(_unplanes(result.reshape((-1,) + sizes), out_extent), out)
+    return _deliver(_unplanes(result.reshape((planes,) + sizes), out_extent), out)
 
 
 def _max_unpool_backward(ndim, grad_output, indices, layout, out):
@@ -416,7 +419,8 @@ def _max_unpool_backward(ndim, grad_output, indices, layout, out):
     in_extent = _args.split_shape(indices.shape, ndim, layout, "indices")
     indices = _args.as_indices("indices", indices, indices.shape)
     plane = math.prod(grad_extent.spatial)
-    grads = _planes(grad, grad_extent).reshape(-1, plane)
+    planes = grad_extent.batch * grad_extent.channels
+    grads = _planes(grad, grad_extent).reshape(planes, plane)
     index_planes = _planes(indices, in_extent).reshape(grads.shape[0], -1)
     result = np.empty(index_planes.shape, dtype=grad.dtype)
     for p in range(result.shape[0]):
@@ -426,7 +430,7 @@ def _max_unpool_backward(ndim, grad_output, indices, layout, out):
                 raise ValueError("indices: entry %d lies outside the spatial plane [0, %d)"
                                  % (i, plane))
             result[p, o] = grads[p, i]
-    return _deliver(_unplanes(result.reshape((-1,) + in_extent.spatial), in_extent), out)
+    return _deliver(_unplanes(result.reshape((planes,) + in_extent.spatial), in_extent), out)
 
 
 # --- public names, same signatures as cypool's -------------------------------------------
