@@ -171,4 +171,8 @@ extensions = [extension(name) for name in KERNEL_MODULES]
 if build_avx2:
     extensions += [extension(name, AVX2_FLAGS) for name in AVX2_MODULES]
 
-setup(ext_modules=cythonize(extensions, compiler_directives=directives))
+jobs = os.cpu_count() or 1
+setup(
+    ext_modules=cythonize(extensions, compiler_directives=directives, nthreads=jobs),
+    options={"build_ext": {"parallel": jobs}},
+)

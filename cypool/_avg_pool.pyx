@@ -53,6 +53,22 @@ cdef inline void _divide_window(real_t* y, const window_table_t* t, int64_t od, 
             y[c] = y[c] / d0
 
 
+cdef inline void _add_shares(real_t* gi, const real_t* go, const window_table_t* t, int64_t od,
+                             int64_t oh, int64_t ow, int64_t channels, bint count_include_pad,
+                             int64_t divisor_override) noexcept nogil:
+    """gi[c] += _average_of(go[c], ...) for every channel, with the divisor(s) hoisted."""
+    cdef int64_t c
+    cdef real_t d0, d1, d2
+    if t.divide_per_dim:
+        d0, d1, d2 = <real_t> t.taps[0][od], <real_t> t.taps[1][oh], <real_t> t.taps[2][ow]
+        for c in range(channels):
+            gi[c] += go[c] / d0 / d1 / d2
+    else:
+        d0 = <real_t> _divisor(t, od, oh, ow, count_include_pad, divisor_override)
+        for c in range(channels):
+            gi[c] += go[c] / d0
+
+
 cdef inline void _average_window(const real_t* plane, real_t* y, const window_table_t* t,
                                  int64_t od, int64_t oh, int64_t ow, int64_t channels,
                                  bint count_include_pad, int64_t divisor_override) noexcept nogil:
@@ -285,9 +301,8 @@ cdef int _avg_backward_table(const real_t* grad_out, real_t* grad_in, const wind
                     for e in range(cover.offsets[2][i_w], cover.offsets[2][i_w + 1]):
                         ow = cover.outputs[2][e]
                         go = grad_out + (((n * od_size + od) * oh_size + oh) * ow_size + ow) * channels
-                        for c in range(channels):
-                            gi[c] += _average_of(go[c], t, od, oh, ow, count_include_pad,
-                                                 divisor_override)
+                        _add_shares(gi, go, t, od, oh, ow, channels, count_include_pad,
+                                    divisor_override)
     coverage_table_free(&cover)
     free(w_divisor)
     return 0

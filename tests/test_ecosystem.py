@@ -1,0 +1,39 @@
+"""cypool in the ecosystem: threadpoolctl, the command line, the version."""
+import os
+import subprocess
+import sys
+
+import numpy as np
+import pytest
+
+import cypool
+
+
+def test_version_is_exposed():
+    assert isinstance(cypool.__version__, str) and cypool.__version__.count(".") >= 2
+
+
+def test_threadpoolctl_sees_and_limits_cypool():
+    threadpoolctl = pytest.importorskip("threadpoolctl")
+    from cypool._runtime import openmp_enabled
+
+    if not openmp_enabled():
+        pytest.skip("this build of cypool has no OpenMP runtime")
+    info = threadpoolctl.threadpool_info()
+    assert any(entry["user_api"] == "openmp" for entry in info), info
+    x = np.random.default_rng(0).standard_normal((4, 8, 32, 32))
+    expected = cypool.max_pool2d(x, 2, num_threads=1)
+    with threadpoolctl.threadpool_limits(1, user_api="openmp"):
+        assert cypool.get_num_threads() == 1
+        np.testing.assert_array_equal(cypool.max_pool2d(x, 2), expected)
+    with threadpoolctl.threadpool_limits(2, user_api="openmp"):
+        assert cypool.get_num_threads() == 2
+
+
+def test_command_line_prints_config_and_a_table():
+    result = subprocess.run([sys.executable, "-m", "cypool", "bench", "--only", "tiny",
+                             "--threads", "1", "--repeat", "2", "--no-numpy"],
+                            capture_output=True, text=True, cwd=os.path.dirname(__file__),
+                            timeout=600)
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert "openmp" in result.stdout and "| tiny | forward |" in result.stdout
