@@ -251,6 +251,41 @@ def grad_extent(grad_shape, in_extent, ndim, layout):
     return extent
 
 
+def forward_call(ndim, x, kernel_size, stride, padding, dilation, ceil_mode, layout):
+    """Validated (x, extent, geometry) of a forward window-pooling call."""
+    layout = parse_layout(layout)
+    x = as_input("x", x)
+    extent = split_shape(x.shape, ndim, layout)
+    geometry = window_geometry(extent.spatial, kernel_size, stride, padding, dilation,
+                               ceil_mode)
+    return x, extent, geometry
+
+
+def backward_call(ndim, grad_output, input_shape, kernel_size, stride, padding, dilation,
+                  ceil_mode, layout):
+    """Validated (grad, input extent, geometry) of a backward call that repeats the window."""
+    layout = parse_layout(layout)
+    in_extent = input_extent(input_shape, ndim, layout)
+    geometry = window_geometry(in_extent.spatial, kernel_size, stride, padding, dilation,
+                               ceil_mode)
+    grad = as_input("grad_output", grad_output)
+    expected = in_extent.shape(geometry.out_size)
+    if grad.shape != expected:
+        raise ValueError("grad_output must have shape %r for this input_shape and window, got %r"
+                         % (expected, grad.shape))
+    return grad, in_extent, geometry
+
+
+def adaptive_call(ndim, x, output_size_value, layout):
+    """Validated (x, extent, output sizes) of a forward adaptive-pooling call."""
+    layout = parse_layout(layout)
+    x = as_input("x", x)
+    extent = split_shape(x.shape, ndim, layout)
+    if any(n < 1 for n in extent.spatial):
+        raise ValueError("every spatial size of x must be >= 1, got shape %r" % (x.shape,))
+    return x, extent, output_size("output_size", output_size_value, extent.spatial)
+
+
 def parse_shape(name, shape):
     """A shape argument (``input_shape``) as a tuple of non-negative ints."""
     if not isinstance(shape, (tuple, list)):

@@ -37,36 +37,30 @@ cdef inline real_t _average_of(real_t total, const window_table_t* t, int64_t od
     return total / <real_t> _divisor(t, od, oh, ow, count_include_pad, divisor_override)
 
 
-cdef inline void _divide_window(real_t* y, const window_table_t* t, int64_t od, int64_t oh,
-                                int64_t ow, int64_t channels, bint count_include_pad,
-                                int64_t divisor_override) noexcept nogil:
-    """y[c] = _average_of(y[c], ...) for every channel, with the divisor(s) hoisted."""
+cdef inline void _share_window(real_t* target, const real_t* source, const window_table_t* t,
+                               int64_t od, int64_t oh, int64_t ow, int64_t channels,
+                               bint count_include_pad, int64_t divisor_override,
+                               bint accumulate) noexcept nogil:
+    """target[c] (+)= _average_of(source[c], ...) for every channel, divisors hoisted:
+    the window's average (target is source) or its gradient shares (accumulate)."""
     cdef int64_t c
     cdef real_t d0, d1, d2
     if t.divide_per_dim:
         d0, d1, d2 = <real_t> t.taps[0][od], <real_t> t.taps[1][oh], <real_t> t.taps[2][ow]
+        if accumulate:
+            for c in range(channels):
+                target[c] += source[c] / d0 / d1 / d2
+        else:
+            for c in range(channels):
+                target[c] = source[c] / d0 / d1 / d2
+        return
+    d0 = <real_t> _divisor(t, od, oh, ow, count_include_pad, divisor_override)
+    if accumulate:
         for c in range(channels):
-            y[c] = y[c] / d0 / d1 / d2
+            target[c] += source[c] / d0
     else:
-        d0 = <real_t> _divisor(t, od, oh, ow, count_include_pad, divisor_override)
         for c in range(channels):
-            y[c] = y[c] / d0
-
-
-cdef inline void _add_shares(real_t* gi, const real_t* go, const window_table_t* t, int64_t od,
-                             int64_t oh, int64_t ow, int64_t channels, bint count_include_pad,
-                             int64_t divisor_override) noexcept nogil:
-    """gi[c] += _average_of(go[c], ...) for every channel, with the divisor(s) hoisted."""
-    cdef int64_t c
-    cdef real_t d0, d1, d2
-    if t.divide_per_dim:
-        d0, d1, d2 = <real_t> t.taps[0][od], <real_t> t.taps[1][oh], <real_t> t.taps[2][ow]
-        for c in range(channels):
-            gi[c] += go[c] / d0 / d1 / d2
-    else:
-        d0 = <real_t> _divisor(t, od, oh, ow, count_include_pad, divisor_override)
-        for c in range(channels):
-            gi[c] += go[c] / d0
+            target[c] = source[c] / d0
 
 
 cdef inline void _average_window(const real_t* plane, real_t* y, const window_table_t* t,
@@ -85,7 +79,7 @@ cdef inline void _average_window(const real_t* plane, real_t* y, const window_ta
                 src = plane + (row_pos + e * t.step[2]) * channels
                 for c in range(channels):
                     y[c] += src[c]
-    _divide_window(y, t, od, oh, ow, channels, count_include_pad, divisor_override)
+    _share_window(y, y, t, od, oh, ow, channels, count_include_pad, divisor_override, False)
 
 
 cdef inline void _add_strided(const real_t* src, int64_t step, real_t* y,
@@ -301,8 +295,8 @@ cdef int _avg_backward_table(const real_t* grad_out, real_t* grad_in, const wind
                     for e in range(cover.offsets[2][i_w], cover.offsets[2][i_w + 1]):
                         ow = cover.outputs[2][e]
                         go = grad_out + (((n * od_size + od) * oh_size + oh) * ow_size + ow) * channels
-                        _add_shares(gi, go, t, od, oh, ow, channels, count_include_pad,
-                                    divisor_override)
+                        _share_window(gi, go, t, od, oh, ow, channels, count_include_pad,
+                                      divisor_override, True)
     coverage_table_free(&cover)
     free(w_divisor)
     return 0

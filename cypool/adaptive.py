@@ -7,21 +7,13 @@ three are flattened first, which the bins do not notice).
 import math
 
 from cypool import _args, _threads
+from cypool._docs import documented
 from cypool._dispatch import avg_kernels, max_kernels
 from cypool.pooling import _max_kernel, _rows, route_to_indices
 
 
-def _adaptive_call(ndim, x, output_size, layout):
-    layout = _args.parse_layout(layout)
-    x = _args.as_input("x", x)
-    extent = _args.split_shape(x.shape, ndim, layout)
-    if any(n < 1 for n in extent.spatial):
-        raise ValueError("every spatial size of x must be >= 1, got shape %r" % (x.shape,))
-    return x, extent, _args.output_size("output_size", output_size, extent.spatial)
-
-
 def _adaptive_max_pool(ndim, x, output_size, return_indices, layout, out, num_threads):
-    x, extent, sizes = _adaptive_call(ndim, x, output_size, layout)
+    x, extent, sizes = _args.adaptive_call(ndim, x, output_size, layout)
     return_indices = _args.as_bool("return_indices", return_indices)
     return _max_kernel(x, extent, extent.shape(sizes), return_indices, out, num_threads,
                        max_kernels.adaptive_max_pool_forward_call,
@@ -53,7 +45,7 @@ def _adaptive_avg_kernel(backward, source, result, in_extent, out_size, num_thre
 
 
 def _adaptive_avg_pool(ndim, x, output_size, layout, out, num_threads):
-    x, extent, sizes = _adaptive_call(ndim, x, output_size, layout)
+    x, extent, sizes = _args.adaptive_call(ndim, x, output_size, layout)
     y = _args.check_out(out, extent.shape(sizes), _args.result_dtype(x.dtype, True), [x])
     return _adaptive_avg_kernel(False, x, y, extent, sizes, num_threads)
 
@@ -252,15 +244,7 @@ True
 
 
 def _document(operation, ndim):
-    from cypool.pooling import _EXAMPLE_INPUT, _SHAPES
-
-    cf, cl, sp = _SHAPES[ndim]
-
-    def attach(function):
-        function.__doc__ = _ADAPTIVE_DOCS[operation].format(nd=ndim, cf=cf, cl=cl,
-                                                            example=_EXAMPLE_INPUT[ndim])
-        return function
-    return attach
+    return documented(_ADAPTIVE_DOCS, operation, ndim)
 
 
 @_document("adaptive_max_pool", 1)

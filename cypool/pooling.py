@@ -11,17 +11,8 @@ import math
 import numpy as np
 
 from cypool import _args, _threads
+from cypool._docs import documented
 from cypool._dispatch import avg_kernels, max_kernels
-
-
-def _window_call(ndim, x, kernel_size, stride, padding, dilation, ceil_mode, layout):
-    """Validated (x, extent, geometry) of a forward window-pooling call."""
-    layout = _args.parse_layout(layout)
-    x = _args.as_input("x", x)
-    extent = _args.split_shape(x.shape, ndim, layout)
-    geometry = _args.window_geometry(extent.spatial, kernel_size, stride, padding, dilation,
-                                     ceil_mode)
-    return x, extent, geometry
 
 
 def _rows(extent, sizes):
@@ -31,7 +22,7 @@ def _rows(extent, sizes):
 
 def _max_pool(ndim, x, kernel_size, stride, padding, dilation, ceil_mode, return_indices,
               layout, out, num_threads):
-    x, extent, geometry = _window_call(ndim, x, kernel_size, stride, padding, dilation,
+    x, extent, geometry = _args.forward_call(ndim, x, kernel_size, stride, padding, dilation,
                                        ceil_mode, layout)
     return_indices = _args.as_bool("return_indices", return_indices)
     return _max_kernel(x, extent, extent.shape(geometry.out_size), return_indices, out,
@@ -101,7 +92,7 @@ def _avg_kernel(backward, source, result, geometry, extent, sizes, count_include
 
 def _avg_pool(ndim, x, kernel_size, stride, padding, dilation, ceil_mode, count_include_pad,
               divisor_override, layout, out, num_threads):
-    x, extent, geometry = _window_call(ndim, x, kernel_size, stride, padding, dilation,
+    x, extent, geometry = _args.forward_call(ndim, x, kernel_size, stride, padding, dilation,
                                        ceil_mode, layout)
     count_include_pad, divisor = _args.average_arguments(count_include_pad, divisor_override)
     y = _args.check_out(out, extent.shape(geometry.out_size),
@@ -110,24 +101,9 @@ def _avg_pool(ndim, x, kernel_size, stride, padding, dilation, ceil_mode, count_
                        divisor, num_threads)
 
 
-def _backward_window_call(ndim, grad_output, input_shape, kernel_size, stride, padding,
-                          dilation, ceil_mode, layout):
-    """Validated (grad, extent, geometry) of a backward call that repeats the window."""
-    layout = _args.parse_layout(layout)
-    in_extent = _args.input_extent(input_shape, ndim, layout)
-    geometry = _args.window_geometry(in_extent.spatial, kernel_size, stride, padding, dilation,
-                                     ceil_mode)
-    grad = _args.as_input("grad_output", grad_output)
-    expected = in_extent.shape(geometry.out_size)
-    if grad.shape != expected:
-        raise ValueError("grad_output must have shape %r for this input_shape and window, got %r"
-                         % (expected, grad.shape))
-    return grad, in_extent, geometry
-
-
 def _avg_pool_backward(ndim, grad_output, input_shape, kernel_size, stride, padding, dilation,
                        ceil_mode, count_include_pad, divisor_override, layout, out, num_threads):
-    grad, in_extent, geometry = _backward_window_call(ndim, grad_output, input_shape,
+    grad, in_extent, geometry = _args.backward_call(ndim, grad_output, input_shape,
                                                       kernel_size, stride, padding, dilation,
                                                       ceil_mode, layout)
     count_include_pad, divisor = _args.average_arguments(count_include_pad, divisor_override)
@@ -153,7 +129,7 @@ def _lp_root(sums, p):
 
 def _lp_pool(ndim, x, norm_type, kernel_size, stride, padding, dilation, ceil_mode, layout,
              out, num_threads):
-    x, extent, geometry = _window_call(ndim, x, kernel_size, stride, padding, dilation,
+    x, extent, geometry = _args.forward_call(ndim, x, kernel_size, stride, padding, dilation,
                                        ceil_mode, layout)
     p = _args.norm_type(norm_type)
     y = _args.check_out(out, extent.shape(geometry.out_size), _args.result_dtype(x.dtype, True),
@@ -170,7 +146,7 @@ def _lp_pool(ndim, x, norm_type, kernel_size, stride, padding, dilation, ceil_mo
 
 def _lp_pool_backward(ndim, grad_output, x, norm_type, kernel_size, stride, padding, dilation,
                       ceil_mode, layout, out, num_threads):
-    grad, in_extent, geometry = _backward_window_call(ndim, grad_output, np.shape(x),
+    grad, in_extent, geometry = _args.backward_call(ndim, grad_output, np.shape(x),
                                                       kernel_size, stride, padding, dilation,
                                                       ceil_mode, layout)
     x = _args.as_input("x", x)
@@ -203,10 +179,6 @@ def _lp_pool_backward(ndim, grad_output, x, norm_type, kernel_size, stride, padd
 # ---------------------------------------------------------------------------------------
 # Public functions.  Docstrings share one template per operation, filled per dimension.
 
-_SHAPES = {1: ("(N, C, L)", "(N, L, C)", "L"), 2: ("(N, C, H, W)", "(N, H, W, C)", "H, W"),
-           3: ("(N, C, D, H, W)", "(N, D, H, W, C)", "D, H, W")}
-_EXAMPLE_INPUT = {1: "np.arange(8.).reshape(1, 1, 8)", 2: "np.arange(16.).reshape(1, 1, 4, 4)",
-                  3: "np.arange(64.).reshape(1, 1, 4, 4, 4)"}
 _X_PARAMETER = """x : array_like
     {cf} (``layout="channels_first"``, the default) or {cl} (``"channels_last"``);
     the batch dim may be omitted.  Any strides or byte order; C-contiguous native
@@ -392,13 +364,7 @@ True
 
 
 def _document(operation, ndim):
-    cf, cl, sp = _SHAPES[ndim]
-
-    def attach(function):
-        function.__doc__ = _DOCS[operation].format(nd=ndim, cf=cf, cl=cl, sp=sp,
-                                                   example=_EXAMPLE_INPUT[ndim])
-        return function
-    return attach
+    return documented(_DOCS, operation, ndim)
 
 
 @_document("max_pool", 1)

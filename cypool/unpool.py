@@ -6,7 +6,8 @@ returned for it, in a zero array of the pre-pooling size; its backward gathers.
 import dataclasses
 
 from cypool import _args
-from cypool.pooling import _EXAMPLE_INPUT, _SHAPES, route_to_indices
+from cypool._docs import documented
+from cypool.pooling import route_to_indices
 
 
 def _max_unpool(ndim, x, indices, kernel_size, stride, padding, output_size, layout, out,
@@ -93,13 +94,7 @@ True
 
 
 def _document(operation, ndim):
-    cf, cl, _ = _SHAPES[ndim]
-
-    def attach(function):
-        function.__doc__ = _DOCS[operation].format(nd=ndim, cf=cf, cl=cl,
-                                                   example=_EXAMPLE_INPUT[ndim])
-        return function
-    return attach
+    return documented(_DOCS, operation, ndim)
 
 
 @_document("max_unpool", 1)

@@ -202,26 +202,14 @@ def _lp_backward_planes(grad_planes, planes, w, p):
 
 # --- CNN-style functions ------------------------------------------------------------------
 
-def _forward_call(ndim, x, kernel_size, stride, padding, dilation, ceil_mode, layout):
-    layout = _args.parse_layout(layout)
-    x = _args.as_input("x", x)
-    extent = _args.split_shape(x.shape, ndim, layout)
-    geometry = _args.window_geometry(extent.spatial, kernel_size, stride, padding, dilation,
-                                     ceil_mode)
+def _forward_call(*args):
+    x, extent, geometry = _args.forward_call(*args)
     return x, extent, _windows(geometry)
 
 
-def _backward_call(ndim, grad_output, input_shape, kernel_size, stride, padding, dilation,
-                   ceil_mode, layout):
-    layout = _args.parse_layout(layout)
-    in_extent = _args.input_extent(input_shape, ndim, layout)
-    w = _windows(_args.window_geometry(in_extent.spatial, kernel_size, stride, padding,
-                                       dilation, ceil_mode))
-    grad = _args.as_input("grad_output", grad_output)
-    if grad.shape != in_extent.shape(w.out_size):
-        raise ValueError("grad_output must have shape %r for this input_shape and window, got %r"
-                         % (in_extent.shape(w.out_size), grad.shape))
-    return grad, in_extent, w
+def _backward_call(*args):
+    grad, in_extent, geometry = _args.backward_call(*args)
+    return grad, in_extent, _windows(geometry)
 
 
 def _max_pool(ndim, x, kernel_size, stride, padding, dilation, ceil_mode, return_indices,
@@ -294,24 +282,15 @@ def _lp_pool_backward(ndim, grad_output, x, norm_type, kernel_size, stride, padd
 
 # --- adaptive and global ------------------------------------------------------------------
 
-def _adaptive_call(ndim, x, output_size, layout):
-    layout = _args.parse_layout(layout)
-    x = _args.as_input("x", x)
-    extent = _args.split_shape(x.shape, ndim, layout)
-    if any(n < 1 for n in extent.spatial):
-        raise ValueError("every spatial size of x must be >= 1, got shape %r" % (x.shape,))
-    return x, extent, _args.output_size("output_size", output_size, extent.spatial)
-
-
 def _adaptive_max_pool(ndim, x, output_size, return_indices, layout, out):
-    x, extent, sizes = _adaptive_call(ndim, x, output_size, layout)
+    x, extent, sizes = _args.adaptive_call(ndim, x, output_size, layout)
     values, indices = _max_planes(_planes(x, extent), sizes, extent.spatial,
                                   lambda out_pos: _bin_taps(extent.spatial, sizes, out_pos))
     return _deliver_max(values, indices, extent, return_indices, out)
 
 
 def _adaptive_avg_pool(ndim, x, output_size, layout, out):
-    x, extent, sizes = _adaptive_call(ndim, x, output_size, layout)
+    x, extent, sizes = _args.adaptive_call(ndim, x, output_size, layout)
     planes = _planes(x, extent)
     result = np.empty((planes.shape[0],) + sizes, dtype=_mean_dtype(x.dtype))
     for p, plane in enumerate(planes):

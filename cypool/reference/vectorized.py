@@ -16,15 +16,6 @@ from cypool.reference._mirror import mirror
 from cypool.reference.loops import _deliver, _mean_dtype, _planes, _unplanes
 
 
-def _prepare(ndim, x, kernel_size, stride, padding, dilation, ceil_mode, layout):
-    layout = _args.parse_layout(layout)
-    x = _args.as_input("x", x)
-    extent = _args.split_shape(x.shape, ndim, layout)
-    geometry = _args.window_geometry(extent.spatial, kernel_size, stride, padding, dilation,
-                                     ceil_mode)
-    return x, extent, geometry
-
-
 def _pad_widths(geometry):
     """(before, after) per spatial dim so that every window (ceil_mode overhang
     included) lies inside the padded array; input the windows never reach stays."""
@@ -53,7 +44,7 @@ def _lowest(dtype):
 
 def _max_pool(ndim, x, kernel_size, stride, padding, dilation, ceil_mode, return_indices,
               layout, out):
-    x, extent, geometry = _prepare(ndim, x, kernel_size, stride, padding, dilation, ceil_mode,
+    x, extent, geometry = _args.forward_call(ndim, x, kernel_size, stride, padding, dilation, ceil_mode,
                                    layout)
     planes = _planes(x, extent)
     padded = np.pad(planes, _pad_widths(geometry), constant_values=_lowest(x.dtype))
@@ -113,7 +104,7 @@ def _divisors(geometry, count_include_pad, divisor_override):
 
 def _avg_pool(ndim, x, kernel_size, stride, padding, dilation, ceil_mode, count_include_pad,
               divisor_override, layout, out):
-    x, extent, geometry = _prepare(ndim, x, kernel_size, stride, padding, dilation, ceil_mode,
+    x, extent, geometry = _args.forward_call(ndim, x, kernel_size, stride, padding, dilation, ceil_mode,
                                    layout)
     count_include_pad, divisor_override = _args.average_arguments(count_include_pad,
                                                                   divisor_override)
@@ -127,17 +118,10 @@ def _avg_pool(ndim, x, kernel_size, stride, padding, dilation, ceil_mode, count_
 
 def _avg_pool_backward(ndim, grad_output, input_shape, kernel_size, stride, padding, dilation,
                        ceil_mode, count_include_pad, divisor_override, layout, out):
-    layout = _args.parse_layout(layout)
-    in_extent = _args.input_extent(input_shape, ndim, layout)
-    geometry = _args.window_geometry(in_extent.spatial, kernel_size, stride, padding, dilation,
-                                     ceil_mode)
+    grad, in_extent, geometry = _args.backward_call(ndim, grad_output, input_shape, kernel_size,
+                                                    stride, padding, dilation, ceil_mode, layout)
     count_include_pad, divisor_override = _args.average_arguments(count_include_pad,
                                                                   divisor_override)
-    grad = _args.as_input("grad_output", grad_output)
-    expected = in_extent.shape(geometry.out_size)
-    if grad.shape != expected:
-        raise ValueError("grad_output must have shape %r for this input_shape and window, got %r"
-                         % (expected, grad.shape))
     dtype = _mean_dtype(grad.dtype)
     share = (_planes(grad, in_extent).astype(dtype, copy=False)
              / _divisors(geometry, count_include_pad, divisor_override)).astype(dtype, copy=False)
