@@ -276,6 +276,15 @@ def backward_call(ndim, grad_output, input_shape, kernel_size, stride, padding, 
     return grad, in_extent, geometry
 
 
+def scatter_call(ndim, grad_output, indices, input_shape, layout):
+    """Validated (grad, indices, input extent, grad extent) of a max-type backward call."""
+    layout = parse_layout(layout)
+    in_extent = input_extent(input_shape, ndim, layout)
+    grad = as_input("grad_output", grad_output)
+    out_extent = grad_extent(grad.shape, in_extent, ndim, layout)
+    return grad, as_indices("indices", indices, grad.shape), in_extent, out_extent
+
+
 def adaptive_call(ndim, x, output_size_value, layout):
     """Validated (x, extent, output sizes) of a forward adaptive-pooling call."""
     layout = parse_layout(layout)

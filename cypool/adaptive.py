@@ -9,7 +9,7 @@ import math
 from cypool import _args, _threads
 from cypool._docs import documented
 from cypool._dispatch import avg_kernels, max_kernels
-from cypool.pooling import _max_kernel, _rows, route_to_indices
+from cypool.pooling import _max_kernel, _max_pool_backward, _rows
 
 
 def _adaptive_max_pool(ndim, x, output_size, return_indices, layout, out, num_threads):
@@ -20,15 +20,8 @@ def _adaptive_max_pool(ndim, x, output_size, return_indices, layout, out, num_th
                        (_args.kernel_size3(extent.spatial), _args.kernel_size3(sizes)), sizes)
 
 
-def _adaptive_max_pool_backward(ndim, grad_output, indices, input_shape, layout, out,
-                                num_threads):
-    layout = _args.parse_layout(layout)
-    in_extent = _args.input_extent(input_shape, ndim, layout)
-    grad = _args.as_input("grad_output", grad_output)
-    out_extent = _args.grad_extent(grad.shape, in_extent, ndim, layout)
-    indices = _args.as_indices("indices", indices, grad.shape)
-    return route_to_indices("max_pool_backward", grad, indices, in_extent.shape(), out_extent,
-                            in_extent, out, num_threads)
+# Adaptive max pooling's backward is max pooling's: a scatter by the indices.
+_adaptive_max_pool_backward = _max_pool_backward
 
 
 def _adaptive_avg_kernel(backward, source, result, in_extent, out_size, num_threads):

@@ -69,11 +69,8 @@ def route_to_indices(operation, source, indices, target_shape, source_extent, ta
 
 
 def _max_pool_backward(ndim, grad_output, indices, input_shape, layout, out, num_threads):
-    layout = _args.parse_layout(layout)
-    in_extent = _args.input_extent(input_shape, ndim, layout)
-    grad = _args.as_input("grad_output", grad_output)
-    out_extent = _args.grad_extent(grad.shape, in_extent, ndim, layout)
-    indices = _args.as_indices("indices", indices, grad.shape)
+    grad, indices, in_extent, out_extent = _args.scatter_call(ndim, grad_output, indices,
+                                                              input_shape, layout)
     return route_to_indices("max_pool_backward", grad, indices, in_extent.shape(), out_extent,
                             in_extent, out, num_threads)
 

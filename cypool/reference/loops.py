@@ -230,11 +230,8 @@ def _deliver_max(values, indices, extent, return_indices, out):
 
 
 def _max_pool_backward(ndim, grad_output, indices, input_shape, layout, out):
-    layout = _args.parse_layout(layout)
-    in_extent = _args.input_extent(input_shape, ndim, layout)
-    grad = _args.as_input("grad_output", grad_output)
-    out_extent = _args.grad_extent(grad.shape, in_extent, ndim, layout)
-    indices = _args.as_indices("indices", indices, grad.shape)
+    grad, indices, in_extent, out_extent = _args.scatter_call(ndim, grad_output, indices,
+                                                              input_shape, layout)
     plane = math.prod(in_extent.spatial)
     planes = in_extent.batch * in_extent.channels
     result = _scatter_add(_planes(grad, out_extent).reshape(planes, math.prod(out_extent.spatial)),

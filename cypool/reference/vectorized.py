@@ -68,11 +68,8 @@ def _max_pool(ndim, x, kernel_size, stride, padding, dilation, ceil_mode, return
 
 
 def _max_pool_backward(ndim, grad_output, indices, input_shape, layout, out):
-    layout = _args.parse_layout(layout)
-    in_extent = _args.input_extent(input_shape, ndim, layout)
-    grad = _args.as_input("grad_output", grad_output)
-    out_extent = _args.grad_extent(grad.shape, in_extent, ndim, layout)
-    indices = _args.as_indices("indices", indices, grad.shape)
+    grad, indices, in_extent, out_extent = _args.scatter_call(ndim, grad_output, indices,
+                                                              input_shape, layout)
     grad_planes = _planes(grad, out_extent).reshape(in_extent.batch * in_extent.channels, -1)
     index_planes = _planes(indices, out_extent).reshape(grad_planes.shape)
     plane_size = int(np.prod(in_extent.spatial))
