@@ -24,8 +24,12 @@ def test_stubs_cover_the_public_api():
 
 def test_mypy_strict_accepts_typed_usage():
     pytest.importorskip("mypy", reason="mypy is a test extra")
-    # Point mypy at the folder that holds the imported cypool (site-packages in CI).
-    env = dict(os.environ, MYPYPATH=os.path.dirname(os.path.dirname(cypool.__file__)))
+    # An installed cypool (CI) is found through site-packages; a source-tree build
+    # (developers) needs its folder on MYPYPATH.
+    folder = os.path.dirname(os.path.dirname(cypool.__file__))
+    env = dict(os.environ)
+    if "site-packages" not in folder:
+        env["MYPYPATH"] = folder
     result = subprocess.run([sys.executable, "-m", "mypy", "--strict", "--no-incremental",
                              os.path.join(HERE, "typing", "usage.py")],
                             capture_output=True, text=True, cwd=HERE, timeout=600, env=env)
