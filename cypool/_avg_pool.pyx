@@ -89,6 +89,29 @@ cdef inline void _add_strided(const real_t* src, int64_t step, real_t* y,
         y[i] += src[i * step]
 
 
+cdef inline void _add_fused_strided(const real_t* src, int64_t step, int64_t k, real_t* y,
+                                    int64_t count) noexcept nogil:
+    """y[i] += the k adjacent taps of output i, in tap order (one pass, y in a register)."""
+    cdef int64_t i, e
+    for i in range(count):
+        for e in range(k):
+            y[i] += src[i * step + e]
+
+
+cdef inline void _add_fused_run(const real_t* src, int64_t step, int64_t k, real_t* y,
+                                int64_t count) noexcept nogil:
+    if step == 2 and k == 2:
+        _add_fused_strided(src, 2, 2, y, count)
+    elif step == 2 and k == 3:
+        _add_fused_strided(src, 2, 3, y, count)
+    elif step == 1 and k == 3:
+        _add_fused_strided(src, 1, 3, y, count)
+    elif step == 1 and k == 2:
+        _add_fused_strided(src, 1, 2, y, count)
+    else:
+        _add_fused_strided(src, step, k, y, count)
+
+
 cdef inline void _add_run(const real_t* src, int64_t step, real_t* y, int64_t count) noexcept nogil:
     # Literal common strides: each inlined copy is its own vectorized loop.
     if step == 1:
@@ -114,13 +137,27 @@ cdef inline void _average_row_planar(const real_t* plane, real_t* y, const windo
     cdef real_t row_divisor
     for ow in range(ow_size):
         y[ow] = 0
+    # As in the max row kernel: outputs whose W taps are all in bounds take a row's
+    # adjacent taps in one fused pass, the others tap by tap.
+    cdef int64_t inner_lo = 0, inner_hi = ow_size, hi, part, row_tap
+    for e in range(t.kernel_w):
+        inner_lo = max(inner_lo, t.run_lo[e])
+        inner_hi = min(inner_hi, t.run_hi[e])
+    if t.step[2] != 1 or inner_hi <= inner_lo:
+        inner_lo = inner_hi = 0
     for a in range(t.taps[0][od]):
         for b in range(t.taps[1][oh]):
+            row_tap = (a * t.step[0] * ih_size + b * t.step[1]) * iw_size
             for e in range(t.kernel_w):
-                lo = t.run_lo[e]
-                if t.run_hi[e] > lo:
-                    _add_run(plane + corner + (a * t.step[0] * ih_size + b * t.step[1]) * iw_size
-                             + e * t.step[2] + lo * s, s, y + lo, t.run_hi[e] - lo)
+                for part in range(2):   # the outputs left and right of the fused range
+                    lo = t.run_lo[e] if part == 0 else max(t.run_lo[e], inner_hi)
+                    hi = min(t.run_hi[e], inner_lo) if part == 0 else t.run_hi[e]
+                    if hi > lo:
+                        _add_run(plane + corner + row_tap + e * t.step[2] + lo * s, s, y + lo,
+                                 hi - lo)
+            if inner_hi > inner_lo:
+                _add_fused_run(plane + corner + row_tap + inner_lo * s, s, t.kernel_w,
+                               y + inner_lo, inner_hi - inner_lo)
     if w_divisor != NULL:
         row_divisor = <real_t> _row_divisor(t, od, oh, count_include_pad, divisor_override)
         for ow in range(ow_size):

@@ -68,6 +68,43 @@ cdef inline void _max_update_run(const max_t* src, int64_t step, max_t* y, int32
         _max_update_strided(src, step, y, winner, tap, count)
 
 
+cdef inline void _max_fused_strided(const max_t* src, int64_t step, int64_t k, max_t* y,
+                                    int32_t* winner, int32_t tap, int64_t count) noexcept nogil:
+    """The k adjacent taps (dilation 1) of each output i in one pass, in tap order:
+    the same updates as k runs of _max_update_run, with y kept in a register."""
+    cdef int64_t i, e
+    cdef max_t v
+    cdef bint wins
+    if winner == NULL:
+        for i in range(count):
+            for e in range(k):
+                v = src[i * step + e]
+                wins = (v > y[i]) | _is_nan(v)
+                y[i] = v if wins else y[i]
+    else:
+        for i in range(count):
+            for e in range(k):
+                v = src[i * step + e]
+                wins = (v > y[i]) | _is_nan(v)
+                y[i] = v if wins else y[i]
+                winner[i] = <int32_t> (tap + e) if wins else winner[i]
+
+
+cdef inline void _max_fused_run(const max_t* src, int64_t step, int64_t k, max_t* y,
+                                int32_t* winner, int32_t tap, int64_t count) noexcept nogil:
+    # Literal (stride, kernel) pairs of the common windows become unrolled vector loops.
+    if step == 2 and k == 2:
+        _max_fused_strided(src, 2, 2, y, winner, tap, count)
+    elif step == 2 and k == 3:
+        _max_fused_strided(src, 2, 3, y, winner, tap, count)
+    elif step == 1 and k == 3:
+        _max_fused_strided(src, 1, 3, y, winner, tap, count)
+    elif step == 1 and k == 2:
+        _max_fused_strided(src, 1, 2, y, winner, tap, count)
+    else:
+        _max_fused_strided(src, step, k, y, winner, tap, count)
+
+
 cdef inline max_t _lowest(max_t v) noexcept nogil:
     """The value every element beats or ties: -inf, or the integer type's minimum."""
     if max_t is float or max_t is double:
@@ -119,7 +156,7 @@ cdef inline void _max_row_planar(const max_t* plane, max_t* y, index_t* indices,
     ``winner`` is per-thread scratch (tap offsets from each window's corner)."""
     cdef int64_t ih_size = t.in_size[1], iw_size = t.in_size[2], ow_size = t.out_size[2]
     cdef int64_t s = t.stride_w, sw = t.step[2]
-    cdef int64_t a, b, e, ow, tap
+    cdef int64_t a, b, e, ow, tap, row_tap, part
     # Input position of the window corner (tap 0, 0, 0) of output 0; output o's is o * s later.
     cdef int64_t corner = (t.first[0][od] * ih_size + t.first[1][oh]) * iw_size - t.pad_w
     cdef max_t lowest = _lowest(y[0])
@@ -128,15 +165,30 @@ cdef inline void _max_row_planar(const max_t* plane, max_t* y, index_t* indices,
     if indices != NULL:
         for ow in range(ow_size):
             winner[ow] = <int32_t> (t.first[2][ow] - (ow * s - t.pad_w))
+    # Outputs [inner_lo, inner_hi) have every W tap in bounds: with adjacent taps
+    # they take all of a row's taps in one fused pass; the rest go tap by tap.
+    cdef int64_t inner_lo = 0, inner_hi = ow_size, lo, hi
+    for e in range(t.kernel_w):
+        inner_lo = max(inner_lo, t.run_lo[e])
+        inner_hi = min(inner_hi, t.run_hi[e])
+    if sw != 1 or inner_hi <= inner_lo:
+        inner_lo = inner_hi = 0
     for a in range(t.taps[0][od]):
         for b in range(t.taps[1][oh]):
+            row_tap = (a * t.step[0] * ih_size + b * t.step[1]) * iw_size
             for e in range(t.kernel_w):
-                if t.run_hi[e] <= t.run_lo[e]:
-                    continue
-                tap = (a * t.step[0] * ih_size + b * t.step[1]) * iw_size + e * sw
-                _max_update_run(plane + corner + tap + t.run_lo[e] * s, s, y + t.run_lo[e],
-                                winner + t.run_lo[e] if indices != NULL else NULL,
-                                <int32_t> tap, t.run_hi[e] - t.run_lo[e])
+                tap = row_tap + e * sw
+                for part in range(2):   # the outputs left and right of the fused range
+                    lo = t.run_lo[e] if part == 0 else max(t.run_lo[e], inner_hi)
+                    hi = min(t.run_hi[e], inner_lo) if part == 0 else t.run_hi[e]
+                    if hi > lo:
+                        _max_update_run(plane + corner + tap + lo * s, s, y + lo,
+                                        winner + lo if indices != NULL else NULL,
+                                        <int32_t> tap, hi - lo)
+            if inner_hi > inner_lo:
+                _max_fused_run(plane + corner + row_tap + inner_lo * s, s, t.kernel_w,
+                               y + inner_lo, winner + inner_lo if indices != NULL else NULL,
+                               <int32_t> row_tap, inner_hi - inner_lo)
     if indices != NULL:
         for ow in range(ow_size):
             indices[ow] = corner + ow * s + winner[ow]
