@@ -1,8 +1,8 @@
-"""``python -m cypool``: the configuration and a quick benchmark.
+"""``cypool`` (or ``python -m cypool``): the configuration and a quick benchmark.
 
-    python -m cypool                                # show_config() + quick benchmark table
-    python -m cypool bench --full --plot out.png    # the full suite (and a chart)
-    python -m cypool bench --only W1 W4 --threads 1 2
+    cypool                                  # show_config() + quick benchmark table
+    cypool bench --full --plot out.png      # the full suite (and a chart)
+    cypool bench --only W1 W4 --threads 1 2
 """
 import argparse
 import sys
@@ -12,7 +12,7 @@ QUICK = ["--quick", "--threads", "1", "--only", "W1", "W3", "W4", "W6", "tiny", 
 
 def main(argv=None):
     argv = list(sys.argv[1:] if argv is None else argv)
-    parser = argparse.ArgumentParser(prog="python -m cypool", description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(prog="cypool", description=__doc__.splitlines()[0])
     parser.add_argument("command", nargs="?", choices=["bench"], help="run the benchmark suite")
     parser.add_argument("--full", action="store_true", help="every workload, full-size shapes")
     args, rest = parser.parse_known_args(argv)

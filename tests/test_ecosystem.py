@@ -30,9 +30,17 @@ def test_threadpoolctl_sees_and_limits_cypool():
         assert cypool.get_num_threads() == 2
 
 
-def test_command_line_prints_config_and_a_table():
-    result = subprocess.run([sys.executable, "-m", "cypool", "bench", "--only", "tiny",
-                             "--threads", "1", "--repeat", "2", "--no-numpy"],
+@pytest.mark.parametrize("command", [["-m", "cypool"], None])
+def test_command_line_prints_config_and_a_table(command):
+    if command is None:   # the installed console script, next to this Python
+        script = os.path.join(os.path.dirname(sys.executable), "cypool")
+        if not os.path.exists(script):
+            pytest.skip("the cypool console script is not installed (source-tree build)")
+        argv = [script]
+    else:
+        argv = [sys.executable] + command
+    result = subprocess.run(argv + ["bench", "--only", "tiny", "--threads", "1", "--repeat",
+                                    "2", "--no-numpy"],
                             capture_output=True, text=True, cwd=os.path.dirname(__file__),
                             timeout=600)
     assert result.returncode == 0, result.stderr[-2000:]
