@@ -21,11 +21,13 @@ def main(argv=None):
     show_config()
     print()
     if args.command == "bench" and args.full:
-        return bench.main(rest)
-    if args.command == "bench":
-        return bench.main(["--quick"] + rest)
-    return bench.main(QUICK + rest)
+        bench.main(rest)
+    elif args.command == "bench":
+        bench.main(["--quick"] + rest)
+    else:
+        bench.main(QUICK + rest)
+    return 0
 
 
 if __name__ == "__main__":
-    main()
+    sys.exit(main())

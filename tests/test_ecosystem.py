@@ -45,3 +45,4 @@ def test_command_line_prints_config_and_a_table(command):
                             timeout=600)
     assert result.returncode == 0, result.stderr[-2000:]
     assert "openmp" in result.stdout and "| tiny | forward |" in result.stdout
+    assert not result.stderr.lstrip().startswith("[{"), "the command printed its return value"
