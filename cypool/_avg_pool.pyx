@@ -9,6 +9,7 @@ cimport numpy as cnp
 from cython.parallel cimport prange
 from libc.stdint cimport int64_t
 from libc.stdlib cimport free, malloc
+from libc.string cimport memset
 
 from cypool._typedefs cimport real_t
 
@@ -70,6 +71,17 @@ cdef inline void _average_window(const real_t* plane, real_t* y, const window_ta
     cdef int64_t fd = t.first[0][od], fh = t.first[1][oh], fw = t.first[2][ow]
     cdef int64_t a, b, e, c, row_pos
     cdef const real_t* src
+    cdef real_t total = 0
+    if channels == 1:
+        # One channel (channels-first adaptive and global windows): the same sum,
+        # in the same order, in a register.
+        for a in range(t.taps[0][od]):
+            for b in range(t.taps[1][oh]):
+                src = plane + ((fd + a * t.step[0]) * ih_size + fh + b * t.step[1]) * iw_size + fw
+                for e in range(t.taps[2][ow]):
+                    total += src[e * t.step[2]]
+        y[0] = _average_of(total, t, od, oh, ow, count_include_pad, divisor_override)
+        return
     for c in range(channels):
         y[c] = 0
     for a in range(t.taps[0][od]):
@@ -165,6 +177,27 @@ cdef inline void _average_row_planar(const real_t* plane, real_t* y, const windo
     else:
         for ow in range(ow_size):
             y[ow] = _average_of(y[ow], t, od, oh, ow, count_include_pad, divisor_override)
+
+
+cdef inline void _scatter_plane(const real_t* grad_plane, real_t* gi,
+                                const window_table_t* t) noexcept nogil:
+    """Gradient of one channels-first plane of adaptive windows, window by window."""
+    cdef int64_t ih_size = t.in_size[1], iw_size = t.in_size[2]
+    cdef int64_t od, oh, ow, a, b, e, o = 0
+    cdef real_t share
+    cdef real_t* row
+    memset(gi, 0, t.in_size[0] * ih_size * iw_size * sizeof(real_t))
+    for od in range(t.out_size[0]):
+        for oh in range(t.out_size[1]):
+            for ow in range(t.out_size[2]):
+                share = _average_of(grad_plane[o], t, od, oh, ow, False, 0)
+                o += 1
+                for a in range(t.taps[0][od]):
+                    for b in range(t.taps[1][oh]):
+                        row = gi + ((t.first[0][od] + a * t.step[0]) * ih_size
+                                    + t.first[1][oh] + b * t.step[1]) * iw_size + t.first[2][ow]
+                        for e in range(t.taps[2][ow]):
+                            row[e * t.step[2]] += share
 
 
 cdef inline bint _divisors_are_small(const window_table_t* t, bint count_include_pad,
@@ -310,6 +343,13 @@ cdef int _avg_backward_table(const real_t* grad_out, real_t* grad_in, const wind
         w_divisor = _new_w_divisors(t, count_include_pad, divisor_override, w_divisor)
         if w_divisor == NULL:
             return -1
+    if channels == 1 and not t.regular:
+        # Channels-first adaptive windows: a plane's windows scatter their shares
+        # (each computed once) in ascending output order, PyTorch's order; the
+        # plane is one work unit, so the scatter is race-free.
+        for n in prange(outer, num_threads=num_threads, schedule="static"):
+            _scatter_plane(grad_out + n * out_plane, grad_in + n * id_size * ih_size * iw_size, t)
+        return 0
     if coverage_table_init(&cover, t) < 0:
         free(w_divisor)
         return -1

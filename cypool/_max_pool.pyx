@@ -130,8 +130,25 @@ cdef inline void _max_window(const max_t* plane, max_t* y, index_t* indices, int
     window's first in-bounds tap."""
     cdef int64_t ih_size = t.in_size[1], iw_size = t.in_size[2]
     cdef int64_t corner = (t.first[0][od] * ih_size + t.first[1][oh]) * iw_size + t.first[2][ow]
-    cdef int64_t a, b, e, c, tap
+    cdef int64_t a, b, e, c, tap, row_tap, best_tap = 0
     cdef max_t lowest = _lowest(y[0])
+    cdef max_t best = lowest, v
+    cdef const max_t* src
+    if channels == 1:
+        # One channel (channels-first adaptive windows): the same scan, in registers.
+        for a in range(t.taps[0][od]):
+            for b in range(t.taps[1][oh]):
+                row_tap = (a * t.step[0] * ih_size + b * t.step[1]) * iw_size
+                src = plane + corner + row_tap
+                for e in range(t.taps[2][ow]):
+                    v = src[e * t.step[2]]
+                    if v > best or _is_nan(v):
+                        best = v
+                        best_tap = row_tap + e * t.step[2]
+        y[0] = best
+        if indices != NULL:
+            indices[0] = corner + best_tap
+        return
     for c in range(channels):
         y[c] = lowest
         if indices != NULL:
