@@ -112,6 +112,7 @@ cdef inline void _add_fused_strided(const real_t* src, int64_t step, int64_t k, 
 
 cdef inline void _add_fused_run(const real_t* src, int64_t step, int64_t k, real_t* y,
                                 int64_t count) noexcept nogil:
+    cdef int64_t e
     if step == 2 and k == 2:
         _add_fused_strided(src, 2, 2, y, count)
     elif step == 2 and k == 3:
@@ -121,7 +122,9 @@ cdef inline void _add_fused_run(const real_t* src, int64_t step, int64_t k, real
     elif step == 1 and k == 2:
         _add_fused_strided(src, 1, 2, y, count)
     else:
-        _add_fused_strided(src, step, k, y, count)
+        # Other windows: one vectorized run per tap (a runtime k would not vectorize).
+        for e in range(k):
+            _add_run(src + e, step, y, count)
 
 
 cdef inline void _add_run(const real_t* src, int64_t step, real_t* y, int64_t count) noexcept nogil:

@@ -92,6 +92,7 @@ cdef inline void _max_fused_strided(const max_t* src, int64_t step, int64_t k, m
 
 cdef inline void _max_fused_run(const max_t* src, int64_t step, int64_t k, max_t* y,
                                 int32_t* winner, int32_t tap, int64_t count) noexcept nogil:
+    cdef int64_t e
     # Literal (stride, kernel) pairs of the common windows become unrolled vector loops.
     if step == 2 and k == 2:
         _max_fused_strided(src, 2, 2, y, winner, tap, count)
@@ -102,7 +103,9 @@ cdef inline void _max_fused_run(const max_t* src, int64_t step, int64_t k, max_t
     elif step == 1 and k == 2:
         _max_fused_strided(src, 1, 2, y, winner, tap, count)
     else:
-        _max_fused_strided(src, step, k, y, winner, tap, count)
+        # Other windows: one vectorized run per tap (a runtime k would not vectorize).
+        for e in range(k):
+            _max_update_run(src + e, step, y, winner, <int32_t> (tap + e), count)
 
 
 cdef inline max_t _lowest(max_t v) noexcept nogil:
