@@ -12,6 +12,8 @@ from libc.stdlib cimport free, malloc
 from libc.string cimport memset
 
 from cypool._typedefs cimport real_t
+from cypool._window_pass cimport (
+    WINDOW_PASS_MAX_ROWS, interior_outputs, window_pass, window_pass_fits, window_rows)
 
 cnp.import_array()
 from cypool._geometry cimport (
@@ -154,12 +156,8 @@ cdef inline void _average_row_planar(const real_t* plane, real_t* y, const windo
         y[ow] = 0
     # As in the max row kernel: outputs whose W taps are all in bounds take a row's
     # adjacent taps in one fused pass, the others tap by tap.
-    cdef int64_t inner_lo = 0, inner_hi = ow_size, hi, part, row_tap
-    for e in range(t.kernel_w):
-        inner_lo = max(inner_lo, t.run_lo[e])
-        inner_hi = min(inner_hi, t.run_hi[e])
-    if t.step[2] != 1 or inner_hi <= inner_lo:
-        inner_lo = inner_hi = 0
+    cdef int64_t inner_lo, inner_hi, hi, part, row_tap
+    interior_outputs(t, &inner_lo, &inner_hi)
     for a in range(t.taps[0][od]):
         for b in range(t.taps[1][oh]):
             row_tap = (a * t.step[0] * ih_size + b * t.step[1]) * iw_size
@@ -180,6 +178,35 @@ cdef inline void _average_row_planar(const real_t* plane, real_t* y, const windo
     else:
         for ow in range(ow_size):
             y[ow] = _average_of(y[ow], t, od, oh, ow, count_include_pad, divisor_override)
+
+
+cdef inline bint _average_row_whole(const real_t* plane, real_t* y, const window_table_t* t,
+                                    int64_t od, int64_t oh, int64_t inner_lo, int64_t inner_hi,
+                                    bint count_include_pad, int64_t divisor_override) noexcept nogil:
+    """One output row of a channels-first plane: the interior outputs
+    [inner_lo, inner_hi) whole windows at a time (_window_pass.pxd; they share one
+    divisor), the few border outputs one window at a time.  False, with nothing
+    written, for windows window_pass has no loop for."""
+    cdef const real_t* rows[WINDOW_PASS_MAX_ROWS]
+    cdef int64_t ow
+    cdef real_t divisor
+    if inner_hi <= inner_lo or not window_pass_fits(t.taps[0][od] * t.taps[1][oh], t.stride_w,
+                                                    t.kernel_w):
+        return False
+    window_pass(rows, window_rows(plane, t, od, oh, inner_lo, rows), t.stride_w, t.kernel_w,
+                y + inner_lo, inner_hi - inner_lo, False)
+    if t.divide_per_dim:   # equal adaptive bins (see window_table_init_adaptive)
+        for ow in range(inner_lo, inner_hi):
+            y[ow] = _average_of(y[ow], t, od, oh, ow, False, 0)
+    else:
+        divisor = <real_t> _divisor(t, od, oh, inner_lo, count_include_pad, divisor_override)
+        for ow in range(inner_lo, inner_hi):
+            y[ow] = y[ow] / divisor
+    for ow in range(inner_lo):
+        _average_window(plane, y + ow, t, od, oh, ow, 1, count_include_pad, divisor_override)
+    for ow in range(inner_hi, t.out_size[2]):
+        _average_window(plane, y + ow, t, od, oh, ow, 1, count_include_pad, divisor_override)
+    return True
 
 
 cdef inline void _scatter_plane(const real_t* grad_plane, real_t* gi,
@@ -259,8 +286,11 @@ cdef int _avg_forward_table(const real_t* x, real_t* y, const window_table_t* t,
     cdef int64_t row, n, od, oh, ow
     cdef bint row_kernel = channels == 1 and t.regular
     cdef real_t* w_divisor = NULL
-    if row_kernel and _divisors_are_small(t, count_include_pad, divisor_override,
-                                          sizeof(real_t)):
+    cdef int64_t inner_lo = 0, inner_hi = 0
+    if row_kernel:
+        interior_outputs(t, &inner_lo, &inner_hi)
+    if row_kernel and not t.divide_per_dim and _divisors_are_small(
+            t, count_include_pad, divisor_override, sizeof(real_t)):
         w_divisor = _new_w_divisors(t, count_include_pad, divisor_override, w_divisor)
         if w_divisor == NULL:
             return -1
@@ -269,8 +299,10 @@ cdef int _avg_forward_table(const real_t* x, real_t* y, const window_table_t* t,
         od = (row // oh_size) % od_size
         oh = row % oh_size
         if row_kernel:
-            _average_row_planar(x + n * in_plane, y + row * ow_size, t, od, oh, w_divisor,
-                                count_include_pad, divisor_override)
+            if not _average_row_whole(x + n * in_plane, y + row * ow_size, t, od, oh, inner_lo,
+                                      inner_hi, count_include_pad, divisor_override):
+                _average_row_planar(x + n * in_plane, y + row * ow_size, t, od, oh, w_divisor,
+                                    count_include_pad, divisor_override)
         else:
             for ow in range(ow_size):
                 _average_window(x + n * in_plane * channels, y + (row * ow_size + ow) * channels,
@@ -336,7 +368,7 @@ cdef int _avg_backward_table(const real_t* grad_out, real_t* grad_in, const wind
     cdef int64_t out_plane = od_size * oh_size * ow_size
     cdef int64_t rows = outer * id_size * ih_size
     cdef int64_t row, n, i_d, i_h, i_w, a, b, e, od, oh, ow, c
-    cdef bint row_kernel = channels == 1 and t.regular
+    cdef bint row_kernel = channels == 1 and t.regular and not t.divide_per_dim
     cdef real_t* gi
     cdef const real_t* go
     cdef real_t* w_divisor = NULL
@@ -346,7 +378,7 @@ cdef int _avg_backward_table(const real_t* grad_out, real_t* grad_in, const wind
         w_divisor = _new_w_divisors(t, count_include_pad, divisor_override, w_divisor)
         if w_divisor == NULL:
             return -1
-    if channels == 1 and not t.regular:
+    if channels == 1 and t.divide_per_dim:
         # Channels-first adaptive windows: a plane's windows scatter their shares
         # (each computed once) in ascending output order, PyTorch's order; the
         # plane is one work unit, so the scatter is race-free.

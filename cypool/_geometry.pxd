@@ -47,7 +47,8 @@ cdef int geometry_init(pool_geometry_t* g, int ndim, const int64_t* in_size,
 # output row tap by tap in vectorizable loops: tap e of output o reads input
 # column o * stride_w - pad_w + e * step[2], which is in bounds exactly for
 # run_lo[e] <= o < run_hi[e].  Adaptive tables (PyTorch's bins) have no such
-# structure and set regular = 0.
+# structure and set regular = 0, unless their bins are equal (in % out == 0,
+# more than one output along W): those are plain windows, kernel = stride.
 ctypedef struct window_table_t:
     int64_t in_size[3]
     int64_t out_size[3]

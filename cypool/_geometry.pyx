@@ -137,6 +137,25 @@ cdef int window_table_init_adaptive(window_table_t* table, const int64_t* in_siz
     """PyTorch's adaptive bins: output o of n_out covers [floor(o*n/n_out), ceil((o+1)*n/n_out))."""
     cdef int d
     cdef int64_t o, start, end
+    cdef pool_geometry_t even
+    cdef bint divisible = out_size[MAX_SPATIAL_DIMS - 1] > 1
+    for d in range(MAX_SPATIAL_DIMS):
+        divisible = divisible and in_size[d] % out_size[d] == 0
+    if divisible:
+        # Bins of equal size are plain windows (kernel = stride = in / out): a
+        # regular table lets the row kernels run.  Global pooling (one output
+        # along W) keeps the window-at-a-time path, which suits one long window.
+        for d in range(MAX_SPATIAL_DIMS):
+            even.in_size[d] = in_size[d]
+            even.out_size[d] = out_size[d]
+            even.kernel_size[d] = even.stride[d] = in_size[d] // out_size[d]
+            even.pad_before[d] = even.pad_after[d] = 0
+            even.dilation[d] = 1
+        even.ceil_mode = 0
+        if window_table_init(table, &even) < 0:
+            return -1
+        table.divide_per_dim = 1
+        return 0
     if _table_alloc(table, in_size, out_size, 0) < 0:
         return -1
     for d in range(MAX_SPATIAL_DIMS):

@@ -8,14 +8,16 @@ and channels-last results are bit-identical by construction.
 """
 cimport numpy as cnp
 from cython.parallel cimport prange
-from libc.math cimport INFINITY
 from libc.stdint cimport (
-    INT64_MIN, int8_t, int16_t, int32_t, int64_t, uint8_t, uint16_t, uint32_t, uint64_t)
+    int8_t, int16_t, int32_t, int64_t, uint8_t, uint16_t, uint32_t, uint64_t)
 from libc.stdlib cimport free, malloc
 from libc.string cimport memset
 
 from cypool._openmp cimport omp_get_thread_num
 from cypool._typedefs cimport index_t, max_t
+from cypool._window_pass cimport (
+    WINDOW_PASS_MAX_ROWS, interior_outputs, is_nan, lowest_value, window_pass, window_pass_fits,
+    window_rows)
 from cypool._geometry cimport (
     Geometry, pool_geometry_t, window_table_t, window_table_init, window_table_init_adaptive,
     window_table_free)
@@ -25,13 +27,6 @@ cnp.import_array()
 cdef enum:
     # Channels handled per work unit of the channels-last scatters (a unit owns them).
     CHANNEL_BLOCK = 64
-
-
-cdef inline bint _is_nan(max_t v) noexcept nogil:
-    if max_t is float or max_t is double:
-        return v != v
-    else:
-        return False
 
 
 cdef inline void _max_update_strided(const max_t* src, int64_t step, max_t* y, int32_t* winner,
@@ -46,12 +41,12 @@ cdef inline void _max_update_strided(const max_t* src, int64_t step, max_t* y, i
     if winner == NULL:
         for i in range(count):
             v = src[i * step]
-            wins = (v > y[i]) | _is_nan(v)
+            wins = (v > y[i]) | is_nan(v)
             y[i] = v if wins else y[i]
     else:
         for i in range(count):
             v = src[i * step]
-            wins = (v > y[i]) | _is_nan(v)
+            wins = (v > y[i]) | is_nan(v)
             y[i] = v if wins else y[i]
             winner[i] = tap if wins else winner[i]
 
@@ -79,13 +74,13 @@ cdef inline void _max_fused_strided(const max_t* src, int64_t step, int64_t k, m
         for i in range(count):
             for e in range(k):
                 v = src[i * step + e]
-                wins = (v > y[i]) | _is_nan(v)
+                wins = (v > y[i]) | is_nan(v)
                 y[i] = v if wins else y[i]
     else:
         for i in range(count):
             for e in range(k):
                 v = src[i * step + e]
-                wins = (v > y[i]) | _is_nan(v)
+                wins = (v > y[i]) | is_nan(v)
                 y[i] = v if wins else y[i]
                 winner[i] = <int32_t> (tap + e) if wins else winner[i]
 
@@ -108,22 +103,6 @@ cdef inline void _max_fused_run(const max_t* src, int64_t step, int64_t k, max_t
             _max_update_run(src + e, step, y, winner, <int32_t> (tap + e), count)
 
 
-cdef inline max_t _lowest(max_t v) noexcept nogil:
-    """The value every element beats or ties: -inf, or the integer type's minimum."""
-    if max_t is float or max_t is double:
-        return -INFINITY
-    elif max_t is int8_t:
-        return -128
-    elif max_t is int16_t:
-        return -32768
-    elif max_t is int32_t:
-        return -2147483648
-    elif max_t is int64_t:
-        return INT64_MIN
-    else:
-        return 0
-
-
 cdef inline void _max_window(const max_t* plane, max_t* y, index_t* indices, int32_t* winner,
                              const window_table_t* t, int64_t od, int64_t oh, int64_t ow,
                              int64_t channels) noexcept nogil:
@@ -134,7 +113,7 @@ cdef inline void _max_window(const max_t* plane, max_t* y, index_t* indices, int
     cdef int64_t ih_size = t.in_size[1], iw_size = t.in_size[2]
     cdef int64_t corner = (t.first[0][od] * ih_size + t.first[1][oh]) * iw_size + t.first[2][ow]
     cdef int64_t a, b, e, c, tap, row_tap, best_tap = 0
-    cdef max_t lowest = _lowest(y[0])
+    cdef max_t lowest = lowest_value(y[0])
     cdef max_t best = lowest, v
     cdef const max_t* src
     if channels == 1:
@@ -145,7 +124,7 @@ cdef inline void _max_window(const max_t* plane, max_t* y, index_t* indices, int
                 src = plane + corner + row_tap
                 for e in range(t.taps[2][ow]):
                     v = src[e * t.step[2]]
-                    if v > best or _is_nan(v):
+                    if v > best or is_nan(v):
                         best = v
                         best_tap = row_tap + e * t.step[2]
         y[0] = best
@@ -179,7 +158,7 @@ cdef inline void _max_row_planar(const max_t* plane, max_t* y, index_t* indices,
     cdef int64_t a, b, e, ow, tap, row_tap, part
     # Input position of the window corner (tap 0, 0, 0) of output 0; output o's is o * s later.
     cdef int64_t corner = (t.first[0][od] * ih_size + t.first[1][oh]) * iw_size - t.pad_w
-    cdef max_t lowest = _lowest(y[0])
+    cdef max_t lowest = lowest_value(y[0])
     for ow in range(ow_size):
         y[ow] = lowest
     if indices != NULL:
@@ -187,12 +166,8 @@ cdef inline void _max_row_planar(const max_t* plane, max_t* y, index_t* indices,
             winner[ow] = <int32_t> (t.first[2][ow] - (ow * s - t.pad_w))
     # Outputs [inner_lo, inner_hi) have every W tap in bounds: with adjacent taps
     # they take all of a row's taps in one fused pass; the rest go tap by tap.
-    cdef int64_t inner_lo = 0, inner_hi = ow_size, lo, hi
-    for e in range(t.kernel_w):
-        inner_lo = max(inner_lo, t.run_lo[e])
-        inner_hi = min(inner_hi, t.run_hi[e])
-    if sw != 1 or inner_hi <= inner_lo:
-        inner_lo = inner_hi = 0
+    cdef int64_t inner_lo, inner_hi, lo, hi
+    interior_outputs(t, &inner_lo, &inner_hi)
     for a in range(t.taps[0][od]):
         for b in range(t.taps[1][oh]):
             row_tap = (a * t.step[0] * ih_size + b * t.step[1]) * iw_size
@@ -212,6 +187,27 @@ cdef inline void _max_row_planar(const max_t* plane, max_t* y, index_t* indices,
     if indices != NULL:
         for ow in range(ow_size):
             indices[ow] = corner + ow * s + winner[ow]
+
+
+cdef inline bint _max_row_whole(const max_t* plane, max_t* y, const window_table_t* t,
+                                int64_t od, int64_t oh, int64_t inner_lo,
+                                int64_t inner_hi) noexcept nogil:
+    """One output row of a channels-first plane without indices: the interior
+    outputs [inner_lo, inner_hi) whole windows at a time (_window_pass.pxd), the
+    few border outputs one window at a time.  False, with nothing written, for
+    windows window_pass has no loop for."""
+    cdef const max_t* rows[WINDOW_PASS_MAX_ROWS]
+    cdef int64_t ow
+    if inner_hi <= inner_lo or not window_pass_fits(t.taps[0][od] * t.taps[1][oh], t.stride_w,
+                                                    t.kernel_w):
+        return False
+    window_pass(rows, window_rows(plane, t, od, oh, inner_lo, rows), t.stride_w, t.kernel_w,
+                y + inner_lo, inner_hi - inner_lo, True)
+    for ow in range(inner_lo):
+        _max_window(plane, y + ow, NULL, NULL, t, od, oh, ow, 1)
+    for ow in range(inner_hi, t.out_size[2]):
+        _max_window(plane, y + ow, NULL, NULL, t, od, oh, ow, 1)
+    return True
 
 
 cdef inline bint _taps_fit_int32(const window_table_t* t) noexcept nogil:
@@ -240,6 +236,9 @@ cdef int _max_forward_table(const max_t* x, max_t* y, index_t* indices, const wi
     # Winner scratch: one row's (or one window's) worth per thread, allocated once.
     cdef int32_t* winners = NULL
     cdef int32_t* winner
+    cdef int64_t inner_lo = 0, inner_hi = 0
+    if row_kernel:
+        interior_outputs(t, &inner_lo, &inner_hi)
     if indices != NULL:
         if not _taps_fit_int32(t):
             return -2
@@ -253,9 +252,11 @@ cdef int _max_forward_table(const max_t* x, max_t* y, index_t* indices, const wi
         oh = row % oh_size
         winner = winners + omp_get_thread_num() * scratch if winners != NULL else NULL
         if row_kernel:
-            _max_row_planar(x + n * in_plane, y + row * ow_size,
-                            indices + row * ow_size if indices != NULL else NULL,
-                            winner, t, od, oh)
+            if indices != NULL or not _max_row_whole(x + n * in_plane, y + row * ow_size, t,
+                                                     od, oh, inner_lo, inner_hi):
+                _max_row_planar(x + n * in_plane, y + row * ow_size,
+                                indices + row * ow_size if indices != NULL else NULL,
+                                winner, t, od, oh)
         else:
             for ow in range(ow_size):
                 at = (row * ow_size + ow) * channels

@@ -54,6 +54,25 @@ def _adaptive_cases(count, seed, dtypes):
 
 
 ADAPTIVE = _adaptive_cases(120, 5, (np.float32, np.float64, np.uint8, np.int64, np.float16))
+# Equal bins (input a multiple of the output) take the plain-window kernels: kernel
+# = stride = in / out, with the adaptive per-dim division.  Random sizes rarely
+# divide, so these are listed.
+CF, CL = "channels_first", "channels_last"
+ADAPTIVE += [
+    (2, (2, 3, 14, 14), (7, 7), CF, np.float32, 200),
+    (2, (2, 12, 12, 3), (4, 3), CL, np.float64, 201),
+    (2, (3, 9, 9), (3, 3), CF, np.float64, 202),
+    (2, (1, 2, 10, 15), (5, 5), CF, np.float32, 203),
+    (2, (2, 2, 12, 20), (3, 4), CF, np.float32, 204),
+    (2, (2, 3, 12, 12), (6, 6), CF, np.uint8, 205),
+    (2, (1, 2, 12, 8), (2, 4), CF, np.int64, 206),
+    (2, (2, 4, 12, 12), (3, 3), CF, np.float16, 207),
+    (1, (2, 3, 16), (8,), CF, np.float32, 208),
+    (1, (2, 24, 3), (4,), CL, np.float64, 209),
+    (3, (1, 2, 8, 6, 8), (4, 3, 2), CF, np.float32, 210),
+    (3, (1, 8, 6, 8, 2), (2, 2, 4), CL, np.float64, 211),
+    (3, (2, 6, 6, 9), (3, 2, 3), CF, np.float64, 212),
+]
 
 
 def _array(shape, dtype, seed):
