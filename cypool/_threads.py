@@ -80,9 +80,21 @@ def num_threads(n):
         _context_threads.reset(token)
 
 
+_OPENMP = openmp_enabled()
+
+
 def resolve(num_threads, work_units):
     """Threads for one kernel call with ``work_units`` independent parallel units."""
-    n = get_num_threads() if num_threads is None else _validate(num_threads)
-    if not openmp_enabled():
+    if num_threads is None:
+        n = _context_threads.get()
+        if n is None:
+            n = _process_threads
+        if n is None:
+            n = openmp_max_threads()
+    elif type(num_threads) is int and num_threads >= 1:
+        n = num_threads     # the common case, without _validate's generic checks
+    else:
+        n = _validate(num_threads)
+    if not _OPENMP or work_units <= 1:
         return 1
-    return max(1, min(n, work_units))
+    return n if n < work_units else work_units

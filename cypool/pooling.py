@@ -10,7 +10,7 @@ import math
 
 import numpy as np
 
-from cypool import _args, _threads
+from cypool import _args, _plans, _threads
 from cypool._docs import documented
 from cypool._dispatch import avg_kernels, max_kernels
 
@@ -20,13 +20,51 @@ def _rows(extent, sizes):
     return extent.kernel_outer * math.prod(sizes[:-1])
 
 
+_INT64 = np.dtype(np.int64)
+
+
 def _max_pool(ndim, x, kernel_size, stride, padding, dilation, ceil_mode, return_indices,
               layout, out, num_threads):
+    plan_key, plan = _plans.find("max", ndim, x, (kernel_size, stride, padding, dilation, layout),
+                                 (ceil_mode, return_indices))
+    if plan is not None:
+        result = _run_max_plan(plan, x, return_indices, out, num_threads)
+        if result is not None:
+            return result
+    given = x
     x, extent, geometry = _args.forward_call(ndim, x, kernel_size, stride, padding, dilation,
                                        ceil_mode, layout)
     return_indices = _args.as_bool("return_indices", return_indices)
-    return _max_kernel(x, extent, extent.shape(geometry.out_size), return_indices, out,
-                       num_threads, max_kernels.max_pool_forward_call, (geometry,), geometry.out_size)
+    shape = extent.shape(geometry.out_size)
+    if x is given and _args.compute_dtype(x.dtype, False) == x.dtype and math.prod(shape):
+        _plans.store(plan_key, (geometry, shape, extent.kernel_outer, extent.kernel_channels,
+                                _rows(extent, geometry.out_size)))
+    return _max_kernel(x, extent, shape, return_indices, out, num_threads,
+                       max_kernels.max_pool_forward_call, (geometry,), geometry.out_size)
+
+
+def _run_max_plan(plan, x, return_indices, out, num_threads):
+    """A planned max_pool call (see cypool._plans); None if ``out`` needs the full checks."""
+    geometry, shape, outer, channels, rows = plan
+    indices = None
+    if return_indices:
+        if out is None:
+            out = (None, None)
+        elif type(out) is not tuple or len(out) != 2:
+            return None
+        y = _plans.output(out[0], shape, x.dtype, (x,))
+        if y is None:
+            return None
+        indices = _plans.output(out[1], shape, _INT64, (x, y))
+        if indices is None:
+            return None
+    else:
+        y = _plans.output(out, shape, x.dtype, (x,))
+        if y is None:
+            return None
+    max_kernels.max_pool_forward_call(x, y, indices, geometry, outer, channels,
+                                      _threads.resolve(num_threads, rows))
+    return (y, indices) if return_indices else y
 
 
 def _max_kernel(x, extent, shape, return_indices, out, num_threads, kernel, arguments,
@@ -89,11 +127,24 @@ def _avg_kernel(backward, source, result, geometry, extent, sizes, count_include
 
 def _avg_pool(ndim, x, kernel_size, stride, padding, dilation, ceil_mode, count_include_pad,
               divisor_override, layout, out, num_threads):
+    plan_key, plan = _plans.find("avg", ndim, x, (kernel_size, stride, padding, dilation, layout,
+                                                  divisor_override), (ceil_mode, count_include_pad))
+    if plan is not None:
+        geometry, shape, outer, channels, rows, count_include_pad, divisor = plan
+        y = _plans.output(out, shape, x.dtype, (x,))
+        if y is not None:
+            avg_kernels.avg_pool_call(False, x, y, geometry, outer, channels, count_include_pad,
+                                      divisor, _threads.resolve(num_threads, rows))
+            return y
+    given = x
     x, extent, geometry = _args.forward_call(ndim, x, kernel_size, stride, padding, dilation,
                                        ceil_mode, layout)
     count_include_pad, divisor = _args.average_arguments(count_include_pad, divisor_override)
-    y = _args.check_out(out, extent.shape(geometry.out_size),
-                        _args.result_dtype(x.dtype, average=True), [x])
+    shape = extent.shape(geometry.out_size)
+    y = _args.check_out(out, shape, _args.result_dtype(x.dtype, average=True), [x])
+    if x is given and _args.compute_dtype(x.dtype, True) == x.dtype and y.size:
+        _plans.store(plan_key, (geometry, shape, extent.kernel_outer, extent.kernel_channels,
+                                _rows(extent, geometry.out_size), count_include_pad, divisor))
     return _avg_kernel(False, x, y, geometry, extent, geometry.out_size, count_include_pad,
                        divisor, num_threads)
 
