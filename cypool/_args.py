@@ -7,6 +7,7 @@ lives in ``cypool._geometry`` (shared with Cython callers); its status codes are
 turned into messages here.
 """
 import functools
+import math
 import numbers
 import operator
 from dataclasses import dataclass
@@ -292,7 +293,13 @@ def adaptive_call(ndim, x, output_size_value, layout):
     extent = split_shape(x.shape, ndim, layout)
     if any(n < 1 for n in extent.spatial):
         raise ValueError("every spatial size of x must be >= 1, got shape %r" % (x.shape,))
-    return x, extent, output_size("output_size", output_size_value, extent.spatial)
+    sizes = output_size("output_size", output_size_value, extent.spatial)
+    # NumPy refuses an array, even an empty one, whose nonzero sizes times the
+    # item size (8 for indices) overflow; say which argument did it.
+    if math.prod(n for n in extent.shape(sizes) if n) > INT64_MAX // 8:
+        raise ValueError("output_size %r: the output shape %r is too large to allocate"
+                         % (output_size_value, extent.shape(sizes)))
+    return x, extent, sizes
 
 
 def parse_shape(name, shape):

@@ -13,7 +13,8 @@ from libc.string cimport memset
 
 from cypool._typedefs cimport real_t
 from cypool._window_pass cimport (
-    WINDOW_PASS_MAX_ROWS, interior_outputs, window_pass, window_pass_fits, window_rows)
+    WINDOW_PASS_FEW_CHANNELS, WINDOW_PASS_MAX_ROWS, interior_outputs, window_pass,
+    window_pass_fits, window_rows)
 
 cnp.import_array()
 from cypool._geometry cimport (
@@ -182,30 +183,34 @@ cdef inline void _average_row_planar(const real_t* plane, real_t* y, const windo
 
 cdef inline bint _average_row_whole(const real_t* plane, real_t* y, const window_table_t* t,
                                     int64_t od, int64_t oh, int64_t inner_lo, int64_t inner_hi,
-                                    bint count_include_pad, int64_t divisor_override) noexcept nogil:
-    """One output row of a channels-first plane: the interior outputs
-    [inner_lo, inner_hi) whole windows at a time (_window_pass.pxd; they share one
-    divisor), the few border outputs one window at a time.  False, with nothing
-    written, for windows window_pass has no loop for."""
+                                    int64_t channels, bint count_include_pad,
+                                    int64_t divisor_override) noexcept nogil:
+    """One output row (channels-first, or channels-last with few channels): the
+    interior outputs [inner_lo, inner_hi) whole windows at a time
+    (_window_pass.pxd; they share one divisor), the few border outputs one window
+    at a time.  False, with nothing written, for windows window_pass has no loop for."""
     cdef const real_t* rows[WINDOW_PASS_MAX_ROWS]
-    cdef int64_t ow
+    cdef int64_t ow, c
     cdef real_t divisor
     if inner_hi <= inner_lo or not window_pass_fits(t.taps[0][od] * t.taps[1][oh], t.stride_w,
                                                     t.kernel_w):
         return False
-    window_pass(rows, window_rows(plane, t, od, oh, inner_lo, rows), t.stride_w, t.kernel_w,
-                y + inner_lo, inner_hi - inner_lo, False)
+    window_pass(rows, window_rows(plane, t, od, oh, inner_lo, channels, rows), t.stride_w,
+                t.kernel_w, y + inner_lo * channels, inner_hi - inner_lo, False, channels)
     if t.divide_per_dim:   # equal adaptive bins (see window_table_init_adaptive)
         for ow in range(inner_lo, inner_hi):
-            y[ow] = _average_of(y[ow], t, od, oh, ow, False, 0)
+            for c in range(channels):
+                y[ow * channels + c] = _average_of(y[ow * channels + c], t, od, oh, ow, False, 0)
     else:
         divisor = <real_t> _divisor(t, od, oh, inner_lo, count_include_pad, divisor_override)
-        for ow in range(inner_lo, inner_hi):
+        for ow in range(inner_lo * channels, inner_hi * channels):
             y[ow] = y[ow] / divisor
     for ow in range(inner_lo):
-        _average_window(plane, y + ow, t, od, oh, ow, 1, count_include_pad, divisor_override)
+        _average_window(plane, y + ow * channels, t, od, oh, ow, channels, count_include_pad,
+                        divisor_override)
     for ow in range(inner_hi, t.out_size[2]):
-        _average_window(plane, y + ow, t, od, oh, ow, 1, count_include_pad, divisor_override)
+        _average_window(plane, y + ow * channels, t, od, oh, ow, channels, count_include_pad,
+                        divisor_override)
     return True
 
 
@@ -277,36 +282,56 @@ cdef inline int64_t _row_divisor(const window_table_t* t, int64_t od, int64_t oh
     return t.taps[0][od] * t.taps[1][oh]
 
 
+cdef void _avg_forward_row(const real_t* x, real_t* y, const window_table_t* t, int64_t row,
+                           int64_t channels, bint row_kernel, int64_t inner_lo, int64_t inner_hi,
+                           const real_t* w_divisor, bint count_include_pad,
+                           int64_t divisor_override) noexcept nogil:
+    """Output row ``row`` = (n, od, oh) of _avg_forward_table (not inlined: both of
+    its loops call it)."""
+    cdef int64_t od_size = t.out_size[0], oh_size = t.out_size[1], ow_size = t.out_size[2]
+    cdef int64_t in_plane = t.in_size[0] * t.in_size[1] * t.in_size[2]
+    cdef int64_t n = row // (od_size * oh_size)
+    cdef int64_t od = (row // oh_size) % od_size
+    cdef int64_t oh = row % oh_size
+    cdef int64_t ow
+    if (t.regular and channels < WINDOW_PASS_FEW_CHANNELS
+            and _average_row_whole(x + n * in_plane * channels, y + row * ow_size * channels, t,
+                                   od, oh, inner_lo, inner_hi, channels, count_include_pad,
+                                   divisor_override)):
+        return
+    if row_kernel:
+        _average_row_planar(x + n * in_plane, y + row * ow_size, t, od, oh, w_divisor,
+                            count_include_pad, divisor_override)
+    else:
+        for ow in range(ow_size):
+            _average_window(x + n * in_plane * channels, y + (row * ow_size + ow) * channels,
+                            t, od, oh, ow, channels, count_include_pad, divisor_override)
+
+
 cdef int _avg_forward_table(const real_t* x, real_t* y, const window_table_t* t, int64_t outer,
                             int64_t channels, bint count_include_pad, int64_t divisor_override,
                             int num_threads) noexcept nogil:
-    cdef int64_t od_size = t.out_size[0], oh_size = t.out_size[1], ow_size = t.out_size[2]
-    cdef int64_t in_plane = t.in_size[0] * t.in_size[1] * t.in_size[2]
-    cdef int64_t rows = outer * od_size * oh_size
-    cdef int64_t row, n, od, oh, ow
+    cdef int64_t rows = outer * t.out_size[0] * t.out_size[1]
+    cdef int64_t row
     cdef bint row_kernel = channels == 1 and t.regular
     cdef real_t* w_divisor = NULL
     cdef int64_t inner_lo = 0, inner_hi = 0
-    if row_kernel:
+    if t.regular:
         interior_outputs(t, &inner_lo, &inner_hi)
     if row_kernel and not t.divide_per_dim and _divisors_are_small(
             t, count_include_pad, divisor_override, sizeof(real_t)):
         w_divisor = _new_w_divisors(t, count_include_pad, divisor_override, w_divisor)
         if w_divisor == NULL:
             return -1
-    for row in prange(rows, num_threads=num_threads, schedule="static"):
-        n = row // (od_size * oh_size)
-        od = (row // oh_size) % od_size
-        oh = row % oh_size
-        if row_kernel:
-            if not _average_row_whole(x + n * in_plane, y + row * ow_size, t, od, oh, inner_lo,
-                                      inner_hi, count_include_pad, divisor_override):
-                _average_row_planar(x + n * in_plane, y + row * ow_size, t, od, oh, w_divisor,
-                                    count_include_pad, divisor_override)
-        else:
-            for ow in range(ow_size):
-                _average_window(x + n * in_plane * channels, y + (row * ow_size + ow) * channels,
-                                t, od, oh, ow, channels, count_include_pad, divisor_override)
+    if num_threads <= 1:
+        # No parallel region: opening one costs more than a small call's work.
+        for row in range(rows):
+            _avg_forward_row(x, y, t, row, channels, row_kernel, inner_lo, inner_hi, w_divisor,
+                             count_include_pad, divisor_override)
+    else:
+        for row in prange(rows, num_threads=num_threads, schedule="static"):
+            _avg_forward_row(x, y, t, row, channels, row_kernel, inner_lo, inner_hi, w_divisor,
+                             count_include_pad, divisor_override)
     free(w_divisor)
     return 0
 

@@ -16,8 +16,8 @@ from libc.string cimport memset
 from cypool._openmp cimport omp_get_thread_num
 from cypool._typedefs cimport index_t, max_t
 from cypool._window_pass cimport (
-    WINDOW_PASS_MAX_ROWS, interior_outputs, is_nan, lowest_value, window_pass, window_pass_fits,
-    window_rows)
+    WINDOW_PASS_FEW_CHANNELS, WINDOW_PASS_MAX_ROWS, interior_outputs, is_nan, lowest_value,
+    window_pass, window_pass_fits, window_rows)
 from cypool._geometry cimport (
     Geometry, pool_geometry_t, window_table_t, window_table_init, window_table_init_adaptive,
     window_table_free)
@@ -190,23 +190,23 @@ cdef inline void _max_row_planar(const max_t* plane, max_t* y, index_t* indices,
 
 
 cdef inline bint _max_row_whole(const max_t* plane, max_t* y, const window_table_t* t,
-                                int64_t od, int64_t oh, int64_t inner_lo,
-                                int64_t inner_hi) noexcept nogil:
-    """One output row of a channels-first plane without indices: the interior
-    outputs [inner_lo, inner_hi) whole windows at a time (_window_pass.pxd), the
-    few border outputs one window at a time.  False, with nothing written, for
-    windows window_pass has no loop for."""
+                                int64_t od, int64_t oh, int64_t inner_lo, int64_t inner_hi,
+                                int64_t channels) noexcept nogil:
+    """One output row without indices (channels-first, or channels-last with few
+    channels): the interior outputs [inner_lo, inner_hi) whole windows at a time
+    (_window_pass.pxd), the few border outputs one window at a time.  False, with
+    nothing written, for windows window_pass has no loop for."""
     cdef const max_t* rows[WINDOW_PASS_MAX_ROWS]
     cdef int64_t ow
     if inner_hi <= inner_lo or not window_pass_fits(t.taps[0][od] * t.taps[1][oh], t.stride_w,
                                                     t.kernel_w):
         return False
-    window_pass(rows, window_rows(plane, t, od, oh, inner_lo, rows), t.stride_w, t.kernel_w,
-                y + inner_lo, inner_hi - inner_lo, True)
+    window_pass(rows, window_rows(plane, t, od, oh, inner_lo, channels, rows), t.stride_w,
+                t.kernel_w, y + inner_lo * channels, inner_hi - inner_lo, True, channels)
     for ow in range(inner_lo):
-        _max_window(plane, y + ow, NULL, NULL, t, od, oh, ow, 1)
+        _max_window(plane, y + ow * channels, NULL, NULL, t, od, oh, ow, channels)
     for ow in range(inner_hi, t.out_size[2]):
-        _max_window(plane, y + ow, NULL, NULL, t, od, oh, ow, 1)
+        _max_window(plane, y + ow * channels, NULL, NULL, t, od, oh, ow, channels)
     return True
 
 
@@ -225,19 +225,42 @@ cdef inline bint _taps_fit_int32(const window_table_t* t) noexcept nogil:
             * t.in_size[2] + (most[2] - 1) * t.step[2] + t.pad_w) < 2147483647
 
 
-cdef int _max_forward_table(const max_t* x, max_t* y, index_t* indices, const window_table_t* t,
-                            int64_t outer, int64_t channels, int num_threads) noexcept nogil:
+cdef void _max_forward_row(const max_t* x, max_t* y, index_t* indices, int32_t* winner,
+                           const window_table_t* t, int64_t row, int64_t channels,
+                           bint row_kernel, int64_t inner_lo, int64_t inner_hi) noexcept nogil:
+    """Output row ``row`` = (n, od, oh) of _max_forward_table (not inlined: both
+    of its loops call it)."""
     cdef int64_t od_size = t.out_size[0], oh_size = t.out_size[1], ow_size = t.out_size[2]
     cdef int64_t in_plane = t.in_size[0] * t.in_size[1] * t.in_size[2]
-    cdef int64_t rows = outer * od_size * oh_size
-    cdef int64_t row, n, od, oh, ow, at
+    cdef int64_t n = row // (od_size * oh_size)
+    cdef int64_t od = (row // oh_size) % od_size
+    cdef int64_t oh = row % oh_size
+    cdef int64_t ow, at
+    if (indices == NULL and t.regular and channels < WINDOW_PASS_FEW_CHANNELS
+            and _max_row_whole(x + n * in_plane * channels, y + row * ow_size * channels, t,
+                               od, oh, inner_lo, inner_hi, channels)):
+        return
+    if row_kernel:
+        _max_row_planar(x + n * in_plane, y + row * ow_size,
+                        indices + row * ow_size if indices != NULL else NULL, winner, t, od, oh)
+    else:
+        for ow in range(ow_size):
+            at = (row * ow_size + ow) * channels
+            _max_window(x + n * in_plane * channels, y + at,
+                        indices + at if indices != NULL else NULL, winner,
+                        t, od, oh, ow, channels)
+
+
+cdef int _max_forward_table(const max_t* x, max_t* y, index_t* indices, const window_table_t* t,
+                            int64_t outer, int64_t channels, int num_threads) noexcept nogil:
+    cdef int64_t rows = outer * t.out_size[0] * t.out_size[1]
+    cdef int64_t row
     cdef bint row_kernel = channels == 1 and t.regular
-    cdef int64_t scratch = ow_size if row_kernel else channels
+    cdef int64_t scratch = t.out_size[2] if row_kernel else channels
     # Winner scratch: one row's (or one window's) worth per thread, allocated once.
     cdef int32_t* winners = NULL
-    cdef int32_t* winner
     cdef int64_t inner_lo = 0, inner_hi = 0
-    if row_kernel:
+    if t.regular:
         interior_outputs(t, &inner_lo, &inner_hi)
     if indices != NULL:
         if not _taps_fit_int32(t):
@@ -245,24 +268,17 @@ cdef int _max_forward_table(const max_t* x, max_t* y, index_t* indices, const wi
         winners = <int32_t*> malloc(max(num_threads, 1) * scratch * sizeof(int32_t))
         if winners == NULL:
             return -1
-    # One output row (n, od, oh) per iteration: rows never share output memory.
-    for row in prange(rows, num_threads=num_threads, schedule="static"):
-        n = row // (od_size * oh_size)
-        od = (row // oh_size) % od_size
-        oh = row % oh_size
-        winner = winners + omp_get_thread_num() * scratch if winners != NULL else NULL
-        if row_kernel:
-            if indices != NULL or not _max_row_whole(x + n * in_plane, y + row * ow_size, t,
-                                                     od, oh, inner_lo, inner_hi):
-                _max_row_planar(x + n * in_plane, y + row * ow_size,
-                                indices + row * ow_size if indices != NULL else NULL,
-                                winner, t, od, oh)
-        else:
-            for ow in range(ow_size):
-                at = (row * ow_size + ow) * channels
-                _max_window(x + n * in_plane * channels, y + at,
-                            indices + at if indices != NULL else NULL, winner,
-                            t, od, oh, ow, channels)
+    if num_threads <= 1:
+        # No parallel region: opening one costs more than a small call's work.
+        for row in range(rows):
+            _max_forward_row(x, y, indices, winners, t, row, channels, row_kernel, inner_lo,
+                             inner_hi)
+    else:
+        # One output row (n, od, oh) per iteration: rows never share output memory.
+        for row in prange(rows, num_threads=num_threads, schedule="static"):
+            _max_forward_row(x, y, indices,
+                             winners + omp_get_thread_num() * scratch if winners != NULL else NULL,
+                             t, row, channels, row_kernel, inner_lo, inner_hi)
     free(winners)
     return 0
 

@@ -16,6 +16,9 @@ from cypool._typedefs cimport max_t
 cdef enum:
     # Kernel rows (D x H taps) a whole-window pass takes; more go row by row.
     WINDOW_PASS_MAX_ROWS = 4
+    # Channels-last rows with fewer channels take whole-window passes too: the
+    # window-at-a-time kernels vectorize over channels, which few channels defeat.
+    WINDOW_PASS_FEW_CHANNELS = 8
 
 
 cdef inline bint is_nan(max_t v) noexcept nogil:
@@ -55,15 +58,17 @@ cdef inline void interior_outputs(const window_table_t* t, int64_t* lo, int64_t*
 
 
 cdef inline int64_t window_rows(const max_t* plane, const window_table_t* t, int64_t od,
-                                int64_t oh, int64_t ow, const max_t** rows) noexcept nogil:
+                                int64_t oh, int64_t ow, int64_t channels,
+                                const max_t** rows) noexcept nogil:
     """Point rows[r] at the first tap of each in-bounds kernel row of window
     (od, oh, ow), row-major, and return their count (at most WINDOW_PASS_MAX_ROWS)."""
     cdef int64_t a, b, n_rows = 0
     cdef int64_t ih_size = t.in_size[1], iw_size = t.in_size[2]
     for a in range(t.taps[0][od]):
         for b in range(t.taps[1][oh]):
-            rows[n_rows] = plane + ((t.first[0][od] + a * t.step[0]) * ih_size
-                                    + t.first[1][oh] + b * t.step[1]) * iw_size + t.first[2][ow]
+            rows[n_rows] = plane + (((t.first[0][od] + a * t.step[0]) * ih_size
+                                     + t.first[1][oh] + b * t.step[1]) * iw_size
+                                    + t.first[2][ow]) * channels
             n_rows += 1
     return n_rows
 
@@ -87,16 +92,30 @@ cdef inline void _pass(const max_t** rows, int64_t n_rows, int64_t step, int64_t
         y[i] = acc
 
 
-cdef inline void _pass_rows(const max_t** rows, int64_t n_rows, int64_t step, int64_t k,
-                            max_t* y, int64_t count, bint take_max) noexcept nogil:
-    if n_rows == 1:
-        _pass(rows, 1, step, k, y, count, take_max)
-    elif n_rows == 2:
-        _pass(rows, 2, step, k, y, count, take_max)
-    elif n_rows == 3:
-        _pass(rows, 3, step, k, y, count, take_max)
-    else:
-        _pass(rows, 4, step, k, y, count, take_max)
+cdef inline void _pass_channels(const max_t** rows, int64_t n_rows, int64_t step, int64_t k,
+                                max_t* y, int64_t count, bint take_max,
+                                int64_t channels) noexcept nogil:
+    """_pass for channels-last rows of a few channels: a window row's k taps are
+    k * channels adjacent elements, walked with one running value per channel."""
+    cdef int64_t i, r, e, c
+    cdef max_t acc[WINDOW_PASS_FEW_CHANNELS]
+    cdef max_t v
+    cdef max_t start = lowest_value(y[0]) if take_max else 0
+    cdef const max_t* src
+    for i in range(count):
+        for c in range(channels):
+            acc[c] = start
+        for r in range(n_rows):
+            src = rows[r] + i * step * channels
+            for e in range(k):
+                for c in range(channels):
+                    v = src[e * channels + c]
+                    if take_max:
+                        acc[c] = v if (v > acc[c]) | is_nan(v) else acc[c]
+                    else:
+                        acc[c] = acc[c] + v
+        for c in range(channels):
+            y[i * channels + c] = acc[c]
 
 
 cdef inline bint window_pass_fits(int64_t n_rows, int64_t step, int64_t k) noexcept nogil:
@@ -106,14 +125,51 @@ cdef inline bint window_pass_fits(int64_t n_rows, int64_t step, int64_t k) noexc
 
 
 cdef inline void window_pass(const max_t** rows, int64_t n_rows, int64_t step, int64_t k,
-                             max_t* y, int64_t count, bint take_max) noexcept nogil:
-    """y[i] = max (take_max) or sum of rows[r][i * step + e] over r < n_rows and
-    e < k, in that order, for i < count.  Only where window_pass_fits."""
-    if step == 2 and k == 2:
-        _pass_rows(rows, n_rows, 2, 2, y, count, take_max)
+                             max_t* y, int64_t count, bint take_max,
+                             int64_t channels) noexcept nogil:
+    """y[i * channels + c] = max (take_max) or sum of
+    rows[r][(i * step + e) * channels + c] over r < n_rows and e < k, in that
+    order, for i < count and c < channels.  Only where window_pass_fits."""
+    # Every call below passes literals, so each inlined copy of _pass has its
+    # loops unrolled and vectorized; one level of calls keeps every copy small
+    # enough for gcc to inline (a nested dispatch was cloned with runtime sizes).
+    if channels == 3:     # RGB images: a literal count keeps the 3 running values in registers
+        _pass_channels(rows, n_rows, step, k, y, count, take_max, 3)
+    elif channels != 1:
+        _pass_channels(rows, n_rows, step, k, y, count, take_max, channels)
+    elif step == 2 and k == 2:
+        if n_rows == 1:
+            _pass(rows, 1, 2, 2, y, count, take_max)
+        elif n_rows == 2:
+            _pass(rows, 2, 2, 2, y, count, take_max)
+        elif n_rows == 3:
+            _pass(rows, 3, 2, 2, y, count, take_max)
+        else:
+            _pass(rows, 4, 2, 2, y, count, take_max)
     elif step == 2 and k == 3:
-        _pass_rows(rows, n_rows, 2, 3, y, count, take_max)
+        if n_rows == 1:
+            _pass(rows, 1, 2, 3, y, count, take_max)
+        elif n_rows == 2:
+            _pass(rows, 2, 2, 3, y, count, take_max)
+        elif n_rows == 3:
+            _pass(rows, 3, 2, 3, y, count, take_max)
+        else:
+            _pass(rows, 4, 2, 3, y, count, take_max)
     elif step == 1:
-        _pass_rows(rows, n_rows, 1, 3, y, count, take_max)
+        if n_rows == 1:
+            _pass(rows, 1, 1, 3, y, count, take_max)
+        elif n_rows == 2:
+            _pass(rows, 2, 1, 3, y, count, take_max)
+        elif n_rows == 3:
+            _pass(rows, 3, 1, 3, y, count, take_max)
+        else:
+            _pass(rows, 4, 1, 3, y, count, take_max)
     else:
-        _pass_rows(rows, n_rows, 4, 4, y, count, take_max)
+        if n_rows == 1:
+            _pass(rows, 1, 4, 4, y, count, take_max)
+        elif n_rows == 2:
+            _pass(rows, 2, 4, 4, y, count, take_max)
+        elif n_rows == 3:
+            _pass(rows, 3, 4, 4, y, count, take_max)
+        else:
+            _pass(rows, 4, 4, 4, y, count, take_max)

@@ -3,6 +3,7 @@ import numpy as np
 import pytest
 
 import cypool
+from cypool.reference import loops
 
 X = np.zeros((2, 3, 8, 8), np.float32)
 
@@ -130,3 +131,12 @@ def test_bad_backward_arguments():
         cypool.avg_pool2d_backward(y, X.shape, 3)
     with pytest.raises(ValueError, match="input_shape"):
         cypool.avg_pool2d_backward(y, (2, 3, 0, 8), 2)
+
+
+def test_adaptive_output_too_large_to_allocate_names_output_size():
+    # Found by the fuzzer: zero channels make the output empty, but NumPy still
+    # refuses its shape; both cypool and the reference must say so.
+    x = np.zeros((1, 0), np.int8)
+    for module in (cypool, loops):
+        with pytest.raises(ValueError, match="output_size"):
+            module.adaptive_max_pool1d(x, 2**62, layout="channels_last")
