@@ -308,6 +308,30 @@ cdef void _avg_forward_row(const real_t* x, real_t* y, const window_table_t* t, 
                             t, od, oh, ow, channels, count_include_pad, divisor_override)
 
 
+cdef enum:
+    # Whole planes (global pooling) summed side by side: each plane's sum is a
+    # chain of dependent adds, so one plane at a time waits on add latency.
+    PLANES_AT_ONCE = 8
+
+
+cdef void _average_plane_group(const real_t* x, real_t* y, const window_table_t* t,
+                               int64_t first, bint count_include_pad,
+                               int64_t divisor_override) noexcept nogil:
+    """Planes first .. first + PLANES_AT_ONCE - 1 of a table whose one window is
+    the whole plane: each sum still runs in the plane's row-major order."""
+    cdef int64_t plane = t.in_size[0] * t.in_size[1] * t.in_size[2]
+    cdef int64_t j, p
+    cdef real_t total[PLANES_AT_ONCE]
+    cdef const real_t* base = x + first * plane
+    for p in range(PLANES_AT_ONCE):
+        total[p] = 0
+    for j in range(plane):
+        for p in range(PLANES_AT_ONCE):
+            total[p] = total[p] + base[p * plane + j]
+    for p in range(PLANES_AT_ONCE):
+        y[first + p] = _average_of(total[p], t, 0, 0, 0, count_include_pad, divisor_override)
+
+
 cdef int _avg_forward_table(const real_t* x, real_t* y, const window_table_t* t, int64_t outer,
                             int64_t channels, bint count_include_pad, int64_t divisor_override,
                             int num_threads) noexcept nogil:
@@ -323,7 +347,22 @@ cdef int _avg_forward_table(const real_t* x, real_t* y, const window_table_t* t,
         w_divisor = _new_w_divisors(t, count_include_pad, divisor_override, w_divisor)
         if w_divisor == NULL:
             return -1
-    if num_threads <= 1:
+    cdef int64_t groups = outer // PLANES_AT_ONCE, group
+    if channels == 1 and rows == outer and t.out_size[2] == 1 and t.taps[0][0] * t.taps[1][0] * \
+            t.taps[2][0] == t.in_size[0] * t.in_size[1] * t.in_size[2]:
+        # Global pooling of channels-first planes: several planes at once.
+        if num_threads <= 1:
+            for group in range(groups):
+                _average_plane_group(x, y, t, group * PLANES_AT_ONCE, count_include_pad,
+                                     divisor_override)
+        else:
+            for group in prange(groups, num_threads=num_threads, schedule="static"):
+                _average_plane_group(x, y, t, group * PLANES_AT_ONCE, count_include_pad,
+                                     divisor_override)
+        for row in range(groups * PLANES_AT_ONCE, rows):
+            _avg_forward_row(x, y, t, row, channels, row_kernel, inner_lo, inner_hi, w_divisor,
+                             count_include_pad, divisor_override)
+    elif num_threads <= 1:
         # No parallel region: opening one costs more than a small call's work.
         for row in range(rows):
             _avg_forward_row(x, y, t, row, channels, row_kernel, inner_lo, inner_hi, w_divisor,

@@ -217,3 +217,22 @@ def test_axes_pooling_of_a_plain_image_like_the_numpy_recipe():
     np.testing.assert_allclose(cypool.avg_pool(image, 2), windows.mean(axis=(1, 3)))
     np.testing.assert_allclose(cypool.lp_pool(image, 2, 2),
                                np.sqrt((windows ** 2).sum(axis=(1, 3))))
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_whole_plane_windows_of_many_planes_equal_plane_by_plane(dtype):
+    # Eight or more planes are summed side by side (a faster path); each sum
+    # must still be the plane's own row-major sum: compare with one plane per call.
+    x = np.random.default_rng(3).standard_normal((3, 7, 5, 6)).astype(dtype)
+    calls = [lambda a: cypool.global_avg_pool(a, keepdims=True),
+             lambda a: cypool.adaptive_avg_pool2d(a, 1),
+             lambda a: cypool.avg_pool2d(a, (5, 6)),
+             lambda a: cypool.avg_pool2d(a, (5, 6), padding=(0, 1), ceil_mode=True)]
+    for call in calls:
+        whole = call(x)
+        one_by_one = np.empty_like(whole)
+        for n in range(x.shape[0]):
+            for c in range(x.shape[1]):
+                one_by_one[n, c] = call(x[n:n + 1, c:c + 1])[0, 0]
+        np.testing.assert_array_equal(whole, one_by_one)
+    np.testing.assert_allclose(calls[0](x)[..., 0, 0], x.mean(axis=(2, 3)), rtol=1e-5, atol=1e-6)
