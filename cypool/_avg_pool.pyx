@@ -12,9 +12,7 @@ from libc.stdlib cimport free, malloc
 from libc.string cimport memset
 
 from cypool._typedefs cimport real_t
-from cypool._window_pass cimport (
-    WINDOW_PASS_FEW_CHANNELS, WINDOW_PASS_MAX_ROWS, interior_outputs, window_pass,
-    window_pass_fits, window_rows)
+from cypool._window_pass cimport WINDOW_PASS_FEW_CHANNELS, interior_outputs, interior_pass
 
 cnp.import_array()
 from cypool._geometry cimport (
@@ -189,14 +187,10 @@ cdef inline bint _average_row_whole(const real_t* plane, real_t* y, const window
     interior outputs [inner_lo, inner_hi) whole windows at a time
     (_window_pass.pxd; they share one divisor), the few border outputs one window
     at a time.  False, with nothing written, for windows window_pass has no loop for."""
-    cdef const real_t* rows[WINDOW_PASS_MAX_ROWS]
     cdef int64_t ow, c
     cdef real_t divisor
-    if inner_hi <= inner_lo or not window_pass_fits(t.taps[0][od] * t.taps[1][oh], t.stride_w,
-                                                    t.kernel_w):
+    if not interior_pass(plane, y, t, od, oh, inner_lo, inner_hi, channels, False):
         return False
-    window_pass(rows, window_rows(plane, t, od, oh, inner_lo, channels, rows), t.stride_w,
-                t.kernel_w, y + inner_lo * channels, inner_hi - inner_lo, False, channels)
     if t.divide_per_dim:   # equal adaptive bins (see window_table_init_adaptive)
         for ow in range(inner_lo, inner_hi):
             for c in range(channels):

@@ -16,8 +16,7 @@ from libc.string cimport memset
 from cypool._openmp cimport omp_get_thread_num
 from cypool._typedefs cimport index_t, max_t
 from cypool._window_pass cimport (
-    WINDOW_PASS_FEW_CHANNELS, WINDOW_PASS_MAX_ROWS, interior_outputs, is_nan, lowest_value,
-    window_pass, window_pass_fits, window_rows)
+    WINDOW_PASS_FEW_CHANNELS, interior_outputs, interior_pass, is_nan, lowest_value)
 from cypool._geometry cimport (
     Geometry, pool_geometry_t, window_table_t, window_table_init, window_table_init_adaptive,
     window_table_free)
@@ -196,13 +195,9 @@ cdef inline bint _max_row_whole(const max_t* plane, max_t* y, const window_table
     channels): the interior outputs [inner_lo, inner_hi) whole windows at a time
     (_window_pass.pxd), the few border outputs one window at a time.  False, with
     nothing written, for windows window_pass has no loop for."""
-    cdef const max_t* rows[WINDOW_PASS_MAX_ROWS]
     cdef int64_t ow
-    if inner_hi <= inner_lo or not window_pass_fits(t.taps[0][od] * t.taps[1][oh], t.stride_w,
-                                                    t.kernel_w):
+    if not interior_pass(plane, y, t, od, oh, inner_lo, inner_hi, channels, True):
         return False
-    window_pass(rows, window_rows(plane, t, od, oh, inner_lo, channels, rows), t.stride_w,
-                t.kernel_w, y + inner_lo * channels, inner_hi - inner_lo, True, channels)
     for ow in range(inner_lo):
         _max_window(plane, y + ow * channels, NULL, NULL, t, od, oh, ow, channels)
     for ow in range(inner_hi, t.out_size[2]):

@@ -173,3 +173,18 @@ cdef inline void window_pass(const max_t** rows, int64_t n_rows, int64_t step, i
             _pass(rows, 3, 4, 4, y, count, take_max)
         else:
             _pass(rows, 4, 4, 4, y, count, take_max)
+
+
+cdef inline bint interior_pass(const max_t* plane, max_t* y, const window_table_t* t,
+                               int64_t od, int64_t oh, int64_t inner_lo, int64_t inner_hi,
+                               int64_t channels, bint take_max) noexcept nogil:
+    """The interior outputs [inner_lo, inner_hi) (interior_outputs) of output row
+    (od, oh), whose first output is y, by window_pass: max or plain sums.  False,
+    with nothing written, for windows window_pass has no loop for."""
+    cdef const max_t* rows[WINDOW_PASS_MAX_ROWS]
+    if inner_hi <= inner_lo or not window_pass_fits(t.taps[0][od] * t.taps[1][oh], t.stride_w,
+                                                    t.kernel_w):
+        return False
+    window_pass(rows, window_rows(plane, t, od, oh, inner_lo, channels, rows), t.stride_w,
+                t.kernel_w, y + inner_lo * channels, inner_hi - inner_lo, take_max, channels)
+    return True
