@@ -187,18 +187,15 @@ cdef inline bint _average_row_whole(const real_t* plane, real_t* y, const window
     interior outputs [inner_lo, inner_hi) whole windows at a time
     (_window_pass.pxd; they share one divisor), the few border outputs one window
     at a time.  False, with nothing written, for windows window_pass has no loop for."""
-    cdef int64_t ow, c
-    cdef real_t divisor
-    if not interior_pass(plane, y, t, od, oh, inner_lo, inner_hi, channels, False):
+    cdef int64_t ow
+    # The interior windows' divisor: PyTorch's one integer divisor, or equal
+    # adaptive bins' per-dim tap counts (see window_table_init_adaptive).
+    cdef real_t d0 = <real_t> _divisor(t, od, oh, inner_lo, count_include_pad, divisor_override)
+    cdef real_t d1 = 1, d2 = 1
+    if t.divide_per_dim:
+        d0, d1, d2 = <real_t> t.taps[0][od], <real_t> t.taps[1][oh], <real_t> t.taps[2][inner_lo]
+    if not interior_pass(plane, y, t, od, oh, inner_lo, inner_hi, channels, False, d0, d1, d2):
         return False
-    if t.divide_per_dim:   # equal adaptive bins (see window_table_init_adaptive)
-        for ow in range(inner_lo, inner_hi):
-            for c in range(channels):
-                y[ow * channels + c] = _average_of(y[ow * channels + c], t, od, oh, ow, False, 0)
-    else:
-        divisor = <real_t> _divisor(t, od, oh, inner_lo, count_include_pad, divisor_override)
-        for ow in range(inner_lo * channels, inner_hi * channels):
-            y[ow] = y[ow] / divisor
     for ow in range(inner_lo):
         _average_window(plane, y + ow * channels, t, od, oh, ow, channels, count_include_pad,
                         divisor_override)

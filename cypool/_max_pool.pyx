@@ -196,7 +196,7 @@ cdef inline bint _max_row_whole(const max_t* plane, max_t* y, const window_table
     (_window_pass.pxd), the few border outputs one window at a time.  False, with
     nothing written, for windows window_pass has no loop for."""
     cdef int64_t ow
-    if not interior_pass(plane, y, t, od, oh, inner_lo, inner_hi, channels, True):
+    if not interior_pass(plane, y, t, od, oh, inner_lo, inner_hi, channels, True, 1, 1, 1):
         return False
     for ow in range(inner_lo):
         _max_window(plane, y + ow * channels, NULL, NULL, t, od, oh, ow, channels)

@@ -73,8 +73,20 @@ cdef inline int64_t window_rows(const max_t* plane, const window_table_t* t, int
     return n_rows
 
 
+cdef inline max_t _finish(max_t acc, bint take_max, max_t d0, max_t d1, max_t d2) noexcept nogil:
+    """A window's result: its max, or its sum divided by d0, d1 and d2 in turn
+    (PyTorch's single divisor, then 1 and 1, which divide exactly; or adaptive
+    pooling's per-dim tap counts)."""
+    if take_max:
+        return acc
+    if max_t is float or max_t is double:
+        return acc / d0 / d1 / d2
+    return acc
+
+
 cdef inline void _pass(const max_t** rows, int64_t n_rows, int64_t step, int64_t k,
-                       max_t* y, int64_t count, bint take_max) noexcept nogil:
+                       max_t* y, int64_t count, bint take_max, max_t d0, max_t d1,
+                       max_t d2) noexcept nogil:
     cdef int64_t i, r, e
     cdef max_t acc, v
     cdef max_t start = lowest_value(y[0]) if take_max else 0
@@ -89,12 +101,12 @@ cdef inline void _pass(const max_t** rows, int64_t n_rows, int64_t step, int64_t
                     acc = v if (v > acc) | is_nan(v) else acc
                 else:
                     acc = acc + v
-        y[i] = acc
+        y[i] = _finish(acc, take_max, d0, d1, d2)
 
 
 cdef inline void _pass_channels(const max_t** rows, int64_t n_rows, int64_t step, int64_t k,
-                                max_t* y, int64_t count, bint take_max,
-                                int64_t channels) noexcept nogil:
+                                max_t* y, int64_t count, bint take_max, int64_t channels,
+                                max_t d0, max_t d1, max_t d2) noexcept nogil:
     """_pass for channels-last rows of a few channels: a window row's k taps are
     k * channels adjacent elements, walked with one running value per channel."""
     cdef int64_t i, r, e, c
@@ -115,7 +127,7 @@ cdef inline void _pass_channels(const max_t** rows, int64_t n_rows, int64_t step
                     else:
                         acc[c] = acc[c] + v
         for c in range(channels):
-            y[i * channels + c] = acc[c]
+            y[i * channels + c] = _finish(acc[c], take_max, d0, d1, d2)
 
 
 cdef inline bint window_pass_fits(int64_t n_rows, int64_t step, int64_t k) noexcept nogil:
@@ -125,66 +137,68 @@ cdef inline bint window_pass_fits(int64_t n_rows, int64_t step, int64_t k) noexc
 
 
 cdef inline void window_pass(const max_t** rows, int64_t n_rows, int64_t step, int64_t k,
-                             max_t* y, int64_t count, bint take_max,
-                             int64_t channels) noexcept nogil:
-    """y[i * channels + c] = max (take_max) or sum of
+                             max_t* y, int64_t count, bint take_max, int64_t channels,
+                             max_t d0, max_t d1, max_t d2) noexcept nogil:
+    """y[i * channels + c] = max (take_max), or sum divided by d0, d1, d2, of
     rows[r][(i * step + e) * channels + c] over r < n_rows and e < k, in that
     order, for i < count and c < channels.  Only where window_pass_fits."""
     # Every call below passes literals, so each inlined copy of _pass has its
     # loops unrolled and vectorized; one level of calls keeps every copy small
     # enough for gcc to inline (a nested dispatch was cloned with runtime sizes).
     if channels == 3:     # RGB images: a literal count keeps the 3 running values in registers
-        _pass_channels(rows, n_rows, step, k, y, count, take_max, 3)
+        _pass_channels(rows, n_rows, step, k, y, count, take_max, 3, d0, d1, d2)
     elif channels != 1:
-        _pass_channels(rows, n_rows, step, k, y, count, take_max, channels)
+        _pass_channels(rows, n_rows, step, k, y, count, take_max, channels, d0, d1, d2)
     elif step == 2 and k == 2:
         if n_rows == 1:
-            _pass(rows, 1, 2, 2, y, count, take_max)
+            _pass(rows, 1, 2, 2, y, count, take_max, d0, d1, d2)
         elif n_rows == 2:
-            _pass(rows, 2, 2, 2, y, count, take_max)
+            _pass(rows, 2, 2, 2, y, count, take_max, d0, d1, d2)
         elif n_rows == 3:
-            _pass(rows, 3, 2, 2, y, count, take_max)
+            _pass(rows, 3, 2, 2, y, count, take_max, d0, d1, d2)
         else:
-            _pass(rows, 4, 2, 2, y, count, take_max)
+            _pass(rows, 4, 2, 2, y, count, take_max, d0, d1, d2)
     elif step == 2 and k == 3:
         if n_rows == 1:
-            _pass(rows, 1, 2, 3, y, count, take_max)
+            _pass(rows, 1, 2, 3, y, count, take_max, d0, d1, d2)
         elif n_rows == 2:
-            _pass(rows, 2, 2, 3, y, count, take_max)
+            _pass(rows, 2, 2, 3, y, count, take_max, d0, d1, d2)
         elif n_rows == 3:
-            _pass(rows, 3, 2, 3, y, count, take_max)
+            _pass(rows, 3, 2, 3, y, count, take_max, d0, d1, d2)
         else:
-            _pass(rows, 4, 2, 3, y, count, take_max)
+            _pass(rows, 4, 2, 3, y, count, take_max, d0, d1, d2)
     elif step == 1:
         if n_rows == 1:
-            _pass(rows, 1, 1, 3, y, count, take_max)
+            _pass(rows, 1, 1, 3, y, count, take_max, d0, d1, d2)
         elif n_rows == 2:
-            _pass(rows, 2, 1, 3, y, count, take_max)
+            _pass(rows, 2, 1, 3, y, count, take_max, d0, d1, d2)
         elif n_rows == 3:
-            _pass(rows, 3, 1, 3, y, count, take_max)
+            _pass(rows, 3, 1, 3, y, count, take_max, d0, d1, d2)
         else:
-            _pass(rows, 4, 1, 3, y, count, take_max)
+            _pass(rows, 4, 1, 3, y, count, take_max, d0, d1, d2)
     else:
         if n_rows == 1:
-            _pass(rows, 1, 4, 4, y, count, take_max)
+            _pass(rows, 1, 4, 4, y, count, take_max, d0, d1, d2)
         elif n_rows == 2:
-            _pass(rows, 2, 4, 4, y, count, take_max)
+            _pass(rows, 2, 4, 4, y, count, take_max, d0, d1, d2)
         elif n_rows == 3:
-            _pass(rows, 3, 4, 4, y, count, take_max)
+            _pass(rows, 3, 4, 4, y, count, take_max, d0, d1, d2)
         else:
-            _pass(rows, 4, 4, 4, y, count, take_max)
+            _pass(rows, 4, 4, 4, y, count, take_max, d0, d1, d2)
 
 
 cdef inline bint interior_pass(const max_t* plane, max_t* y, const window_table_t* t,
                                int64_t od, int64_t oh, int64_t inner_lo, int64_t inner_hi,
-                               int64_t channels, bint take_max) noexcept nogil:
+                               int64_t channels, bint take_max, max_t d0, max_t d1,
+                               max_t d2) noexcept nogil:
     """The interior outputs [inner_lo, inner_hi) (interior_outputs) of output row
-    (od, oh), whose first output is y, by window_pass: max or plain sums.  False,
-    with nothing written, for windows window_pass has no loop for."""
+    (od, oh), whose first output is y, by window_pass: maxima, or sums divided by
+    d0, d1, d2.  False, with nothing written, for windows window_pass has no loop for."""
     cdef const max_t* rows[WINDOW_PASS_MAX_ROWS]
     if inner_hi <= inner_lo or not window_pass_fits(t.taps[0][od] * t.taps[1][oh], t.stride_w,
                                                     t.kernel_w):
         return False
     window_pass(rows, window_rows(plane, t, od, oh, inner_lo, channels, rows), t.stride_w,
-                t.kernel_w, y + inner_lo * channels, inner_hi - inner_lo, take_max, channels)
+                t.kernel_w, y + inner_lo * channels, inner_hi - inner_lo, take_max, channels, d0, d1,
+                d2)
     return True
