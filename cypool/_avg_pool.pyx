@@ -12,7 +12,9 @@ from libc.stdlib cimport free, malloc
 from libc.string cimport memset
 
 from cypool._typedefs cimport real_t
-from cypool._window_pass cimport WINDOW_PASS_FEW_CHANNELS, interior_outputs, interior_pass
+from cypool._window_pass cimport (
+    ROW_CHUNKS_PER_THREAD, WINDOW_PASS_FEW_CHANNELS, chunk_start, interior_outputs, interior_pass,
+    next_row, row_position)
 
 cnp.import_array()
 from cypool._geometry cimport (
@@ -273,30 +275,29 @@ cdef inline int64_t _row_divisor(const window_table_t* t, int64_t od, int64_t oh
     return t.taps[0][od] * t.taps[1][oh]
 
 
-cdef void _avg_forward_row(const real_t* x, real_t* y, const window_table_t* t, int64_t row,
-                           int64_t channels, bint row_kernel, int64_t inner_lo, int64_t inner_hi,
-                           const real_t* w_divisor, bint count_include_pad,
-                           int64_t divisor_override) noexcept nogil:
-    """Output row ``row`` = (n, od, oh) of _avg_forward_table (not inlined: both of
-    its loops call it)."""
-    cdef int64_t od_size = t.out_size[0], oh_size = t.out_size[1], ow_size = t.out_size[2]
+cdef void _avg_forward_rows(const real_t* x, real_t* y, const window_table_t* t, int64_t first,
+                            int64_t end, int64_t channels, bint row_kernel, int64_t inner_lo,
+                            int64_t inner_hi, const real_t* w_divisor, bint count_include_pad,
+                            int64_t divisor_override) noexcept nogil:
+    """Output rows first <= row < end of _avg_forward_table, row = (n, od, oh)."""
+    cdef int64_t ow_size = t.out_size[2]
     cdef int64_t in_plane = t.in_size[0] * t.in_size[1] * t.in_size[2]
-    cdef int64_t n = row // (od_size * oh_size)
-    cdef int64_t od = (row // oh_size) % od_size
-    cdef int64_t oh = row % oh_size
-    cdef int64_t ow
-    if (t.regular and channels < WINDOW_PASS_FEW_CHANNELS
-            and _average_row_whole(x + n * in_plane * channels, y + row * ow_size * channels, t,
-                                   od, oh, inner_lo, inner_hi, channels, count_include_pad,
-                                   divisor_override)):
-        return
-    if row_kernel:
-        _average_row_planar(x + n * in_plane, y + row * ow_size, t, od, oh, w_divisor,
-                            count_include_pad, divisor_override)
-    else:
-        for ow in range(ow_size):
-            _average_window(x + n * in_plane * channels, y + (row * ow_size + ow) * channels,
-                            t, od, oh, ow, channels, count_include_pad, divisor_override)
+    cdef int64_t row, n, od, oh, ow
+    row_position(t, first, &n, &od, &oh)
+    for row in range(first, end):
+        if not (t.regular and channels < WINDOW_PASS_FEW_CHANNELS
+                and _average_row_whole(x + n * in_plane * channels, y + row * ow_size * channels,
+                                       t, od, oh, inner_lo, inner_hi, channels, count_include_pad,
+                                       divisor_override)):
+            if row_kernel:
+                _average_row_planar(x + n * in_plane, y + row * ow_size, t, od, oh, w_divisor,
+                                    count_include_pad, divisor_override)
+            else:
+                for ow in range(ow_size):
+                    _average_window(x + n * in_plane * channels,
+                                    y + (row * ow_size + ow) * channels, t, od, oh, ow, channels,
+                                    count_include_pad, divisor_override)
+        next_row(t, &n, &od, &oh)
 
 
 cdef enum:
@@ -327,7 +328,7 @@ cdef int _avg_forward_table(const real_t* x, real_t* y, const window_table_t* t,
                             int64_t channels, bint count_include_pad, int64_t divisor_override,
                             int num_threads) noexcept nogil:
     cdef int64_t rows = outer * t.out_size[0] * t.out_size[1]
-    cdef int64_t row
+    cdef int64_t chunk, chunks
     cdef bint row_kernel = channels == 1 and t.regular
     cdef real_t* w_divisor = NULL
     cdef int64_t inner_lo = 0, inner_hi = 0
@@ -350,18 +351,19 @@ cdef int _avg_forward_table(const real_t* x, real_t* y, const window_table_t* t,
             for group in prange(groups, num_threads=num_threads, schedule="static"):
                 _average_plane_group(x, y, t, group * PLANES_AT_ONCE, count_include_pad,
                                      divisor_override)
-        for row in range(groups * PLANES_AT_ONCE, rows):
-            _avg_forward_row(x, y, t, row, channels, row_kernel, inner_lo, inner_hi, w_divisor,
-                             count_include_pad, divisor_override)
+        _avg_forward_rows(x, y, t, groups * PLANES_AT_ONCE, rows, channels, row_kernel,
+                          inner_lo, inner_hi, w_divisor, count_include_pad, divisor_override)
     elif num_threads <= 1:
         # No parallel region: opening one costs more than a small call's work.
-        for row in range(rows):
-            _avg_forward_row(x, y, t, row, channels, row_kernel, inner_lo, inner_hi, w_divisor,
-                             count_include_pad, divisor_override)
+        _avg_forward_rows(x, y, t, 0, rows, channels, row_kernel, inner_lo, inner_hi, w_divisor,
+                          count_include_pad, divisor_override)
     else:
-        for row in prange(rows, num_threads=num_threads, schedule="static"):
-            _avg_forward_row(x, y, t, row, channels, row_kernel, inner_lo, inner_hi, w_divisor,
-                             count_include_pad, divisor_override)
+        # Chunks of whole output rows: rows never share output memory.
+        chunks = min(rows, num_threads * ROW_CHUNKS_PER_THREAD)
+        for chunk in prange(chunks, num_threads=num_threads, schedule="dynamic"):
+            _avg_forward_rows(x, y, t, chunk_start(rows, chunks, chunk),
+                              chunk_start(rows, chunks, chunk + 1), channels, row_kernel,
+                              inner_lo, inner_hi, w_divisor, count_include_pad, divisor_override)
     free(w_divisor)
     return 0
 

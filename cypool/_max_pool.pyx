@@ -16,7 +16,8 @@ from libc.string cimport memset
 from cypool._openmp cimport omp_get_thread_num
 from cypool._typedefs cimport index_t, max_t
 from cypool._window_pass cimport (
-    WINDOW_PASS_FEW_CHANNELS, interior_outputs, interior_pass, is_nan, lowest_value)
+    ROW_CHUNKS_PER_THREAD, WINDOW_PASS_FEW_CHANNELS, chunk_start, interior_outputs,
+    interior_pass, is_nan, lowest_value, next_row, row_position)
 from cypool._geometry cimport (
     Geometry, pool_geometry_t, window_table_t, window_table_init, window_table_init_adaptive,
     window_table_free)
@@ -220,36 +221,35 @@ cdef inline bint _taps_fit_int32(const window_table_t* t) noexcept nogil:
             * t.in_size[2] + (most[2] - 1) * t.step[2] + t.pad_w) < 2147483647
 
 
-cdef void _max_forward_row(const max_t* x, max_t* y, index_t* indices, int32_t* winner,
-                           const window_table_t* t, int64_t row, int64_t channels,
-                           bint row_kernel, int64_t inner_lo, int64_t inner_hi) noexcept nogil:
-    """Output row ``row`` = (n, od, oh) of _max_forward_table (not inlined: both
-    of its loops call it)."""
-    cdef int64_t od_size = t.out_size[0], oh_size = t.out_size[1], ow_size = t.out_size[2]
+cdef void _max_forward_rows(const max_t* x, max_t* y, index_t* indices, int32_t* winner,
+                            const window_table_t* t, int64_t first, int64_t end, int64_t channels,
+                            bint row_kernel, int64_t inner_lo, int64_t inner_hi) noexcept nogil:
+    """Output rows first <= row < end of _max_forward_table, row = (n, od, oh)."""
+    cdef int64_t ow_size = t.out_size[2]
     cdef int64_t in_plane = t.in_size[0] * t.in_size[1] * t.in_size[2]
-    cdef int64_t n = row // (od_size * oh_size)
-    cdef int64_t od = (row // oh_size) % od_size
-    cdef int64_t oh = row % oh_size
-    cdef int64_t ow, at
-    if (indices == NULL and t.regular and channels < WINDOW_PASS_FEW_CHANNELS
-            and _max_row_whole(x + n * in_plane * channels, y + row * ow_size * channels, t,
-                               od, oh, inner_lo, inner_hi, channels)):
-        return
-    if row_kernel:
-        _max_row_planar(x + n * in_plane, y + row * ow_size,
-                        indices + row * ow_size if indices != NULL else NULL, winner, t, od, oh)
-    else:
-        for ow in range(ow_size):
-            at = (row * ow_size + ow) * channels
-            _max_window(x + n * in_plane * channels, y + at,
-                        indices + at if indices != NULL else NULL, winner,
-                        t, od, oh, ow, channels)
+    cdef int64_t row, n, od, oh, ow, at
+    row_position(t, first, &n, &od, &oh)
+    for row in range(first, end):
+        if not (indices == NULL and t.regular and channels < WINDOW_PASS_FEW_CHANNELS
+                and _max_row_whole(x + n * in_plane * channels, y + row * ow_size * channels, t,
+                                   od, oh, inner_lo, inner_hi, channels)):
+            if row_kernel:
+                _max_row_planar(x + n * in_plane, y + row * ow_size,
+                                indices + row * ow_size if indices != NULL else NULL, winner, t,
+                                od, oh)
+            else:
+                for ow in range(ow_size):
+                    at = (row * ow_size + ow) * channels
+                    _max_window(x + n * in_plane * channels, y + at,
+                                indices + at if indices != NULL else NULL, winner,
+                                t, od, oh, ow, channels)
+        next_row(t, &n, &od, &oh)
 
 
 cdef int _max_forward_table(const max_t* x, max_t* y, index_t* indices, const window_table_t* t,
                             int64_t outer, int64_t channels, int num_threads) noexcept nogil:
     cdef int64_t rows = outer * t.out_size[0] * t.out_size[1]
-    cdef int64_t row
+    cdef int64_t chunk, chunks
     cdef bint row_kernel = channels == 1 and t.regular
     cdef int64_t scratch = t.out_size[2] if row_kernel else channels
     # Winner scratch: one row's (or one window's) worth per thread, allocated once.
@@ -265,15 +265,17 @@ cdef int _max_forward_table(const max_t* x, max_t* y, index_t* indices, const wi
             return -1
     if num_threads <= 1:
         # No parallel region: opening one costs more than a small call's work.
-        for row in range(rows):
-            _max_forward_row(x, y, indices, winners, t, row, channels, row_kernel, inner_lo,
-                             inner_hi)
+        _max_forward_rows(x, y, indices, winners, t, 0, rows, channels, row_kernel, inner_lo,
+                          inner_hi)
     else:
-        # One output row (n, od, oh) per iteration: rows never share output memory.
-        for row in prange(rows, num_threads=num_threads, schedule="static"):
-            _max_forward_row(x, y, indices,
-                             winners + omp_get_thread_num() * scratch if winners != NULL else NULL,
-                             t, row, channels, row_kernel, inner_lo, inner_hi)
+        # Chunks of whole output rows: rows never share output memory.
+        chunks = min(rows, num_threads * ROW_CHUNKS_PER_THREAD)
+        for chunk in prange(chunks, num_threads=num_threads, schedule="dynamic"):
+            _max_forward_rows(x, y, indices,
+                              winners + omp_get_thread_num() * scratch if winners != NULL
+                              else NULL, t, chunk_start(rows, chunks, chunk),
+                              chunk_start(rows, chunks, chunk + 1), channels, row_kernel,
+                              inner_lo, inner_hi)
     free(winners)
     return 0
 

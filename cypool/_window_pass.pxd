@@ -19,6 +19,9 @@ cdef enum:
     # Channels-last rows with fewer channels take whole-window passes too: the
     # window-at-a-time kernels vectorize over channels, which few channels defeat.
     WINDOW_PASS_FEW_CHANNELS = 8
+    # Parallel forward passes split their output rows into this many contiguous
+    # chunks per thread, handed out dynamically (this VM's threads stall at times).
+    ROW_CHUNKS_PER_THREAD = 8
 
 
 cdef inline bint is_nan(max_t v) noexcept nogil:
@@ -55,6 +58,31 @@ cdef inline void interior_outputs(const window_table_t* t, int64_t* lo, int64_t*
         hi[0] = min(hi[0], t.run_hi[e])
     if t.step[2] != 1 or hi[0] <= lo[0]:
         lo[0] = hi[0] = 0
+
+
+cdef inline int64_t chunk_start(int64_t rows, int64_t chunks, int64_t chunk) noexcept nogil:
+    """First row of chunk ``chunk`` of ``chunks`` near-equal contiguous chunks."""
+    return (rows // chunks) * chunk + min(chunk, rows % chunks)
+
+
+cdef inline void row_position(const window_table_t* t, int64_t row, int64_t* n, int64_t* od,
+                              int64_t* oh) noexcept nogil:
+    """(n, od, oh) of output row ``row`` (row-major): three divisions, so kernels
+    compute it once per chunk of rows and then step with next_row."""
+    n[0] = row // (t.out_size[0] * t.out_size[1])
+    od[0] = (row // t.out_size[1]) % t.out_size[0]
+    oh[0] = row % t.out_size[1]
+
+
+cdef inline void next_row(const window_table_t* t, int64_t* n, int64_t* od,
+                          int64_t* oh) noexcept nogil:
+    oh[0] += 1
+    if oh[0] == t.out_size[1]:
+        oh[0] = 0
+        od[0] += 1
+        if od[0] == t.out_size[0]:
+            od[0] = 0
+            n[0] += 1
 
 
 cdef inline int64_t window_rows(const max_t* plane, const window_table_t* t, int64_t od,
