@@ -27,6 +27,8 @@ cnp.import_array()
 cdef enum:
     # Channels handled per work unit of the channels-last scatters (a unit owns them).
     CHANNEL_BLOCK = 64
+    # Target positions a scatter zeroes ahead of the index it reached (see _route_block).
+    ZERO_AHEAD = 256
 
 
 cdef inline void _max_update_strided(const max_t* src, int64_t step, max_t* y, int32_t* winner,
@@ -305,23 +307,63 @@ cdef int adaptive_max_pool_forward(const max_t* x, max_t* y, index_t* indices,
     return status
 
 
+cdef inline void _zero_channels(max_t* target, int64_t first, int64_t end, int64_t channels,
+                                int64_t c0, int64_t c1) noexcept nogil:
+    """Zero channels c0 <= c < c1 of target positions first <= p < end."""
+    cdef int64_t p, c
+    for p in range(first, end):
+        for c in range(c0, c1):
+            target[p * channels + c] = 0
+
+
 cdef inline int64_t _route_block(const max_t* source, const index_t* indices, max_t* target,
                                  int64_t count, int64_t target_size, int64_t channels,
                                  int64_t c0, int64_t c1, bint accumulate) noexcept nogil:
-    """For channels c0 <= c < c1 of one (outer) slice, in increasing o:
-    target[indices[o, c], c] (+)= source[o, c].  Returns how many indices fall
-    outside [0, target_size)."""
-    cdef int64_t o, c, i, bad = 0
+    """For channels c0 <= c < c1 of one channels-last slice, in increasing o:
+    target[indices[o, c], c] (+)= source[o, c], after zeroing those channels of
+    every target position.  Returns how many indices fall outside [0, target_size).
+
+    Zeroing is lazy: positions below the watermark ``zeroed`` are zero or
+    written; an index at or past it first zeroes up to it and a little beyond.
+    Pooling's indices mostly grow with o, so the zeroes are written just ahead of
+    the scatter, in cache, instead of in a separate pass over memory."""
+    cdef int64_t o, c, i, end, bad = 0, zeroed = 0
     for o in range(count):
         for c in range(c0, c1):
             i = indices[o * channels + c]
-            if <uint64_t> i < <uint64_t> target_size:
-                if accumulate:
-                    target[i * channels + c] += source[o * channels + c]
-                else:
-                    target[i * channels + c] = source[o * channels + c]
-            else:
+            if <uint64_t> i >= <uint64_t> target_size:
                 bad += 1
+                continue
+            if i >= zeroed:
+                end = min(max(i + 1, zeroed + ZERO_AHEAD), target_size)
+                _zero_channels(target, zeroed, end, channels, c0, c1)
+                zeroed = end
+            if accumulate:
+                target[i * channels + c] += source[o * channels + c]
+            else:
+                target[i * channels + c] = source[o * channels + c]
+    _zero_channels(target, zeroed, target_size, channels, c0, c1)
+    return bad
+
+
+cdef inline int64_t _route_plane(const max_t* source, const index_t* indices, max_t* target,
+                                 int64_t count, int64_t target_size, bint accumulate) noexcept nogil:
+    """_route_block for one channel (channels-first planes), the same lazy zeroing."""
+    cdef int64_t o, i, end, bad = 0, zeroed = 0
+    for o in range(count):
+        i = indices[o]
+        if <uint64_t> i >= <uint64_t> target_size:
+            bad += 1
+            continue
+        if i >= zeroed:
+            end = min(max(i + 1, zeroed + ZERO_AHEAD), target_size)
+            memset(target + zeroed, 0, (end - zeroed) * sizeof(max_t))
+            zeroed = end
+        if accumulate:
+            target[i] += source[o]
+        else:
+            target[i] = source[o]
+    memset(target + zeroed, 0, (target_size - zeroed) * sizeof(max_t))
     return bad
 
 
@@ -332,21 +374,19 @@ cdef int64_t _route(const max_t* source, const index_t* indices, max_t* target, 
     # elements, in increasing source order, so results do not depend on the thread
     # count (and sums match PyTorch's serial scatter bit for bit).
     cdef int64_t blocks = (channels + CHANNEL_BLOCK - 1) // CHANNEL_BLOCK
-    cdef int64_t unit, n, c0, c1, c, p
+    cdef int64_t unit, n, c0, c1
     cdef int64_t bad = 0
     for unit in prange(outer * blocks, num_threads=num_threads, schedule="static"):
         n = unit // blocks
         c0 = (unit % blocks) * CHANNEL_BLOCK
         c1 = min(c0 + CHANNEL_BLOCK, channels)
         if channels == 1:
-            memset(target + n * target_size, 0, target_size * sizeof(max_t))
+            bad += _route_plane(source + n * count, indices + n * count,
+                                target + n * target_size, count, target_size, accumulate)
         else:
-            for p in range(target_size):
-                for c in range(c0, c1):
-                    target[(n * target_size + p) * channels + c] = 0
-        bad += _route_block(source + n * count * channels, indices + n * count * channels,
-                            target + n * target_size * channels, count, target_size, channels,
-                            c0, c1, accumulate)
+            bad += _route_block(source + n * count * channels, indices + n * count * channels,
+                                target + n * target_size * channels, count, target_size,
+                                channels, c0, c1, accumulate)
     return bad
 
 

@@ -236,3 +236,28 @@ def test_whole_plane_windows_of_many_planes_equal_plane_by_plane(dtype):
                 one_by_one[n, c] = call(x[n:n + 1, c:c + 1])[0, 0]
         np.testing.assert_array_equal(whole, one_by_one)
     np.testing.assert_allclose(calls[0](x)[..., 0, 0], x.mean(axis=(2, 3)), rtol=1e-5, atol=1e-6)
+
+
+@pytest.mark.parametrize("layout, channels", [("channels_first", 3), ("channels_last", 3),
+                                              ("channels_last", 70)])
+def test_scatters_with_unordered_and_repeated_indices(layout, channels):
+    # The scatters zero their target lazily, just ahead of the largest index seen
+    # so far; indices that jump backwards, repeat, or leave most of the target
+    # untouched must still give the reference's result.
+    rng = np.random.default_rng(11)
+    spatial_in, spatial_out = (5, 7), (23, 31)
+    shape = ((2, channels) + spatial_in if layout == "channels_first"
+             else (2,) + spatial_in + (channels,))
+    x = rng.standard_normal(shape)
+    plane = spatial_out[0] * spatial_out[1]
+    for indices in (rng.integers(0, plane, size=shape),              # unordered, repeated
+                    np.full(shape, plane - 1),                       # one far index
+                    np.sort(rng.integers(0, 40, size=shape), axis=None).reshape(shape)):
+        args = (x, indices, (3, 4))
+        kw = dict(layout=layout, output_size=spatial_out)
+        np.testing.assert_array_equal(cypool.max_unpool2d(*args, **kw),
+                                      loops.max_unpool2d(*args, **kw))
+        full = ((2, channels) + spatial_out if layout == "channels_first"
+                else (2,) + spatial_out + (channels,))
+        np.testing.assert_array_equal(cypool.max_pool2d_backward(x, indices, full, layout=layout),
+                                      loops.max_pool2d_backward(x, indices, full, layout=layout))
