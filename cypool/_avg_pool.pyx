@@ -11,6 +11,7 @@ from libc.stdint cimport int64_t
 from libc.stdlib cimport free, malloc
 from libc.string cimport memset
 
+from cypool._openmp cimport omp_get_thread_num
 from cypool._typedefs cimport real_t
 from cypool._window_pass cimport (
     ROW_CHUNKS_PER_THREAD, WINDOW_PASS_FEW_CHANNELS, chunk_start, interior_outputs, interior_pass,
@@ -283,7 +284,7 @@ cdef void _avg_forward_rows(const real_t* x, real_t* y, const window_table_t* t,
     cdef int64_t ow_size = t.out_size[2]
     cdef int64_t in_plane = t.in_size[0] * t.in_size[1] * t.in_size[2]
     cdef int64_t row, n, od, oh, ow
-    row_position(t, first, &n, &od, &oh)
+    row_position(first, t.out_size[0], t.out_size[1], &n, &od, &oh)
     for row in range(first, end):
         if not (t.regular and channels < WINDOW_PASS_FEW_CHANNELS
                 and _average_row_whole(x + n * in_plane * channels, y + row * ow_size * channels,
@@ -297,7 +298,7 @@ cdef void _avg_forward_rows(const real_t* x, real_t* y, const window_table_t* t,
                     _average_window(x + n * in_plane * channels,
                                     y + (row * ow_size + ow) * channels, t, od, oh, ow, channels,
                                     count_include_pad, divisor_override)
-        next_row(t, &n, &od, &oh)
+        next_row(t.out_size[0], t.out_size[1], &n, &od, &oh)
 
 
 cdef enum:
@@ -368,49 +369,117 @@ cdef int _avg_forward_table(const real_t* x, real_t* y, const window_table_t* t,
     return 0
 
 
-cdef inline void _spread_strided(const real_t* go, const real_t* w_divisor, real_t row_divisor,
-                                 real_t* gi, int64_t step, int64_t count) noexcept nogil:
+cdef inline void _spread_strided(const real_t* shares, real_t* gi, int64_t step,
+                                 int64_t count) noexcept nogil:
     cdef int64_t i
     for i in range(count):
-        gi[i * step] += go[i] / (row_divisor * w_divisor[i])
+        gi[i * step] += shares[i]
 
 
-cdef inline void _spread_run(const real_t* go, const real_t* w_divisor, real_t row_divisor,
-                             real_t* gi, int64_t step, int64_t count) noexcept nogil:
+cdef inline void _spread_run(const real_t* shares, real_t* gi, int64_t step,
+                             int64_t count) noexcept nogil:
+    # Literal common strides: each inlined copy is its own vectorized loop.
     if step == 1:
-        _spread_strided(go, w_divisor, row_divisor, gi, 1, count)
+        _spread_strided(shares, gi, 1, count)
     elif step == 2:
-        _spread_strided(go, w_divisor, row_divisor, gi, 2, count)
+        _spread_strided(shares, gi, 2, count)
     else:
-        _spread_strided(go, w_divisor, row_divisor, gi, step, count)
+        _spread_strided(shares, gi, step, count)
+
+
+cdef inline void _row_shares(const real_t* go, const real_t* w_divisor, real_t row_divisor,
+                             real_t row_d1, bint per_dim, real_t* shares,
+                             int64_t count) noexcept nogil:
+    """The gradient share of each window of an output row: go / its divisor, as
+    PyTorch divides (once per window, whatever number of taps it spreads to)."""
+    cdef int64_t i
+    if per_dim and row_divisor == 1:    # 2-D bins: x / 1 is x exactly, skip it
+        for i in range(count):
+            shares[i] = go[i] / row_d1 / w_divisor[i]
+    elif per_dim:   # equal adaptive bins: divide by each dim's tap count in turn
+        for i in range(count):
+            shares[i] = go[i] / row_divisor / row_d1 / w_divisor[i]
+    else:
+        for i in range(count):
+            shares[i] = go[i] / (row_divisor * w_divisor[i])
 
 
 cdef inline void _gather_row_planar(const real_t* grad_plane, real_t* gi, const window_table_t* t,
                                     const coverage_table_t* cover, const real_t* w_divisor,
                                     bint count_include_pad, int64_t divisor_override,
-                                    int64_t i_d, int64_t i_h) noexcept nogil:
+                                    int64_t i_d, int64_t i_h, real_t* shares,
+                                    int64_t* shares_of) noexcept nogil:
     """Gradient of one channels-first input row (regular windows, small divisors).
     For each covering output row (ascending), its shares are added tap by tap,
     last tap first: so every input element visits its windows in ascending output
     order, the order in which PyTorch's scatter adds them: bit-identical sums.
-    A window's divisor is row_divisor * w_divisor[ow], exactly PyTorch's."""
+    A window's divisor is row_divisor * w_divisor[ow], exactly PyTorch's; equal
+    adaptive bins divide by each dim's tap count in turn, as PyTorch does.
+    ``shares`` is per-thread scratch for one output row's shares, those of the
+    plane's output row ``shares_of[0]`` (-1: none yet)."""
     cdef int64_t oh_size = t.out_size[1], ow_size = t.out_size[2], iw_size = t.in_size[2]
     cdef int64_t s = t.stride_w
     cdef int64_t a, b, e, od, oh, lo
-    cdef real_t row_divisor
+    cdef real_t row_divisor, row_d1 = 1
     for lo in range(iw_size):
         gi[lo] = 0
     for a in range(cover.offsets[0][i_d], cover.offsets[0][i_d + 1]):
         od = cover.outputs[0][a]
         for b in range(cover.offsets[1][i_h], cover.offsets[1][i_h + 1]):
             oh = cover.outputs[1][b]
-            row_divisor = <real_t> _row_divisor(t, od, oh, count_include_pad, divisor_override)
+            if t.divide_per_dim:
+                row_divisor, row_d1 = <real_t> t.taps[0][od], <real_t> t.taps[1][oh]
+            else:
+                row_divisor = <real_t> _row_divisor(t, od, oh, count_include_pad,
+                                                    divisor_override)
+            if shares_of[0] != od * oh_size + oh:     # else still there from the last row
+                _row_shares(grad_plane + (od * oh_size + oh) * ow_size, w_divisor, row_divisor,
+                            row_d1, t.divide_per_dim, shares, ow_size)
+                shares_of[0] = od * oh_size + oh
             for e in range(t.kernel_w - 1, -1, -1):
                 lo = t.run_lo[e]
                 if t.run_hi[e] > lo:
-                    _spread_run(grad_plane + (od * oh_size + oh) * ow_size + lo, w_divisor + lo,
-                                row_divisor, gi + lo * s + e * t.step[2] - t.pad_w, s,
+                    _spread_run(shares + lo, gi + lo * s + e * t.step[2] - t.pad_w, s,
                                 t.run_hi[e] - lo)
+
+
+cdef void _avg_backward_rows(const real_t* grad_out, real_t* grad_in, const window_table_t* t,
+                             const coverage_table_t* cover, int64_t first, int64_t end,
+                             int64_t channels, bint row_kernel, const real_t* w_divisor,
+                             bint count_include_pad, int64_t divisor_override,
+                             real_t* shares) noexcept nogil:
+    """Input rows first <= row < end of _avg_backward_table, row = (n, i_d, i_h)."""
+    cdef int64_t od_size = t.out_size[0], oh_size = t.out_size[1], ow_size = t.out_size[2]
+    cdef int64_t iw_size = t.in_size[2]
+    cdef int64_t out_plane = od_size * oh_size * ow_size
+    cdef int64_t row, n, i_d, i_h, i_w, a, b, e, od, oh, ow, c
+    cdef real_t* gi
+    cdef const real_t* go
+    cdef int64_t shares_of = -1, plane = -1
+    row_position(first, t.in_size[0], t.in_size[1], &n, &i_d, &i_h)
+    for row in range(first, end):
+        if row_kernel:
+            if n != plane:
+                shares_of, plane = -1, n
+            _gather_row_planar(grad_out + n * out_plane, grad_in + row * iw_size, t, cover,
+                               w_divisor, count_include_pad, divisor_override, i_d, i_h, shares,
+                               &shares_of)
+        else:
+            for i_w in range(iw_size):
+                gi = grad_in + (row * iw_size + i_w) * channels
+                for c in range(channels):
+                    gi[c] = 0
+                for a in range(cover.offsets[0][i_d], cover.offsets[0][i_d + 1]):
+                    od = cover.outputs[0][a]
+                    for b in range(cover.offsets[1][i_h], cover.offsets[1][i_h + 1]):
+                        oh = cover.outputs[1][b]
+                        for e in range(cover.offsets[2][i_w], cover.offsets[2][i_w + 1]):
+                            ow = cover.outputs[2][e]
+                            go = grad_out + (((n * od_size + od) * oh_size + oh) * ow_size
+                                             + ow) * channels
+                            _share_window(gi, go, t, od, oh, ow, channels, count_include_pad,
+                                          divisor_override, True)
+        next_row(t.in_size[0], t.in_size[1], &n, &i_d, &i_h)
 
 
 cdef int _avg_backward_table(const real_t* grad_out, real_t* grad_in, const window_table_t* t,
@@ -424,18 +493,18 @@ cdef int _avg_backward_table(const real_t* grad_out, real_t* grad_in, const wind
     cdef int64_t id_size = t.in_size[0], ih_size = t.in_size[1], iw_size = t.in_size[2]
     cdef int64_t out_plane = od_size * oh_size * ow_size
     cdef int64_t rows = outer * id_size * ih_size
-    cdef int64_t row, n, i_d, i_h, i_w, a, b, e, od, oh, ow, c
-    cdef bint row_kernel = channels == 1 and t.regular and not t.divide_per_dim
-    cdef real_t* gi
-    cdef const real_t* go
+    cdef int64_t n, chunk, chunks
+    cdef bint row_kernel = channels == 1 and t.regular
     cdef real_t* w_divisor = NULL
-    if row_kernel:
+    if row_kernel and not t.divide_per_dim:
         row_kernel = _divisors_are_small(t, count_include_pad, divisor_override, sizeof(real_t))
     if row_kernel:
-        w_divisor = _new_w_divisors(t, count_include_pad, divisor_override, w_divisor)
+        # Equal adaptive bins (divide_per_dim) have no padding: W factors = taps.
+        w_divisor = _new_w_divisors(t, count_include_pad and not t.divide_per_dim,
+                                    0 if t.divide_per_dim else divisor_override, w_divisor)
         if w_divisor == NULL:
             return -1
-    if channels == 1 and t.divide_per_dim:
+    if channels == 1 and not t.regular:
         # Channels-first adaptive windows: a plane's windows scatter their shares
         # (each computed once) in ascending output order, PyTorch's order; the
         # plane is one work unit, so the scatter is race-free.
@@ -445,27 +514,23 @@ cdef int _avg_backward_table(const real_t* grad_out, real_t* grad_in, const wind
     if coverage_table_init(&cover, t) < 0:
         free(w_divisor)
         return -1
-    for row in prange(rows, num_threads=num_threads, schedule="static"):
-        n = row // (id_size * ih_size)
-        i_d = (row // ih_size) % id_size
-        i_h = row % ih_size
-        if row_kernel:
-            _gather_row_planar(grad_out + n * out_plane, grad_in + row * iw_size, t, &cover,
-                               w_divisor, count_include_pad, divisor_override, i_d, i_h)
-            continue
-        for i_w in range(iw_size):
-            gi = grad_in + (row * iw_size + i_w) * channels
-            for c in range(channels):
-                gi[c] = 0
-            for a in range(cover.offsets[0][i_d], cover.offsets[0][i_d + 1]):
-                od = cover.outputs[0][a]
-                for b in range(cover.offsets[1][i_h], cover.offsets[1][i_h + 1]):
-                    oh = cover.outputs[1][b]
-                    for e in range(cover.offsets[2][i_w], cover.offsets[2][i_w + 1]):
-                        ow = cover.outputs[2][e]
-                        go = grad_out + (((n * od_size + od) * oh_size + oh) * ow_size + ow) * channels
-                        _share_window(gi, go, t, od, oh, ow, channels, count_include_pad,
-                                      divisor_override, True)
+    # Per-thread scratch: one output row of gradient shares.
+    cdef real_t* shares = <real_t*> malloc(max(num_threads, 1) * ow_size * sizeof(real_t))
+    if shares == NULL:
+        coverage_table_free(&cover)
+        free(w_divisor)
+        return -1
+    if num_threads <= 1:
+        _avg_backward_rows(grad_out, grad_in, t, &cover, 0, rows, channels, row_kernel,
+                           w_divisor, count_include_pad, divisor_override, shares)
+    else:
+        chunks = min(rows, num_threads * ROW_CHUNKS_PER_THREAD)
+        for chunk in prange(chunks, num_threads=num_threads, schedule="dynamic"):
+            _avg_backward_rows(grad_out, grad_in, t, &cover, chunk_start(rows, chunks, chunk),
+                               chunk_start(rows, chunks, chunk + 1), channels, row_kernel,
+                               w_divisor, count_include_pad, divisor_override,
+                               shares + omp_get_thread_num() * ow_size)
+    free(shares)
     coverage_table_free(&cover)
     free(w_divisor)
     return 0

@@ -230,7 +230,7 @@ cdef void _max_forward_rows(const max_t* x, max_t* y, index_t* indices, int32_t*
     cdef int64_t ow_size = t.out_size[2]
     cdef int64_t in_plane = t.in_size[0] * t.in_size[1] * t.in_size[2]
     cdef int64_t row, n, od, oh, ow, at
-    row_position(t, first, &n, &od, &oh)
+    row_position(first, t.out_size[0], t.out_size[1], &n, &od, &oh)
     for row in range(first, end):
         if not (indices == NULL and t.regular and channels < WINDOW_PASS_FEW_CHANNELS
                 and _max_row_whole(x + n * in_plane * channels, y + row * ow_size * channels, t,
@@ -245,7 +245,7 @@ cdef void _max_forward_rows(const max_t* x, max_t* y, index_t* indices, int32_t*
                     _max_window(x + n * in_plane * channels, y + at,
                                 indices + at if indices != NULL else NULL, winner,
                                 t, od, oh, ow, channels)
-        next_row(t, &n, &od, &oh)
+        next_row(t.out_size[0], t.out_size[1], &n, &od, &oh)
 
 
 cdef int _max_forward_table(const max_t* x, max_t* y, index_t* indices, const window_table_t* t,

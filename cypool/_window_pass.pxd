@@ -65,23 +65,24 @@ cdef inline int64_t chunk_start(int64_t rows, int64_t chunks, int64_t chunk) noe
     return (rows // chunks) * chunk + min(chunk, rows % chunks)
 
 
-cdef inline void row_position(const window_table_t* t, int64_t row, int64_t* n, int64_t* od,
-                              int64_t* oh) noexcept nogil:
-    """(n, od, oh) of output row ``row`` (row-major): three divisions, so kernels
-    compute it once per chunk of rows and then step with next_row."""
-    n[0] = row // (t.out_size[0] * t.out_size[1])
-    od[0] = (row // t.out_size[1]) % t.out_size[0]
-    oh[0] = row % t.out_size[1]
+cdef inline void row_position(int64_t row, int64_t d_size, int64_t h_size, int64_t* n,
+                              int64_t* d, int64_t* h) noexcept nogil:
+    """(n, d, h) of row ``row`` of an (outer, d_size, h_size) grid of rows: three
+    divisions, so kernels compute it once per chunk of rows and then step with
+    next_row."""
+    n[0] = row // (d_size * h_size)
+    d[0] = (row // h_size) % d_size
+    h[0] = row % h_size
 
 
-cdef inline void next_row(const window_table_t* t, int64_t* n, int64_t* od,
-                          int64_t* oh) noexcept nogil:
-    oh[0] += 1
-    if oh[0] == t.out_size[1]:
-        oh[0] = 0
-        od[0] += 1
-        if od[0] == t.out_size[0]:
-            od[0] = 0
+cdef inline void next_row(int64_t d_size, int64_t h_size, int64_t* n, int64_t* d,
+                          int64_t* h) noexcept nogil:
+    h[0] += 1
+    if h[0] == h_size:
+        h[0] = 0
+        d[0] += 1
+        if d[0] == d_size:
+            d[0] = 0
             n[0] += 1
 
 
