@@ -14,8 +14,8 @@ from libc.string cimport memset
 from cypool._openmp cimport omp_get_thread_num
 from cypool._typedefs cimport real_t
 from cypool._window_pass cimport (
-    ROW_CHUNKS_PER_THREAD, WINDOW_PASS_FEW_CHANNELS, chunk_start, interior_outputs, interior_pass,
-    next_row, row_position)
+    ROW_CHUNKS_PER_THREAD, WINDOW_PASS_FEW_CHANNELS, cache_lines, chunk_start, interior_outputs,
+    interior_pass, next_row, row_position)
 
 cnp.import_array()
 from cypool._geometry cimport (
@@ -514,8 +514,9 @@ cdef int _avg_backward_table(const real_t* grad_out, real_t* grad_in, const wind
     if coverage_table_init(&cover, t) < 0:
         free(w_divisor)
         return -1
-    # Per-thread scratch: one output row of gradient shares.
-    cdef real_t* shares = <real_t*> malloc(max(num_threads, 1) * ow_size * sizeof(real_t))
+    # Per-thread scratch: one output row of gradient shares, in whole cache lines.
+    cdef int64_t scratch = cache_lines(ow_size, sizeof(real_t))
+    cdef real_t* shares = <real_t*> malloc(max(num_threads, 1) * scratch * sizeof(real_t))
     if shares == NULL:
         coverage_table_free(&cover)
         free(w_divisor)
@@ -529,7 +530,7 @@ cdef int _avg_backward_table(const real_t* grad_out, real_t* grad_in, const wind
             _avg_backward_rows(grad_out, grad_in, t, &cover, chunk_start(rows, chunks, chunk),
                                chunk_start(rows, chunks, chunk + 1), channels, row_kernel,
                                w_divisor, count_include_pad, divisor_override,
-                               shares + omp_get_thread_num() * ow_size)
+                               shares + omp_get_thread_num() * scratch)
     free(shares)
     coverage_table_free(&cover)
     free(w_divisor)

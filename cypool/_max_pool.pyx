@@ -16,7 +16,7 @@ from libc.string cimport memset
 from cypool._openmp cimport omp_get_thread_num
 from cypool._typedefs cimport index_t, max_t
 from cypool._window_pass cimport (
-    ROW_CHUNKS_PER_THREAD, WINDOW_PASS_FEW_CHANNELS, chunk_start, interior_outputs,
+    ROW_CHUNKS_PER_THREAD, WINDOW_PASS_FEW_CHANNELS, cache_lines, chunk_start, interior_outputs,
     interior_pass, is_nan, lowest_value, next_row, row_position)
 from cypool._geometry cimport (
     Geometry, pool_geometry_t, window_table_t, window_table_init, window_table_init_adaptive,
@@ -253,8 +253,11 @@ cdef int _max_forward_table(const max_t* x, max_t* y, index_t* indices, const wi
     cdef int64_t rows = outer * t.out_size[0] * t.out_size[1]
     cdef int64_t chunk, chunks
     cdef bint row_kernel = channels == 1 and t.regular
-    cdef int64_t scratch = t.out_size[2] if row_kernel else channels
-    # Winner scratch: one row's (or one window's) worth per thread, allocated once.
+    # Winner scratch: one row's (or one window's) worth per thread, allocated once,
+    # each thread's padded to whole cache lines (threads writing neighbouring
+    # slots of one line would keep stealing it from each other).
+    cdef int64_t scratch = cache_lines(t.out_size[2] if row_kernel else channels,
+                                       sizeof(int32_t))
     cdef int32_t* winners = NULL
     cdef int64_t inner_lo = 0, inner_hi = 0
     if t.regular:

@@ -60,6 +60,13 @@ cdef inline void interior_outputs(const window_table_t* t, int64_t* lo, int64_t*
         lo[0] = hi[0] = 0
 
 
+cdef inline int64_t cache_lines(int64_t count, size_t item_size) noexcept nogil:
+    """``count`` items rounded up to whole 64-byte cache lines, counted in items:
+    the stride of per-thread scratch, so that threads never share a line."""
+    cdef int64_t per_line = max(<int64_t> (64 // item_size), 1)
+    return (count + per_line - 1) // per_line * per_line
+
+
 cdef inline int64_t chunk_start(int64_t rows, int64_t chunks, int64_t chunk) noexcept nogil:
     """First row of chunk ``chunk`` of ``chunks`` near-equal contiguous chunks."""
     return (rows // chunks) * chunk + min(chunk, rows % chunks)
