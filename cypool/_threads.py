@@ -86,11 +86,7 @@ _OPENMP = openmp_enabled()
 def resolve(num_threads, work_units):
     """Threads for one kernel call with ``work_units`` independent parallel units."""
     if num_threads is None:
-        n = _context_threads.get()
-        if n is None:
-            n = _process_threads
-        if n is None:
-            n = openmp_max_threads()
+        n = get_num_threads()
     elif type(num_threads) is int and num_threads >= 1:
         n = num_threads     # the common case, without _validate's generic checks
     else:
