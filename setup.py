@@ -16,8 +16,11 @@ Environment variables (documented in README.md):
 ``CYPOOL_SANITIZE=address``
     compile and link with ``-fsanitize=address`` (run Python with libasan preloaded,
     see README.md).
+``CYPOOL_VARIANTS=avx2,avx512`` (default: both, on x86-64)
+    which extra instruction-set builds of the kernels to compile (``none``: only
+    the baseline); cypool._dispatch picks the best one the CPU runs at import.
 ``CYPOOL_NO_AVX2=1``
-    skip the extra AVX2 build of the kernels (x86-64 only; chosen at run time).
+    the old spelling of ``CYPOOL_VARIANTS=none``.
 """
 import os
 import platform
@@ -33,9 +36,17 @@ from Cython.Build import cythonize
 from setuptools import Extension, setup
 
 KERNEL_MODULES = ["_geometry", "_runtime", "_max_pool", "_avg_pool"]
-# Built a second time with AVX2 on x86-64; cypool._dispatch picks one at import.
-AVX2_MODULES = ["_max_pool_avx2", "_avg_pool_avx2"]
-AVX2_FLAGS = ["-mavx2", "-mfma"]
+# The pooling kernels are compiled once more per instruction-set variant on x86-64,
+# from generated one-line twins (``include "_max_pool.pyx"``) so there is one source;
+# cypool._dispatch picks the best variant the CPU runs at import.  F16C converts
+# float16 in the kernels' staging; 512-bit vectors are preferred where the variant
+# has them (gcc's generic tuning would otherwise stay at 256 bits).
+VARIANT_KERNELS = ["_max_pool", "_avg_pool"]
+VARIANT_FLAGS = {
+    "avx2": ["-mavx2", "-mfma", "-mf16c"],
+    "avx512": ["-mavx512f", "-mavx512bw", "-mavx512vl", "-mavx512dq", "-mavx2", "-mfma",
+               "-mf16c", "-mprefer-vector-width=256"],
+}
 
 OPENMP_PROBE = r"""
 #include <omp.h>
@@ -112,7 +123,8 @@ def build_settings():
                 sys.exit(message + " CYPOOL_REQUIRE_OPENMP is set: stopping.")
             warnings.warn(message)
     # No fused multiply-add contraction: every build variant rounds identically.
-    compile_args = (["-O1", "-g"] if debug else ["-O3"]) + ["-ffp-contract=off"]
+    # errno is never read: sqrt and friends may then vectorize.
+    compile_args = (["-O1", "-g"] if debug else ["-O3"]) + ["-ffp-contract=off", "-fno-math-errno"]
     if native:
         compile_args.append("-march=native")
     link_args = []
@@ -134,7 +146,7 @@ def build_settings():
     return compiler, compile_args, link_args, directives, use_openmp, debug, native
 
 
-def write_build_info(compiler, compile_args, use_openmp, debug, native, avx2):
+def write_build_info(compiler, compile_args, use_openmp, debug, native, variants):
     import Cython
 
     path = os.path.join(os.path.dirname(os.path.abspath(__file__)), "cypool", "_build_info.py")
@@ -145,15 +157,45 @@ def write_build_info(compiler, compile_args, use_openmp, debug, native, avx2):
         f.write("openmp = %r\n" % use_openmp)
         f.write("debug = %r\n" % debug)
         f.write("native = %r\n" % native)
-        f.write("avx2_variant = %r\n" % avx2)
+        f.write("variants = %r\n" % (["baseline"] + variants,))
         f.write("cython_version = %r\n" % Cython.__version__)
         f.write("numpy_build_version = %r\n" % np.__version__)
 
 
 compiler, compile_args, link_args, directives, use_openmp, debug, native = build_settings()
-build_avx2 = (platform.machine().lower() in ("x86_64", "amd64") and not native
-              and not _flag("CYPOOL_NO_AVX2") and compiler_accepts(compiler, AVX2_FLAGS))
-write_build_info(compiler, compile_args, use_openmp, debug, native, build_avx2)
+
+
+def variants_to_build(compiler):
+    """The extra kernel variants this build compiles (none for -march=native builds,
+    which are already tuned to the build machine)."""
+    if platform.machine().lower() not in ("x86_64", "amd64") or native or _flag("CYPOOL_NO_AVX2"):
+        return []
+    asked = os.environ.get("CYPOOL_VARIANTS", "avx2,avx512").strip().lower()
+    names = [] if asked in ("", "none") else [name.strip() for name in asked.split(",")]
+    unknown = [name for name in names if name not in VARIANT_FLAGS]
+    if unknown:
+        sys.exit("cypool: CYPOOL_VARIANTS names unknown variants %s; known: %s"
+                 % (unknown, ", ".join(VARIANT_FLAGS)))
+    return [name for name in VARIANT_FLAGS
+            if name in names and compiler_accepts(compiler, VARIANT_FLAGS[name])]
+
+
+def write_variant_sources(variants):
+    """The generated twins: cypool/<kernel>_<variant>.pyx include the kernel's source."""
+    here = os.path.dirname(os.path.abspath(__file__))
+    for variant in variants:
+        for kernel in VARIANT_KERNELS:
+            text = ('"""%s compiled with the %s flags of setup.py (generated; do not edit)."""\n'
+                    'include "%s.pyx"\n' % (kernel, variant, kernel))
+            path = os.path.join(here, "cypool", "%s_%s.pyx" % (kernel, variant))
+            if not os.path.exists(path) or open(path).read() != text:
+                with open(path, "w") as f:
+                    f.write(text)
+
+
+variants = variants_to_build(compiler)
+write_variant_sources(variants)
+write_build_info(compiler, compile_args, use_openmp, debug, native, variants)
 
 
 def extension(name, extra_flags=()):
@@ -168,8 +210,9 @@ def extension(name, extra_flags=()):
 
 
 extensions = [extension(name) for name in KERNEL_MODULES]
-if build_avx2:
-    extensions += [extension(name, AVX2_FLAGS) for name in AVX2_MODULES]
+for variant in variants:
+    extensions += [extension("%s_%s" % (kernel, variant), VARIANT_FLAGS[variant])
+                   for kernel in VARIANT_KERNELS]
 
 jobs = os.cpu_count() or 1
 setup(

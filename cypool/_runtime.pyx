@@ -17,20 +17,27 @@ def openmp_max_threads():
 cdef extern from *:
     """
     #if (defined(__x86_64__) || defined(__i386__)) && (defined(__GNUC__) || defined(__clang__))
-    static int cypool_cpu_has_avx2(void) {
+    static int cypool_cpu_runs(int variant) {
         __builtin_cpu_init();
-        return __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
+        int avx2 = __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma")
+                   && __builtin_cpu_supports("f16c");
+        if (variant == 1) return avx2;
+        return avx2 && __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512bw")
+               && __builtin_cpu_supports("avx512vl") && __builtin_cpu_supports("avx512dq");
     }
     #else
-    static int cypool_cpu_has_avx2(void) { return 0; }
+    static int cypool_cpu_runs(int variant) { return 0; }
     #endif
     """
-    int cypool_cpu_has_avx2() noexcept nogil
+    int cypool_cpu_runs(int variant) noexcept nogil
 
 
-def cpu_has_avx2():
-    """True when this CPU runs AVX2 (and FMA) code."""
-    return bool(cypool_cpu_has_avx2())
+def cpu_runs(str variant):
+    """Whether this CPU runs the instructions of kernel variant ``variant``
+    ("baseline", "avx2": AVX2 + FMA + F16C, "avx512": that and AVX-512 F/BW/VL/DQ)."""
+    if variant == "baseline":
+        return True
+    return bool(cypool_cpu_runs({"avx2": 1, "avx512": 2}[variant]))
 
 
 cnp.import_array()
