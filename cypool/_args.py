@@ -370,7 +370,8 @@ def split_out_pair(out, name="out"):
 # --- dtypes the kernels run in, and the buffers they write --------------------------------
 
 def compute_dtype(dtype, average):
-    """The dtype kernels run in: float16 runs in float32, integer averages in float64."""
+    """The dtype NumPy-side arithmetic (Lp backward) runs in: float16 in float32,
+    integer averages in float64.  The kernels themselves take every stored dtype."""
     dtype = np.dtype(dtype)
     if dtype == np.float16:
         return np.dtype(np.float32)
@@ -385,26 +386,6 @@ def result_dtype(dtype, average):
     if average and dtype.kind in INTEGER_KINDS:
         return np.dtype(np.float64)
     return dtype
-
-
-def flat_input(array, dtype):
-    """``array`` (contiguous) as a flat buffer of ``dtype``, copied only if it must be."""
-    return array.reshape(-1).astype(dtype, copy=False)
-
-
-def kernel_buffer(result, dtype):
-    """A flat buffer of ``dtype`` for a kernel to write ``result`` into: ``result``
-    itself when the dtypes agree, else a temporary that ``finish`` copies back."""
-    if result.dtype == dtype:
-        return result.reshape(-1)
-    return np.empty(result.size, dtype=dtype)
-
-
-def finish(buffer, result):
-    """Copy a kernel's buffer into ``result`` when it ran in another dtype."""
-    if buffer.dtype != result.dtype:
-        result.reshape(-1)[...] = buffer
-    return result
 
 
 def kernel_size3(sizes):

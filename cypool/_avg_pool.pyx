@@ -12,6 +12,9 @@ from libc.stdlib cimport free, malloc
 from libc.string cimport memset
 
 from cypool._openmp cimport omp_get_thread_num
+from cypool._staging cimport (
+    convert_fn, floats_to_halves, root_f16, root_f32, root_f64, staged_run, terms_of,
+    work_item_of)
 from cypool._typedefs cimport real_t
 from cypool._window_pass cimport (
     ROW_CHUNKS_PER_THREAD, WINDOW_PASS_FEW_CHANNELS, cache_lines, chunk_start, interior_outputs,
@@ -589,64 +592,115 @@ cdef int adaptive_avg_pool_backward(const real_t* grad_out, real_t* grad_in,
 
 
 # --- Python entry points -----------------------------------------------------------------
-# The façade hands over C-contiguous float32/float64 arrays (it validated them).
+# The façade hands over C-contiguous arrays (it validated them).  float32/float64
+# run as they are; float16 and integers, and Lp pooling's |x|**p (power > 0), run
+# staged (cypool._staging): in float32 for float16/float32, else float64.
 
-cdef int _run(real_t* tag, bint backward, bint adaptive, void* source, void* target,
-              const pool_geometry_t* g, const int64_t* in_size, const int64_t* out_size,
-              int64_t outer, int64_t channels, bint count_include_pad,
-              int64_t divisor_override, int num_threads) noexcept nogil:
+ctypedef struct _avg_call_t:
+    bint backward
+    bint adaptive
+    const pool_geometry_t* geometry
+    int64_t in_size[3]
+    int64_t out_size[3]
+    int64_t outer
+    int64_t channels
+    bint count_include_pad
+    int64_t divisor_override
+    bint wide          # a staged call computes in float64 (else float32)
+    int num_threads
+
+
+cdef int _run(real_t* tag, const void* source, void* target,
+              const _avg_call_t* call) noexcept nogil:
     cdef const real_t* src = <const real_t*> source
     cdef real_t* dst = <real_t*> target
-    if adaptive:
-        if backward:
-            return adaptive_avg_pool_backward(src, dst, in_size, out_size, outer, channels,
-                                              num_threads)
-        return adaptive_avg_pool_forward(src, dst, in_size, out_size, outer, channels,
-                                         num_threads)
-    if backward:
-        return avg_pool_backward(src, dst, g, outer, channels, count_include_pad,
-                                 divisor_override, num_threads)
-    return avg_pool_forward(src, dst, g, outer, channels, count_include_pad, divisor_override,
-                            num_threads)
+    if call.adaptive:
+        if call.backward:
+            return adaptive_avg_pool_backward(src, dst, call.in_size, call.out_size, call.outer,
+                                              call.channels, call.num_threads)
+        return adaptive_avg_pool_forward(src, dst, call.in_size, call.out_size, call.outer,
+                                         call.channels, call.num_threads)
+    if call.backward:
+        return avg_pool_backward(src, dst, call.geometry, call.outer, call.channels,
+                                 call.count_include_pad, call.divisor_override, call.num_threads)
+    return avg_pool_forward(src, dst, call.geometry, call.outer, call.channels,
+                            call.count_include_pad, call.divisor_override, call.num_threads)
 
 
-cdef _dispatch(bint backward, bint adaptive, cnp.ndarray source, cnp.ndarray target,
-               const pool_geometry_t* g, const int64_t* in_size, const int64_t* out_size,
-               int64_t outer, int64_t channels, bint count_include_pad,
-               int64_t divisor_override, int num_threads):
+cdef int64_t _run_slab(const void* source, void* target, int64_t first, int64_t count,
+                       const void* context, int num_threads) noexcept nogil:
+    """The float kernel on outer units [first, first + count) of a staged call."""
+    cdef _avg_call_t call = (<const _avg_call_t*> context)[0]
+    call.outer = count
+    call.num_threads = num_threads
+    if call.wide:
+        return _run(<double*> NULL, source, target, &call)
+    return _run(<float*> NULL, source, target, &call)
+
+
+cdef _dispatch(cnp.ndarray source, cnp.ndarray target, _avg_call_t* call, double power):
     cdef void* a = cnp.PyArray_DATA(source)
     cdef void* b = cnp.PyArray_DATA(target)
+    cdef char kind = source.descr.kind
     cdef int size = source.descr.itemsize
-    cdef int status
-    if source.descr.kind != b'f' or size not in (4, 8) or target.descr.type_num != source.descr.type_num:
-        raise TypeError("internal: no average kernel for dtype %s" % source.dtype)
-    with nogil:
-        if size == 4:
-            status = _run(<float*> NULL, backward, adaptive, a, b, g, in_size, out_size, outer,
-                          channels, count_include_pad, divisor_override, num_threads)
-        else:
-            status = _run(<double*> NULL, backward, adaptive, a, b, g, in_size, out_size, outer,
-                          channels, count_include_pad, divisor_override, num_threads)
+    cdef int64_t status
+    cdef int64_t in_plane = (call.in_size[0] * call.in_size[1] * call.in_size[2]) * call.channels
+    cdef int64_t out_plane = (call.out_size[0] * call.out_size[1] * call.out_size[2]) * call.channels
+    cdef convert_fn stage_out = NULL
+    cdef size_t target_item = target.descr.itemsize
+    cdef bint staged = power > 0 or not (kind == b'f' and size in (4, 8))
+    if terms_of(kind, size) == NULL or target.descr.kind != b'f' or (
+            target.descr.itemsize != (size if kind == b'f' else 8)):
+        raise TypeError("internal: no average kernel from %s to %s" % (source.dtype,
+                                                                       target.dtype))
+    if staged:
+        call.wide = work_item_of(kind, size) == 8
+        if power > 0:
+            stage_out = root_f16 if size == 2 and kind == b'f' else (
+                root_f64 if call.wide else root_f32)
+        elif kind == b'f' and size == 2:
+            stage_out = floats_to_halves
+        with nogil:
+            status = staged_run(a, b, call.outer, out_plane if call.backward else in_plane,
+                                in_plane if call.backward else out_plane, size,
+                                target_item, work_item_of(kind, size),
+                                terms_of(kind, size), stage_out, power, _run_slab, call,
+                                call.num_threads)
+    else:
+        with nogil:
+            if size == 4:
+                status = _run(<float*> NULL, a, b, call)
+            else:
+                status = _run(<double*> NULL, a, b, call)
     if status < 0:
         raise MemoryError("avg_pool: cannot allocate the kernel's work tables")
 
 
 def avg_pool_call(bint backward, cnp.ndarray source, cnp.ndarray target, Geometry geometry,
                   int64_t outer, int64_t channels, bint count_include_pad,
-                  int64_t divisor_override, int num_threads):
+                  int64_t divisor_override, int num_threads, double power=0):
     """Run avg_pool_forward (source x, target y) or avg_pool_backward (source
-    grad_output, target grad_input); divisor_override 0 means none."""
-    _dispatch(backward, False, source, target, &geometry.c, NULL, NULL, outer, channels,
-              count_include_pad, divisor_override, num_threads)
+    grad_output, target grad_input); divisor_override 0 means none.  With power
+    p > 0 (forward only): Lp pooling, (sum of |x|**p over the window) ** (1/p)."""
+    cdef _avg_call_t call
+    call.backward, call.adaptive = backward, False
+    call.geometry = &geometry.c
+    call.in_size = geometry.c.in_size
+    call.out_size = geometry.c.out_size
+    call.outer, call.channels, call.num_threads = outer, channels, num_threads
+    call.count_include_pad, call.divisor_override = count_include_pad, divisor_override
+    _dispatch(source, target, &call, power)
 
 
 def adaptive_avg_pool_call(bint backward, cnp.ndarray source, cnp.ndarray target,
                            tuple in_size, tuple out_size, int64_t outer, int64_t channels,
                            int num_threads):
     """Run adaptive_avg_pool_forward or _backward; sizes are 3-tuples."""
-    cdef int64_t ins[3]
-    cdef int64_t outs[3]
-    ins = in_size
-    outs = out_size
-    _dispatch(backward, True, source, target, NULL, ins, outs, outer, channels, False, 0,
-              num_threads)
+    cdef _avg_call_t call
+    call.backward, call.adaptive = backward, True
+    call.geometry = NULL
+    call.in_size = in_size
+    call.out_size = out_size
+    call.outer, call.channels, call.num_threads = outer, channels, num_threads
+    call.count_include_pad, call.divisor_override = False, 0
+    _dispatch(source, target, &call, 0)

@@ -13,7 +13,11 @@ from libc.stdint cimport (
 from libc.stdlib cimport free, malloc
 from libc.string cimport memset
 
+from libc.math cimport INFINITY
+
 from cypool._openmp cimport omp_get_thread_num
+from cypool._staging cimport (
+    convert_fn, floats_to_halves, staged_run, terms_of, work_item_of)
 from cypool._typedefs cimport index_t, max_t
 from cypool._window_pass cimport (
     ROW_CHUNKS_PER_THREAD, WINDOW_PASS_FEW_CHANNELS, cache_lines, chunk_start, interior_outputs,
@@ -428,6 +432,8 @@ cdef int64_t max_unpool_backward(const max_t* grad_out, const index_t* indices, 
 # --- Python entry points -----------------------------------------------------------------
 # The façade hands over C-contiguous arrays of one accepted dtype (it validated them);
 # one switch on the dtype picks the kernel specialization, cheaper than a fused def.
+# float16, and Lp pooling's |x| (transform=inf), run staged (cypool._staging) in
+# float32, or float64 for the |x| of integers and float64.
 
 ctypedef struct _call_t:
     int entry
@@ -438,6 +444,8 @@ ctypedef struct _call_t:
     int64_t channels
     int64_t source_plane
     int64_t target_plane
+    index_t* indices
+    bint wide          # a staged call computes in float64 (else float32)
     int num_threads
 
 cdef enum:
@@ -448,57 +456,110 @@ cdef enum:
     UNPOOL_BACKWARD = 4
 
 
-cdef int64_t _run(max_t* tag, void* source, void* target, index_t* indices,
+cdef int64_t _run(max_t* tag, const void* source, void* target,
                   const _call_t* call) noexcept nogil:
     cdef const max_t* src = <const max_t*> source
     cdef max_t* dst = <max_t*> target
     if call.entry == FORWARD:
-        return max_pool_forward(src, dst, indices, call.geometry, call.outer, call.channels,
+        return max_pool_forward(src, dst, call.indices, call.geometry, call.outer, call.channels,
                                 call.num_threads)
     if call.entry == ADAPTIVE_FORWARD:
-        return adaptive_max_pool_forward(src, dst, indices, call.in_size, call.out_size,
+        return adaptive_max_pool_forward(src, dst, call.indices, call.in_size, call.out_size,
                                          call.outer, call.channels, call.num_threads)
     if call.entry == BACKWARD:
-        return max_pool_backward(src, indices, dst, call.outer, call.channels,
+        return max_pool_backward(src, call.indices, dst, call.outer, call.channels,
                                  call.source_plane, call.target_plane, call.num_threads)
     if call.entry == UNPOOL_FORWARD:
-        return max_unpool_forward(src, indices, dst, call.outer, call.channels,
+        return max_unpool_forward(src, call.indices, dst, call.outer, call.channels,
                                   call.source_plane, call.target_plane, call.num_threads)
-    return max_unpool_backward(src, indices, dst, call.outer, call.channels,
+    return max_unpool_backward(src, call.indices, dst, call.outer, call.channels,
                                call.target_plane, call.source_plane, call.num_threads)
 
 
+cdef inline int64_t _product(const int64_t* sizes) noexcept nogil:
+    return sizes[0] * sizes[1] * sizes[2]
+
+
+cdef void _slabs(const _call_t* call, int64_t* source_slab, int64_t* target_slab,
+                 int64_t* index_slab) noexcept nogil:
+    """Elements of one outer unit in the source, the target and the indices."""
+    if call.entry == FORWARD:
+        source_slab[0] = _product(call.geometry.in_size) * call.channels
+        target_slab[0] = _product(call.geometry.out_size) * call.channels
+    elif call.entry == ADAPTIVE_FORWARD:
+        source_slab[0] = _product(call.in_size) * call.channels
+        target_slab[0] = _product(call.out_size) * call.channels
+    else:
+        source_slab[0] = call.source_plane * call.channels
+        target_slab[0] = call.target_plane * call.channels
+    # Indices are shaped like the pooled side: the forward output, or the scatter's
+    # source; unpool backward's like its target.
+    index_slab[0] = target_slab[0] if call.entry in (FORWARD, ADAPTIVE_FORWARD,
+                                                     UNPOOL_BACKWARD) else source_slab[0]
+
+
+cdef int64_t _run_slab(const void* source, void* target, int64_t first, int64_t count,
+                       const void* context, int num_threads) noexcept nogil:
+    """The float kernel on outer units [first, first + count) of a staged call."""
+    cdef _call_t call = (<const _call_t*> context)[0]
+    cdef int64_t source_slab, target_slab, index_slab
+    _slabs(&call, &source_slab, &target_slab, &index_slab)
+    call.outer = count
+    call.num_threads = num_threads
+    if call.indices != NULL:
+        call.indices = call.indices + first * index_slab
+    if call.wide:
+        return _run(<double*> NULL, source, target, &call)
+    return _run(<float*> NULL, source, target, &call)
+
+
 cdef int64_t _dispatch(cnp.ndarray source, cnp.ndarray target, object indices,
-                       _call_t* call) except? -9:
+                       _call_t* call, double transform=0) except? -9:
     cdef void* a = cnp.PyArray_DATA(source)
     cdef void* b = cnp.PyArray_DATA(target)
-    cdef index_t* idx = NULL if indices is None else <index_t*> cnp.PyArray_DATA(indices)
     cdef char kind = source.descr.kind
     cdef int size = source.descr.itemsize
-    cdef int64_t result
+    cdef int64_t result, source_slab, target_slab, index_slab
+    cdef convert_fn stage_out = NULL
+    cdef size_t target_item = target.descr.itemsize
+    call.indices = NULL if indices is None else <index_t*> cnp.PyArray_DATA(indices)
+    if transform != 0 or (kind == b'f' and size == 2):
+        call.wide = work_item_of(kind, size) == 8
+        if kind == b'f' and size == 2:
+            stage_out = floats_to_halves
+        elif target.descr.itemsize != work_item_of(kind, size) or target.descr.kind != b'f':
+            raise TypeError("internal: no staged max kernel from %s to %s"
+                            % (source.dtype, target.dtype))
+        _slabs(call, &source_slab, &target_slab, &index_slab)
+        with nogil:
+            result = staged_run(a, b, call.outer, source_slab, target_slab, size,
+                                target_item, work_item_of(kind, size),
+                                terms_of(kind, size), stage_out, transform, _run_slab, call,
+                                call.num_threads)
+        return result
     if source.descr.type_num != target.descr.type_num:
         raise TypeError("internal: source and target dtypes differ")
     with nogil:
         if kind == b'f' and size == 4:
-            result = _run(<float*> NULL, a, b, idx, call)
+            result = _run(<float*> NULL, a, b, call)
         elif kind == b'f' and size == 8:
-            result = _run(<double*> NULL, a, b, idx, call)
+            result = _run(<double*> NULL, a, b, call)
         elif kind == b'i' and size == 1:
-            result = _run(<int8_t*> NULL, a, b, idx, call)
+            result = _run(<int8_t*> NULL, a, b, call)
         elif kind == b'u' and size == 1:
-            result = _run(<uint8_t*> NULL, a, b, idx, call)
+            result = _run(<uint8_t*> NULL, a, b, call)
         elif kind == b'i' and size == 2:
-            result = _run(<int16_t*> NULL, a, b, idx, call)
+            result = _run(<int16_t*> NULL, a, b, call)
         elif kind == b'u' and size == 2:
-            result = _run(<uint16_t*> NULL, a, b, idx, call)
+            result = _run(<uint16_t*> NULL, a, b, call)
         elif kind == b'i' and size == 4:
-            result = _run(<int32_t*> NULL, a, b, idx, call)
+            result = _run(<int32_t*> NULL, a, b, call)
         elif kind == b'u' and size == 4:
-            result = _run(<uint32_t*> NULL, a, b, idx, call)
+            result = _run(<uint32_t*> NULL, a, b, call)
         elif kind == b'i' and size == 8:
-            result = _run(<int64_t*> NULL, a, b, idx, call)
+            result = _run(<int64_t*> NULL, a, b, call)
         elif kind == b'u' and size == 8:
-            result = _run(<uint64_t*> NULL, a, b, idx, call)
+            result = _run(<uint64_t*> NULL, a, b, call)
         else:
             result = -9
     if result == -9:
@@ -506,7 +567,7 @@ cdef int64_t _dispatch(cnp.ndarray source, cnp.ndarray target, object indices,
     return result
 
 
-def _raise_for(int status, str name):
+def _raise_for(int64_t status, str name):
     if status == -1:
         raise MemoryError("%s: cannot allocate the kernel's work tables" % name)
     if status == -2:
@@ -515,13 +576,15 @@ def _raise_for(int status, str name):
 
 
 def max_pool_forward_call(cnp.ndarray x, cnp.ndarray y, object indices, Geometry geometry,
-                          int64_t outer, int64_t channels, int num_threads):
-    """Run max_pool_forward (``indices`` may be None)."""
+                          int64_t outer, int64_t channels, int num_threads,
+                          bint absolute=False):
+    """Run max_pool_forward (``indices`` may be None); with ``absolute``, of |x|
+    (Lp pooling with p = inf: y is float64 for integer x)."""
     cdef _call_t call
     call.entry = FORWARD
     call.geometry = &geometry.c
     call.outer, call.channels, call.num_threads = outer, channels, num_threads
-    _raise_for(_dispatch(x, y, indices, &call), "max_pool")
+    _raise_for(_dispatch(x, y, indices, &call, INFINITY if absolute else 0), "max_pool")
 
 
 def adaptive_max_pool_forward_call(cnp.ndarray x, cnp.ndarray y, object indices,
@@ -546,4 +609,6 @@ def route_call(str operation, cnp.ndarray source, cnp.ndarray indices, cnp.ndarr
                   "max_unpool_backward": UNPOOL_BACKWARD}[operation]
     call.outer, call.channels, call.num_threads = outer, channels, num_threads
     call.source_plane, call.target_plane = source_plane, target_plane
-    return _dispatch(source, target, indices, &call)
+    result = _dispatch(source, target, indices, &call)
+    _raise_for(result, operation)
+    return result

@@ -26,14 +26,12 @@ _adaptive_max_pool_backward = _max_pool_backward
 
 def _adaptive_avg_kernel(backward, source, result, in_extent, out_size, num_threads):
     if result.size:
-        compute = _args.compute_dtype(source.dtype, average=True)
-        buffer = _args.kernel_buffer(result, compute)
         work = in_extent.spatial if backward else out_size
-        avg_kernels.adaptive_avg_pool_call(backward, _args.flat_input(source, compute), buffer,
-                               _args.kernel_size3(in_extent.spatial), _args.kernel_size3(out_size),
-                               in_extent.kernel_outer, in_extent.kernel_channels,
-                               _threads.resolve(num_threads, _rows(in_extent, work)))
-        _args.finish(buffer, result)
+        avg_kernels.adaptive_avg_pool_call(backward, source.reshape(-1), result.reshape(-1),
+                                           _args.kernel_size3(in_extent.spatial),
+                                           _args.kernel_size3(out_size), in_extent.kernel_outer,
+                                           in_extent.kernel_channels,
+                                           _threads.resolve(num_threads, _rows(in_extent, work)))
     return result
 
 

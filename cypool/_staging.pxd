@@ -1,0 +1,263 @@
+# Staged kernel calls: element types the kernels do not compute in (float16,
+# integers for averages) and transformed inputs (Lp pooling's |x|**p) are
+# converted slab by slab into per-thread scratch of the compute type, the float
+# kernel runs on the slab, and its output is converted back (or written straight
+# to the result).  A slab is a group of whole "outer" units (channels-first
+# planes, or channels-last images), the unit every kernel is separable over, so
+# the staged result equals the kernel's on a converted copy, bit for bit, while
+# the extra memory is a few hundred KiB per thread instead of the whole array.
+from cython.parallel cimport prange
+from libc.stdint cimport int64_t
+from libc.stdlib cimport free, malloc
+
+from cypool._openmp cimport omp_get_thread_num
+
+cdef extern from *:
+    """
+    #include <stdint.h>
+    #include <string.h>
+    #include <math.h>
+    #if defined(__F16C__)
+    #include <immintrin.h>
+    #endif
+
+    /* IEEE binary16 <-> binary32, exactly as F16C's vcvtph2ps / vcvtps2ph (round to
+       nearest even; NaN payloads kept and quietened), so every kernel variant,
+       with or without F16C, gives the same bits. */
+    static inline float cypool_half_to_float(uint16_t h) {
+        uint32_t sign = (uint32_t)(h & 0x8000u) << 16, e = (h >> 10) & 0x1Fu, m = h & 0x3FFu;
+        uint32_t bits;
+        float f;
+        if (e == 0x1Fu) {
+            bits = sign | 0x7F800000u | (m << 13) | (m ? 0x400000u : 0u);
+        } else if (e == 0) {
+            f = (float)m * 5.9604644775390625e-08f;   /* m * 2**-24, exact */
+            memcpy(&bits, &f, 4);
+            bits |= sign;
+        } else {
+            bits = sign | ((e + 112u) << 23) | (m << 13);
+        }
+        memcpy(&f, &bits, 4);
+        return f;
+    }
+
+    static inline uint16_t cypool_float_to_half(float f) {
+        uint32_t x, absx, sign;
+        memcpy(&x, &f, 4);
+        sign = (x >> 16) & 0x8000u;
+        absx = x & 0x7FFFFFFFu;
+        if (absx > 0x7F800000u)                   /* NaN */
+            return (uint16_t)(sign | 0x7E00u | ((absx >> 13) & 0x3FFu));
+        if (absx >= 0x477FF000u)                  /* rounds to 65536 or more: inf */
+            return (uint16_t)(sign | 0x7C00u);
+        if (absx < 0x38800000u) {                 /* below 2**-14: subnormal or zero */
+            float a;
+            memcpy(&a, &absx, 4);
+            return (uint16_t)(sign | (uint32_t)nearbyintf(a * 16777216.0f));
+        }
+        absx += 0xFFFu + ((absx >> 13) & 1u);     /* round to nearest even */
+        return (uint16_t)(sign | ((absx - 0x38000000u) >> 13));
+    }
+
+    static inline void cypool_halves_to_floats(const void* source, void* target, int64_t n,
+                                        double unused) {
+        const uint16_t* s = (const uint16_t*) source;
+        float* d = (float*) target;
+        int64_t i = 0;
+        (void) unused;
+    #if defined(__F16C__)
+        for (; i + 8 <= n; i += 8)
+            _mm256_storeu_ps(d + i, _mm256_cvtph_ps(_mm_loadu_si128((const __m128i*)(s + i))));
+    #endif
+        for (; i < n; i++)
+            d[i] = cypool_half_to_float(s[i]);
+    }
+
+    static inline void cypool_floats_to_halves(const void* source, void* target, int64_t n,
+                                        double unused) {
+        const float* s = (const float*) source;
+        uint16_t* d = (uint16_t*) target;
+        int64_t i = 0;
+        (void) unused;
+    #if defined(__F16C__)
+        for (; i + 8 <= n; i += 8)
+            _mm_storeu_si128((__m128i*)(d + i),
+                             _mm256_cvtps_ph(_mm256_loadu_ps(s + i), _MM_FROUND_TO_NEAREST_INT));
+    #endif
+        for (; i < n; i++)
+            d[i] = cypool_float_to_half(s[i]);
+    }
+
+    /* Kernel input from the stored type, in the compute type W: p == 0 the value
+       itself, p == 1 or inf |x|, p == 2 x*x, else |x|**p (Lp pooling's terms). */
+    #define CYPOOL_TERMS_LOOP(W, ABS, POW, LOAD)                                      \
+        if (p == 0) { for (i = 0; i < n; i++) d[i] = (W) LOAD; }                      \
+        else if (p == 1 || isinf(p)) { for (i = 0; i < n; i++) d[i] = ABS((W) LOAD); } \
+        else if (p == 2) { for (i = 0; i < n; i++) { W a = (W) LOAD; d[i] = a * a; } } \
+        else { W q = (W) p; for (i = 0; i < n; i++) d[i] = POW(ABS((W) LOAD), q); }
+    #define CYPOOL_TERMS(NAME, T, W, ABS, POW)                                         \
+        static inline void NAME(const void* source, void* target, int64_t n, double p) {     \
+            const T* s = (const T*) source; W* d = (W*) target; int64_t i;            \
+            CYPOOL_TERMS_LOOP(W, ABS, POW, s[i])                                      \
+        }
+    CYPOOL_TERMS(cypool_terms_f32, float, float, fabsf, powf)
+    CYPOOL_TERMS(cypool_terms_f64, double, double, fabs, pow)
+    CYPOOL_TERMS(cypool_terms_i8, int8_t, double, fabs, pow)
+    CYPOOL_TERMS(cypool_terms_u8, uint8_t, double, fabs, pow)
+    CYPOOL_TERMS(cypool_terms_i16, int16_t, double, fabs, pow)
+    CYPOOL_TERMS(cypool_terms_u16, uint16_t, double, fabs, pow)
+    CYPOOL_TERMS(cypool_terms_i32, int32_t, double, fabs, pow)
+    CYPOOL_TERMS(cypool_terms_u32, uint32_t, double, fabs, pow)
+    CYPOOL_TERMS(cypool_terms_i64, int64_t, double, fabs, pow)
+    CYPOOL_TERMS(cypool_terms_u64, uint64_t, double, fabs, pow)
+
+    static inline void cypool_terms_f16(const void* source, void* target, int64_t n, double p) {
+        float* d = (float*) target;
+        int64_t i;
+        cypool_halves_to_floats(source, target, n, 0);
+        if (p != 0) {   /* the terms of the converted values, in place */
+            CYPOOL_TERMS_LOOP(float, fabsf, powf, d[i])
+        }
+    }
+
+    /* Lp pooling's result from the window sums: sum ** (1/p), in place, then stored. */
+    #define CYPOOL_ROOT_LOOP(W, SQRT, POW)                                             \
+        if (p == 2) { for (i = 0; i < n; i++) s[i] = SQRT(s[i]); }                    \
+        else if (p != 1 && !isinf(p)) { W r = (W) (1.0 / p);                          \
+                                         for (i = 0; i < n; i++) s[i] = POW(s[i], r); }
+    static inline void cypool_root_f32(const void* source, void* target, int64_t n, double p) {
+        float* s = (float*) source; int64_t i;
+        CYPOOL_ROOT_LOOP(float, sqrtf, powf)
+        memcpy(target, s, n * sizeof(float));
+    }
+    static inline void cypool_root_f64(const void* source, void* target, int64_t n, double p) {
+        double* s = (double*) source; int64_t i;
+        CYPOOL_ROOT_LOOP(double, sqrt, pow)
+        memcpy(target, s, n * sizeof(double));
+    }
+    static inline void cypool_root_f16(const void* source, void* target, int64_t n, double p) {
+        float* s = (float*) source; int64_t i;
+        CYPOOL_ROOT_LOOP(float, sqrtf, powf)
+        cypool_floats_to_halves(s, target, n, 0);
+    }
+    """
+    void halves_to_floats "cypool_halves_to_floats"(const void* source, void* target,
+                                                      int64_t n, double unused) noexcept nogil
+    void floats_to_halves "cypool_floats_to_halves"(const void* source, void* target,
+                                                      int64_t n, double unused) noexcept nogil
+    void terms_f16 "cypool_terms_f16"(const void*, void*, int64_t, double) noexcept nogil
+    void terms_f32 "cypool_terms_f32"(const void*, void*, int64_t, double) noexcept nogil
+    void terms_f64 "cypool_terms_f64"(const void*, void*, int64_t, double) noexcept nogil
+    void terms_i8 "cypool_terms_i8"(const void*, void*, int64_t, double) noexcept nogil
+    void terms_u8 "cypool_terms_u8"(const void*, void*, int64_t, double) noexcept nogil
+    void terms_i16 "cypool_terms_i16"(const void*, void*, int64_t, double) noexcept nogil
+    void terms_u16 "cypool_terms_u16"(const void*, void*, int64_t, double) noexcept nogil
+    void terms_i32 "cypool_terms_i32"(const void*, void*, int64_t, double) noexcept nogil
+    void terms_u32 "cypool_terms_u32"(const void*, void*, int64_t, double) noexcept nogil
+    void terms_i64 "cypool_terms_i64"(const void*, void*, int64_t, double) noexcept nogil
+    void terms_u64 "cypool_terms_u64"(const void*, void*, int64_t, double) noexcept nogil
+    void root_f16 "cypool_root_f16"(const void*, void*, int64_t, double) noexcept nogil
+    void root_f32 "cypool_root_f32"(const void*, void*, int64_t, double) noexcept nogil
+    void root_f64 "cypool_root_f64"(const void*, void*, int64_t, double) noexcept nogil
+
+# source (count elements) -> target, with a parameter (Lp's p; unused elsewhere).
+ctypedef void (*convert_fn)(const void* source, void* target, int64_t count,
+                            double parameter) noexcept nogil
+# The float kernel on outer units [first, first + count) of a call, whose source
+# and target are the staged slabs; returns the kernel's status or count.
+ctypedef int64_t (*slab_fn)(const void* source, void* target, int64_t first, int64_t count,
+                            const void* call, int num_threads) noexcept nogil
+
+cdef enum:
+    # Source bytes staged per slab: the slab, its output and the kernel's reads
+    # stay in L2.
+    STAGE_BYTES = 256 * 1024
+    # Kernel statuses are >= 0 (a count) or one of these failures.
+    STAGE_NO_MEMORY = -1
+
+
+cdef inline convert_fn terms_of(char kind, int size) noexcept nogil:
+    """The stage-in converter of a stored dtype (kind, itemsize): float16 and
+    float32 become float32, everything else float64; NULL for none."""
+    if kind == b'f':
+        return terms_f16 if size == 2 else terms_f32 if size == 4 else terms_f64
+    if kind == b'i':
+        return (terms_i8 if size == 1 else terms_i16 if size == 2 else terms_i32 if size == 4
+                else terms_i64)
+    if kind == b'u':
+        return (terms_u8 if size == 1 else terms_u16 if size == 2 else terms_u32 if size == 4
+                else terms_u64)
+    return NULL
+
+
+cdef inline size_t work_item_of(char kind, int size) noexcept nogil:
+    """Bytes of the compute type terms_of converts a stored dtype to."""
+    return 4 if kind == b'f' and size <= 4 else 8
+
+
+cdef inline int64_t _staged_slab(const char* source, char* target, int64_t first, int64_t count,
+                                 int64_t source_slab, int64_t target_slab, size_t source_item,
+                                 size_t target_item, size_t work_item, convert_fn stage_in,
+                                 convert_fn stage_out, double parameter, slab_fn kernel,
+                                 const void* call, char* scratch, int num_threads) noexcept nogil:
+    """Units [first, first + count): convert in, run, convert out."""
+    cdef char* staged_out = scratch + count * source_slab * work_item
+    cdef char* result = target + first * target_slab * target_item
+    stage_in(source + first * source_slab * source_item, scratch, count * source_slab, parameter)
+    if stage_out == NULL:
+        return kernel(scratch, result, first, count, call, num_threads)
+    cdef int64_t status = kernel(scratch, staged_out, first, count, call, num_threads)
+    stage_out(staged_out, result, count * target_slab, parameter)
+    return status
+
+
+cdef inline int64_t staged_run(const void* source, void* target, int64_t outer,
+                               int64_t source_slab, int64_t target_slab, size_t source_item,
+                               size_t target_item, size_t work_item, convert_fn stage_in,
+                               convert_fn stage_out, double parameter, slab_fn kernel,
+                               const void* call, int num_threads) noexcept nogil:
+    """Run ``kernel`` over ``outer`` units of ``source_slab`` source and
+    ``target_slab`` target elements, staged through work_item-sized scratch:
+    stage_in converts each slab's source; stage_out converts its output into
+    target (NULL: the kernel writes target itself).  Returns the kernels' counts
+    summed, or the first failure status."""
+    cdef int64_t per = max(1, min(outer, <int64_t> STAGE_BYTES
+                                  // max(1, source_slab * <int64_t> work_item)))
+    cdef int64_t groups = (outer + per - 1) // per
+    cdef int64_t scratch_items = per * (source_slab + (target_slab if stage_out != NULL else 0))
+    # Each thread's scratch starts on its own cache line.
+    cdef int64_t stride = (scratch_items * <int64_t> work_item + 63) // 64 * 64
+    cdef int64_t group, first, status, total = 0, failures = 0
+    cdef int team = num_threads if num_threads > 1 and groups >= 2 * num_threads else 1
+    cdef char* scratch = <char*> malloc(team * stride)
+    if scratch == NULL:
+        return STAGE_NO_MEMORY
+    if team == 1:
+        # Few slabs (a large channels-last image): the kernel's own threads share each.
+        for group in range(groups):
+            first = group * per
+            status = _staged_slab(<const char*> source, <char*> target, first,
+                                  min(per, outer - first), source_slab, target_slab,
+                                  source_item, target_item, work_item, stage_in, stage_out,
+                                  parameter, kernel, call, scratch, num_threads)
+            if status < 0:
+                free(scratch)
+                return status
+            total += status
+    else:
+        # A slab is one thread's work: it alone writes that slab's target.
+        for group in prange(groups, num_threads=team, schedule="dynamic"):
+            first = group * per
+            status = _staged_slab(<const char*> source, <char*> target, first,
+                                  min(per, outer - first), source_slab, target_slab,
+                                  source_item, target_item, work_item, stage_in, stage_out,
+                                  parameter, kernel, call,
+                                  scratch + omp_get_thread_num() * stride, 1)
+            if status < 0:
+                failures |= -status    # -1 -> 1, -2 -> 2
+            else:
+                total += status
+        if failures:
+            total = -2 if failures & 2 else STAGE_NO_MEMORY
+    free(scratch)
+    return total
