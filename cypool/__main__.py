@@ -16,16 +16,17 @@ def main(argv=None):
     parser.add_argument("command", nargs="?", choices=["bench"], help="run the benchmark suite")
     parser.add_argument("--full", action="store_true", help="every workload, full-size shapes")
     args, rest = parser.parse_known_args(argv)
-    from cypool import bench, show_config
+    from cypool import show_config
+    from cypool.benchmark import suite
 
     show_config()
     print()
     if args.command == "bench" and args.full:
-        bench.main(rest)
+        suite.main(rest)
     elif args.command == "bench":
-        bench.main(["--quick"] + rest)
+        suite.main(["--quick"] + rest)
     else:
-        bench.main(QUICK + rest)
+        suite.main(QUICK + rest)
     return 0
 
 

@@ -1,35 +1,41 @@
 """cypool's benchmark suite: every standard workload against every CPU peer, one run.
 
-    pip install ".[bench]"                        # torch, onnxruntime, onnx, matplotlib, tqdm
-    python -m cypool bench --full --plot out.png  # full suite (several minutes)
+    pip install ".[bench]"                        # torch, onnxruntime, JAX, TensorFlow, ...
+    python -m cypool bench --full --plot out.png  # full suite (tens of minutes)
     python -m cypool                              # show_config + a quick subset
     python benchmarks/suite.py --only W1 W5 --threads 1   # any subset; writes benchmarks/results/
 
-Not imported by ``import cypool``: it lives in the package only so that the
-command line finds it.
-
 For each workload, operation, layout, dtype and thread count it times cypool and
-every installed peer in this process on the same arrays (median of repeated
-calls), and reports each time, cypool's ratio to the best peer, cypool's achieved
-GB/s and its ratio to a memory-bandwidth floor measured in the same run (input
-bytes at this machine's one-core read bandwidth plus output bytes at its write
-bandwidth).  Peers: torch in both memory formats, onnxruntime (a one-node ONNX
-model, ORT_ENABLE_BASIC), the NumPy baselines of ``cypool.reference.vectorized``
-and the plain-loop ``cypool.reference.loops``, the latter timed on a small shape
-and extrapolated per output element (labelled as such).  It writes a markdown
-table and, with matplotlib, a bar chart.
+every installed peer on the same arrays (median of repeated calls), and reports
+each time, cypool's ratio to the best peer, cypool's achieved GB/s, its ratio to
+a memory-bandwidth floor measured in the same run (input bytes at this machine's
+one-core read bandwidth plus output bytes at its write bandwidth), and whether
+the row meets the performance targets (``met``, the rule in ``meets``), with a
+summary line "N of M rows met".  Peers: torch in both memory formats,
+onnxruntime (a one-node ONNX model, ORT_ENABLE_BASIC) and the NumPy baselines of
+``cypool.reference.vectorized`` in this process; JAX (XLA CPU,
+``lax.reduce_window``) and TensorFlow (``tf.nn``, channels-last) each in a
+process of their own with one intra-op thread (``cypool.benchmark.peers``; their
+interpreters may be set with ``CYPOOL_BENCH_JAX_PYTHON`` / ``CYPOOL_BENCH_TF_PYTHON``),
+for the 1-thread rows.  The plain-loop ``cypool.reference.loops`` is timed on a
+small shape and extrapolated per output element (labelled as such, never a peer).
+It writes a markdown table and, with matplotlib, a chart of each row's ratio to
+its best peer.
 """
 import argparse
 import dataclasses
+import json
 import math
 import os
-import statistics
+import subprocess
 import sys
+import tempfile
 import time
 
 import numpy as np
 
 import cypool
+from cypool.benchmark.peers import make_input, measure
 from cypool.reference import loops, vectorized
 
 try:
@@ -48,11 +54,14 @@ except ImportError:
 @dataclasses.dataclass
 class Workload:
     name: str
-    family: str          # max, avg, global_avg, adaptive_avg
+    family: str          # max, avg, lp, global_avg, adaptive_avg
     ndim: int
     shape: tuple         # channels-first
     window: dict
     quick_shape: tuple
+    # Forward-only rows of other dtypes (float16 halves the bytes; integer images).
+    forward_dtypes: tuple = ()
+    float32: bool = True         # the float32 rows of every operation
 
     def ops(self):
         if self.family == "max":
@@ -61,48 +70,43 @@ class Workload:
 
 
 K2 = dict(kernel_size=2, stride=2)
+LP_NORM = 2
 WORKLOADS = [
-    Workload("W1", "max", 2, (32, 64, 112, 112), K2, (4, 64, 112, 112)),
+    Workload("W1", "max", 2, (32, 64, 112, 112), K2, (4, 64, 112, 112),
+             forward_dtypes=("float64", "float16")),
     Workload("W2", "max", 2, (32, 64, 112, 112), dict(kernel_size=3, stride=2, padding=1),
              (4, 64, 112, 112)),
-    Workload("W3", "avg", 2, (32, 64, 112, 112), K2, (4, 64, 112, 112)),
+    Workload("W3", "avg", 2, (32, 64, 112, 112), K2, (4, 64, 112, 112),
+             forward_dtypes=("float16",)),
     Workload("W4", "avg", 2, (8, 256, 56, 56), dict(kernel_size=3, stride=1, padding=1),
              (2, 256, 56, 56)),
     Workload("W5", "max", 2, (1, 3, 2048, 2048), K2, (1, 3, 512, 512)),
     Workload("W6", "max", 1, (64, 128, 4096), dict(kernel_size=4, stride=4), (8, 128, 4096)),
     Workload("W7", "max", 3, (4, 32, 32, 64, 64), K2, (1, 32, 32, 64, 64)),
+    Workload("W8", "avg", 2, (1, 3, 2048, 2048), K2, (1, 3, 512, 512),
+             forward_dtypes=("float32", "uint8", "int16"), float32=False),
+    Workload("Lp", "lp", 2, (32, 64, 112, 112), K2, (4, 64, 112, 112)),
     Workload("global", "global_avg", 2, (32, 512, 7, 7), {}, (8, 512, 7, 7)),
     Workload("adaptive", "adaptive_avg", 2, (32, 512, 14, 14), dict(output_size=7),
              (8, 512, 14, 14)),
     Workload("tiny", "max", 2, (1, 1, 8, 8), K2, (1, 1, 8, 8)),
 ]
+# Workloads whose channels-last rows must be at least as fast as channels-first.
+LAYOUT_PAIRED = ("W1", "W2", "W3", "W4", "W5", "W6", "W7")
+# Workloads whose 2-thread rows must run >= 1.6x the 1-thread speed.
+SCALING = ("W1", "W2", "W5")
 
 
 # --- timing ---------------------------------------------------------------------------------
 
-def measure(function, repeat, min_time=0.2):
-    """(median, minimum) seconds per call; tiny calls are batched to ~1 ms."""
-    function()
-    start = time.perf_counter()
-    function()
-    once = time.perf_counter() - start
-    batch = max(1, int(1e-3 / max(once, 1e-9)))
-    samples = []
-    spent = 0.0
-    while len(samples) < repeat or (spent < min_time and len(samples) < 5 * repeat):
-        start = time.perf_counter()
-        for _ in range(batch):
-            function()
-        elapsed = time.perf_counter() - start
-        samples.append(elapsed / batch)
-        spent += elapsed
-    return statistics.median(samples), min(samples)
-
-
 def bandwidth():
-    """(read, write) bytes/s of one core: np.max and fill over 512 MiB."""
+    """(read, write) bytes/s of one core over 512 MiB: the fastest of several NumPy
+    reductions (``np.max`` alone understates it) and of ``fill``."""
     big = np.ones(2**27, np.float32)
-    read = big.nbytes / measure(lambda: np.max(big), 5)[0]
+    readers = [lambda: np.max(big), lambda: np.add.reduce(big),
+               lambda: np.count_nonzero(big.view(np.uint8)),
+               lambda: np.bitwise_or.reduce(big.view(np.uint64))]
+    read = max(big.nbytes / measure(reader, 5)[0] for reader in readers)
     write = big.nbytes / measure(lambda: big.fill(0.0), 5)[0]
     return read, write
 
@@ -138,6 +142,15 @@ def cypool_calls(w, op, x, layout, threads, use_out):
         back = getattr(cypool, "avg_pool%dd_backward" % nd)
         out = np.empty_like(x) if use_out else None
         return lambda: back(y, x.shape, out=out, **kw)
+    if fam == "lp":
+        fwd = getattr(cypool, "lp_pool%dd" % nd)
+        y = fwd(x, LP_NORM, **kw)
+        if op == "forward":
+            out = np.empty_like(y) if use_out else None
+            return lambda: fwd(x, LP_NORM, out=out, **kw)
+        back = getattr(cypool, "lp_pool%dd_backward" % nd)
+        out = np.empty_like(x) if use_out else None
+        return lambda: back(y, x, LP_NORM, out=out, **kw)
     if fam == "global_avg":
         y = cypool.global_avg_pool(x, layout=lay)
         if op == "forward":
@@ -158,8 +171,8 @@ def cypool_calls(w, op, x, layout, threads, use_out):
 
 
 def torch_call(w, op, x_cf, layout):
-    if torch is None:
-        return None
+    if torch is None or (x_cf.dtype.kind != "f" and w.family != "max"):
+        return None       # torch pools integers only by max
     nd, fam = w.ndim, w.family
     xt = torch.from_numpy(x_cf)
     if layout == "CL":
@@ -182,6 +195,9 @@ def torch_call(w, op, x_cf, layout):
     if fam == "avg":
         fn = getattr(F, "avg_pool%dd" % nd)
         args = (win["kernel_size"], win["stride"], win.get("padding", 0))
+    elif fam == "lp":
+        fn = getattr(F, "lp_pool%dd" % nd)
+        args = (LP_NORM, win["kernel_size"], win["stride"])
     elif fam == "global_avg":
         fn, args = F.adaptive_avg_pool2d, (1,)
     else:
@@ -201,12 +217,14 @@ def ort_call(w, op, x_cf, threads):
     nd = w.ndim
     attrs = {}
     outputs = ["y"]
-    if w.family in ("max", "avg"):
+    if w.family in ("max", "avg", "lp"):
         k = w.window["kernel_size"]
         s = w.window["stride"]
         p = w.window.get("padding", 0)
         attrs = dict(kernel_shape=[k] * nd, strides=[s] * nd, pads=[p] * (2 * nd))
-        node_type = "MaxPool" if w.family == "max" else "AveragePool"
+        node_type = {"max": "MaxPool", "avg": "AveragePool", "lp": "LpPool"}[w.family]
+        if w.family == "lp":
+            attrs["p"] = LP_NORM
         if w.family == "avg":
             attrs["count_include_pad"] = 1
         if op == "forward+indices":
@@ -287,43 +305,82 @@ def python_loops_seconds(w, op, out_elements):
 
 # --- the run --------------------------------------------------------------------------------
 
-def bytes_moved(w, op, x, y_size, itemsize):
+def bytes_moved(w, op, x, y_size, y_itemsize):
     """Bytes a kernel must read and write at least: (read, written)."""
-    n_in = x.size * itemsize
-    n_out = y_size * itemsize
+    n_in = x.size * x.itemsize
+    n_out = y_size * y_itemsize
     if op == "forward":
         return n_in, n_out
     if op == "forward+indices":
         return n_in, n_out + y_size * 8
     if w.family == "max":        # grad_output and indices in, grad_input out
         return n_out + y_size * 8, n_in
+    if w.family == "lp":         # grad_output and x in, grad_input out
+        return n_out + n_in, n_in
     return n_out, n_in
 
 
 def cases(workloads, threads_list, quick):
     for w in workloads:
         shape = w.quick_shape if quick else w.shape
-        dtypes = [np.float32] + ([np.float64] if w.name == "W1" else [])
-        for dtype in dtypes:
+        rows = [(op, "float32") for op in w.ops()] if w.float32 else []
+        rows += [("forward", dtype) for dtype in w.forward_dtypes]
+        for op, dtype in rows:
             for threads in threads_list:
-                for op in w.ops():
-                    for layout in ("CF", "CL"):
-                        yield w, shape, dtype, threads, op, layout
+                for layout in ("CF", "CL"):
+                    yield w, shape, np.dtype(dtype), threads, op, layout
+
+
+def _key(w, op, layout, dtype, threads):
+    return "|".join((w.name, op, layout, np.dtype(dtype).name, str(threads)))
+
+
+def isolated_peers(todo, repeat):
+    """JAX's and TensorFlow's times for the 1-thread cases, each framework timed by
+    cypool.benchmark.peers in an interpreter of its own: {peer: {key: (median, min)}}."""
+    specs = [dict(key=_key(w, op, layout, dtype, threads), family=w.family, shape=list(shape),
+                  window=w.window, op=op, layout=layout, dtype=dtype.name, repeat=repeat)
+             for w, shape, dtype, threads, op, layout in todo if threads == 1]
+    found = {}
+    if not specs:
+        return found
+    script = os.path.join(os.path.dirname(os.path.abspath(__file__)), "peers.py")
+    with tempfile.TemporaryDirectory() as folder:
+        cases_path = os.path.join(folder, "cases.json")
+        with open(cases_path, "w") as f:
+            json.dump(specs, f)
+        for framework, variable in (("jax", "CYPOOL_BENCH_JAX_PYTHON"),
+                                    ("tensorflow", "CYPOOL_BENCH_TF_PYTHON")):
+            result_path = os.path.join(folder, framework + ".json")
+            python = os.environ.get(variable) or sys.executable
+            env = dict(os.environ, OMP_NUM_THREADS="1", TF_CPP_MIN_LOG_LEVEL="3")
+            done = subprocess.run([python, script, framework, cases_path, result_path],
+                                  env=env, capture_output=True, text=True)
+            if done.returncode != 0:
+                last = (done.stderr.strip().splitlines() or ["?"])[-1]
+                print("%s not timed: %s" % (framework, last), file=sys.stderr)
+                continue
+            with open(result_path) as f:
+                result = json.load(f)
+            name = "%s %s" % ("JAX" if framework == "jax" else "TF", result["version"])
+            found[name] = {k: tuple(v) for k, v in result["times"].items() if v is not None}
+    return found
 
 
 def run(args):
     workloads = [w for w in WORKLOADS if not args.only or w.name in args.only]
     todo = list(cases(workloads, args.threads, args.quick))
     read_bw, write_bw = bandwidth()
+    isolated = {} if args.no_isolated else isolated_peers(todo, args.repeat)
     progress = _progress(len(todo))
     rows = []
     inputs = {}
     for w, shape, dtype, threads, op, layout in todo:
-        key = (shape, dtype)
+        key = (shape, dtype, layout)
         if key not in inputs:
-            inputs = {key: np.random.default_rng(0).standard_normal(shape).astype(dtype)}
-        x_cf = inputs[key]
-        x = to_last(x_cf, w.ndim) if layout == "CL" else x_cf
+            inputs = {key: make_input(shape, dtype, layout)}
+        x = inputs[key]
+        x_cf = np.ascontiguousarray(np.moveaxis(x, -1, 1)) if layout == "CL" else x
         if torch is not None:
             torch.set_num_threads(threads)
         peers = {}
@@ -338,31 +395,39 @@ def run(args):
             call = ort_call(w, op, x_cf, threads)
             if call is not None:
                 peers["onnxruntime"] = measure(call, repeat)
+        for name, times in isolated.items():
+            if _key(w, op, layout, dtype, threads) in times:
+                peers[name] = times[_key(w, op, layout, dtype, threads)]
         if threads == 1 and not args.no_numpy:
             call = numpy_call(w, op, x, layout)
             if call is not None:
                 peers["numpy"] = measure(call, max(3, repeat // 3), min_time=0)
-        y_size = _output_size(w, x_cf)
+        y_size, y_itemsize = _output_size(w, x_cf)
         if threads == 1 and layout == "CF" and dtype == np.float32:
             seconds = python_loops_seconds(w, op, y_size)
             if seconds is not None:
                 peers["python loops (extrapolated)"] = (seconds, seconds)
-        read, written = bytes_moved(w, op, x_cf, y_size, np.dtype(dtype).itemsize)
+        read, written = bytes_moved(w, op, x_cf, y_size, y_itemsize)
         floor = read / read_bw + written / write_bw
-        rows.append(dict(workload=w.name, op=op, layout=layout, dtype=np.dtype(dtype).name,
+        rows.append(dict(workload=w.name, op=op, layout=layout, dtype=dtype.name,
                          threads=threads, shape=shape, peers=peers, floor=floor,
                          bytes=read + written))
-        progress(w.name, op, layout, threads)
+        progress(w.name, op, layout, dtype.name, threads)
     progress(None)
     return rows, read_bw, write_bw
 
 
 def _output_size(w, x_cf):
+    """(elements, itemsize) of a forward output."""
     if w.family == "global_avg":
-        return x_cf.shape[0] * x_cf.shape[1]
+        return x_cf.shape[0] * x_cf.shape[1], x_cf.itemsize
     if w.family == "adaptive_avg":
-        return x_cf.shape[0] * x_cf.shape[1] * w.window["output_size"] ** w.ndim
-    return getattr(cypool, "%s_pool%dd" % (w.family, w.ndim))(x_cf, **w.window).size
+        return x_cf.shape[0] * x_cf.shape[1] * w.window["output_size"] ** w.ndim, x_cf.itemsize
+    if w.family == "lp":
+        y = getattr(cypool, "lp_pool%dd" % w.ndim)(x_cf, LP_NORM, **w.window)
+    else:
+        y = getattr(cypool, "%s_pool%dd" % (w.family, w.ndim))(x_cf, **w.window)
+    return y.size, y.itemsize
 
 
 def _progress(total):
@@ -390,7 +455,70 @@ def _progress(total):
         return step
 
 
-COMPARED = ("torch NCHW", "torch channels_last", "onnxruntime", "numpy")
+def _is_peer(name):
+    """Peers that count for the ratio and the targets (not cypool, not the loops)."""
+    return not name.startswith("cypool") and not name.startswith("python loops")
+
+
+def best_peer(row):
+    """(name, median seconds) of the row's fastest peer, or (None, None)."""
+    others = {p: v[0] for p, v in row["peers"].items() if _is_peer(p)}
+    if not others:
+        return None, None
+    best = min(others, key=others.get)
+    return best, others[best]
+
+
+# Targets (Performance II): forward, and forward with indices or backward.
+SHARE = {"forward": 0.67, "other": 0.33}
+NEAR = {"forward": 1.3, "other": 1.5}
+FORWARD_FLOOR_CAP = 2.5
+
+
+def meets(row, rows):
+    """(met, reasons it is not): cypool's out= median <= max(share x best peer,
+    near x floor), forward never above 2.5x floor; channels-last no slower than
+    channels-first; float16 forward <= 0.6x float32, integer averages <= float32,
+    Lp forward <= 1.5x average, Lp backward <= 2x average backward; 2 threads
+    >= 1.6x the 1-thread speed on W1, W2, W5 (their minimum times)."""
+    ours = row["peers"]["cypool out="][0]
+    kind = "forward" if row["op"] == "forward" else "other"
+    _, best = best_peer(row)
+    allowed = NEAR[kind] * row["floor"]
+    if best is not None:
+        allowed = max(allowed, SHARE[kind] * best)
+    reasons = []
+    if ours > allowed:
+        reasons.append("%.2fx allowed" % (ours / allowed))
+    if kind == "forward" and ours > FORWARD_FLOOR_CAP * row["floor"]:
+        reasons.append("> %.1fx floor" % FORWARD_FLOOR_CAP)
+
+    def twin(**changes):
+        wanted = dict((k, row[k]) for k in ("workload", "op", "layout", "dtype", "threads"))
+        wanted.update(changes)
+        for other in rows:
+            if all(other[k] == v for k, v in wanted.items()):
+                return other["peers"]["cypool out="][0]
+        return None
+
+    relations = []
+    if row["layout"] == "CL" and row["workload"] in LAYOUT_PAIRED:
+        relations.append(("CL > CF", twin(layout="CF"), 1.0))
+    if row["dtype"] == "float16" and row["op"] == "forward":
+        relations.append(("> 0.6x float32", twin(dtype="float32"), 0.6))
+    if row["dtype"] in ("uint8", "int16"):
+        relations.append(("> float32", twin(dtype="float32"), 1.0))
+    if row["workload"] == "Lp":
+        relations.append(("> %gx average" % (1.5 if kind == "forward" else 2.0),
+                          twin(workload="W3"), 1.5 if kind == "forward" else 2.0))
+    for label, reference, factor in relations:
+        if reference is not None and ours > factor * reference:
+            reasons.append(label)
+    if row["threads"] > 1 and row["workload"] in SCALING:
+        one = twin(threads=1)
+        if one is not None and row["peers"]["cypool out="][1] * 1.6 > one:
+            reasons.append("2 threads < 1.6x")
+    return not reasons, reasons
 
 
 def table(rows, read_bw, write_bw, machine):
@@ -399,20 +527,26 @@ def table(rows, read_bw, write_bw, machine):
         for p in r["peers"]:
             if p not in peer_names:
                 peer_names.append(p)
+    verdicts = [meets(r, rows) for r in rows]
+    met = sum(1 for ok, _ in verdicts if ok)
     lines = [
         "# cypool benchmark",
         "",
         machine,
         "Bandwidth measured in this run: read %.1f GB/s, write %.1f GB/s (one core). "
         "Times are medians in ms (2-thread rows also show the minimum). `best peer` is the "
-        "fastest of %s; `ratio` = cypool out= / best peer; `x floor` = cypool out= / "
-        "bandwidth floor." % (read_bw / 1e9, write_bw / 1e9, ", ".join(COMPARED)),
+        "fastest peer (JAX and TensorFlow: 1-thread rows only, each in its own process); "
+        "`ratio` = cypool out= / best peer; `x floor` = cypool out= / bandwidth floor; "
+        "`met`: the targets (see `cypool.benchmark.suite.meets`)." % (read_bw / 1e9,
+                                                                      write_bw / 1e9),
+        "",
+        "**%d of %d rows met.**" % (met, len(rows)),
         "",
         "| workload | op | layout | dtype | threads | " + " | ".join(peer_names)
-        + " | best peer | ratio | GB/s | x floor |",
-        "|" + "---|" * (5 + len(peer_names) + 4),
+        + " | best peer | ratio | GB/s | x floor | met |",
+        "|" + "---|" * (5 + len(peer_names) + 5),
     ]
-    for r in rows:
+    for r, (ok, reasons) in zip(rows, verdicts):
         cells = []
         for p in peer_names:
             if p not in r["peers"]:
@@ -422,16 +556,19 @@ def table(rows, read_bw, write_bw, machine):
             cells.append("%.3f" % (1e3 * median) + (" (min %.3f)" % (1e3 * minimum)
                                                     if r["threads"] > 1 else ""))
         ours = r["peers"]["cypool out="][0]
-        others = {p: v[0] for p, v in r["peers"].items() if p in COMPARED}
-        best = min(others, key=others.get) if others else None
-        ratio = "%.2f" % (ours / others[best]) if best else "-"
-        lines.append("| %s | %s | %s | %s | %d | %s | %s | %s | %.1f | %.2f |" % (
+        best, best_time = best_peer(r)
+        ratio = "%.2f" % (ours / best_time) if best else "-"
+        lines.append("| %s | %s | %s | %s | %d | %s | %s | %s | %.1f | %.2f | %s |" % (
             r["workload"], r["op"], r["layout"], r["dtype"], r["threads"], " | ".join(cells),
-            best or "-", ratio, r["bytes"] / ours / 1e9, ours / r["floor"]))
+            best or "-", ratio, r["bytes"] / ours / 1e9, ours / r["floor"],
+            "yes" if ok else "no: " + ", ".join(reasons)))
+    lines += ["", "%d of %d rows met" % (met, len(rows))]
     return "\n".join(lines)
 
 
 def chart(rows, path):
+    """Each 1-thread row's time as a ratio to its best peer (log scale), with the
+    1.0 line and the forward / other target shares."""
     try:
         import matplotlib
         matplotlib.use("Agg")
@@ -439,20 +576,22 @@ def chart(rows, path):
     except ImportError:
         print("matplotlib not installed: no chart", file=sys.stderr)
         return None
-    picked = [r for r in rows if r["threads"] == 1 and r["dtype"] == "float32"
-              and r["layout"] == "CF" and r["workload"] != "tiny"]
-    labels = ["%s %s" % (r["workload"], r["op"]) for r in picked]
-    peers = ["cypool out=", "torch NCHW", "onnxruntime", "numpy"]
-    fig, ax = plt.subplots(figsize=(max(8, 0.6 * len(picked)), 5))
-    width = 0.8 / len(peers)
-    for i, peer in enumerate(peers):
-        values = [1e3 * r["peers"][peer][0] if peer in r["peers"] else np.nan for r in picked]
-        ax.bar(np.arange(len(picked)) + i * width, values, width, label=peer)
+    picked = [r for r in rows if r["threads"] == 1 and best_peer(r)[0] is not None]
+    ratios = [r["peers"]["cypool out="][0] / best_peer(r)[1] for r in picked]
+    labels = ["%s %s %s %s" % (r["workload"], r["op"], r["layout"], r["dtype"]) for r in picked]
+    colours = ["tab:green" if meets(r, rows)[0] else "tab:red" for r in picked]
+    fig, ax = plt.subplots(figsize=(max(8, 0.28 * len(picked)), 5.5))
+    ax.bar(np.arange(len(picked)), ratios, color=colours)
     ax.set_yscale("log")
-    ax.set_ylabel("median ms (log scale), 1 thread, float32, channels-first")
-    ax.set_xticks(np.arange(len(picked)) + 0.4)
-    ax.set_xticklabels(labels, rotation=60, ha="right", fontsize=8)
-    ax.legend()
+    ax.axhline(1.0, color="black", linewidth=1, label="as fast as the best peer")
+    ax.axhline(SHARE["forward"], color="tab:blue", linestyle="--",
+               label="forward target share (%.2f)" % SHARE["forward"])
+    ax.axhline(SHARE["other"], color="tab:purple", linestyle=":",
+               label="indices/backward target share (%.2f)" % SHARE["other"])
+    ax.set_ylabel("cypool time / best peer's (log; green: row met)")
+    ax.set_xticks(np.arange(len(picked)))
+    ax.set_xticklabels(labels, rotation=75, ha="right", fontsize=7)
+    ax.legend(fontsize=8)
     fig.tight_layout()
     fig.savefig(path, dpi=110)
     return path
@@ -468,6 +607,15 @@ def machine_description():
                     break
     except OSError:
         pass
+    flags = ""
+    try:
+        with open("/proc/cpuinfo") as f:
+            have = set(next(line for line in f if line.startswith("flags")).split(":")[1].split())
+        flags = " (%s)" % ", ".join(v for v in ("avx2", "avx512f", "avx512bw", "f16c")
+                                    if v in have)
+    except (OSError, StopIteration):
+        pass
+    cpu += flags
     peers = "torch %s, onnxruntime %s, numpy %s" % (
         torch.__version__ if torch else "-", ort.__version__ if ort else "-", np.__version__)
     return ("Machine: %s, %d cores; cypool %s (%s kernels, OpenMP %s); %s."
@@ -487,10 +635,13 @@ def _openmp():
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="small shapes")
-    parser.add_argument("--only", nargs="+", help="workload names (W1 ... W7 global adaptive tiny)")
+    parser.add_argument("--only", nargs="+", help="workload names (%s)"
+                        % " ".join(w.name for w in WORKLOADS))
     parser.add_argument("--threads", nargs="+", type=int, default=[1, 2])
     parser.add_argument("--repeat", type=int, default=7)
     parser.add_argument("--no-numpy", action="store_true", help="skip the (slow) NumPy peers")
+    parser.add_argument("--no-isolated", action="store_true",
+                        help="skip JAX and TensorFlow (timed in their own processes)")
     parser.add_argument("--output", default=None, help="write the markdown table here")
     parser.add_argument("--plot", default=None, help="write a PNG bar chart here")
     args = parser.parse_args(argv)
