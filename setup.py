@@ -198,14 +198,25 @@ write_variant_sources(variants)
 write_build_info(compiler, compile_args, use_openmp, debug, native, variants)
 
 
+# The kernels' speed rests on every ``cdef inline`` helper being inlined into its
+# caller with literal window sizes and ops (so gcc unrolls and vectorizes each
+# copy); gcc's size heuristics refuse some of them (it made a constprop clone of
+# window_pass, 25 instead of 3-4 instructions per output), so the kernel modules
+# make Cython's inline keyword always_inline.
+FORCED_INLINE = ("CYTHON_INLINE", "inline __attribute__((always_inline))")
+
+
 def extension(name, extra_flags=()):
+    macros = [("NPY_NO_DEPRECATED_API", "NPY_1_7_API_VERSION")]
+    if name.startswith(tuple(VARIANT_KERNELS)) and not debug:
+        macros.append(FORCED_INLINE)
     return Extension(
         "cypool." + name,
         ["cypool/%s.pyx" % name],
         include_dirs=[np.get_include()],
         extra_compile_args=compile_args + list(extra_flags),
         extra_link_args=link_args,
-        define_macros=[("NPY_NO_DEPRECATED_API", "NPY_1_7_API_VERSION")],
+        define_macros=macros,
     )
 
 

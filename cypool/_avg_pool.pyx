@@ -18,7 +18,7 @@ from cypool._staging cimport (
 from cypool._typedefs cimport real_t
 from cypool._window_pass cimport (
     ROW_CHUNKS_PER_THREAD, WINDOW_PASS_FEW_CHANNELS, cache_lines, chunk_start, interior_outputs,
-    interior_pass, next_row, row_position)
+    OP_SUM, interior_pass, next_row, row_position)
 
 cnp.import_array()
 from cypool._geometry cimport (
@@ -200,7 +200,7 @@ cdef inline bint _average_row_whole(const real_t* plane, real_t* y, const window
     cdef real_t d1 = 1, d2 = 1
     if t.divide_per_dim:
         d0, d1, d2 = <real_t> t.taps[0][od], <real_t> t.taps[1][oh], <real_t> t.taps[2][inner_lo]
-    if not interior_pass(plane, y, t, od, oh, inner_lo, inner_hi, channels, False, d0, d1, d2):
+    if not interior_pass(plane, y, t, od, oh, inner_lo, inner_hi, channels, OP_SUM, d0, d1, d2):
         return False
     for ow in range(inner_lo):
         _average_window(plane, y + ow * channels, t, od, oh, ow, channels, count_include_pad,

@@ -21,7 +21,8 @@ from cypool._staging cimport (
 from cypool._typedefs cimport index_t, max_t
 from cypool._window_pass cimport (
     ROW_CHUNKS_PER_THREAD, WINDOW_PASS_FEW_CHANNELS, cache_lines, chunk_start, interior_outputs,
-    interior_pass, is_nan, lowest_value, next_row, row_position)
+    OP_MAX, OP_MAX_NAN_FREE, OP_SUM, has_nan, interior_pass, is_nan, lowest_value, next_row,
+    row_position)
 from cypool._geometry cimport (
     Geometry, pool_geometry_t, window_table_t, window_table_init, window_table_init_adaptive,
     window_table_free)
@@ -119,7 +120,7 @@ cdef inline void _max_window(const max_t* plane, max_t* y, index_t* indices, int
     cdef int64_t ih_size = t.in_size[1], iw_size = t.in_size[2]
     cdef int64_t corner = (t.first[0][od] * ih_size + t.first[1][oh]) * iw_size + t.first[2][ow]
     cdef int64_t a, b, e, c, tap, row_tap, best_tap = 0
-    cdef max_t lowest = lowest_value(y[0])
+    cdef max_t lowest = lowest_value(y)
     cdef max_t best = lowest, v
     cdef const max_t* src
     if channels == 1:
@@ -164,7 +165,7 @@ cdef inline void _max_row_planar(const max_t* plane, max_t* y, index_t* indices,
     cdef int64_t a, b, e, ow, tap, row_tap, part
     # Input position of the window corner (tap 0, 0, 0) of output 0; output o's is o * s later.
     cdef int64_t corner = (t.first[0][od] * ih_size + t.first[1][oh]) * iw_size - t.pad_w
-    cdef max_t lowest = lowest_value(y[0])
+    cdef max_t lowest = lowest_value(y)
     for ow in range(ow_size):
         y[ow] = lowest
     if indices != NULL:
@@ -197,13 +198,25 @@ cdef inline void _max_row_planar(const max_t* plane, max_t* y, index_t* indices,
 
 cdef inline bint _max_row_whole(const max_t* plane, max_t* y, const window_table_t* t,
                                 int64_t od, int64_t oh, int64_t inner_lo, int64_t inner_hi,
-                                int64_t channels) noexcept nogil:
+                                int64_t channels, bint nan_free) noexcept nogil:
     """One output row without indices (channels-first, or channels-last with few
     channels): the interior outputs [inner_lo, inner_hi) whole windows at a time
-    (_window_pass.pxd), the few border outputs one window at a time.  False, with
-    nothing written, for windows window_pass has no loop for."""
+    (_window_pass.pxd; by the plain max when the plane holds no NaN), the few
+    border outputs one window at a time.  False, with nothing written, for
+    windows window_pass has no loop for."""
     cdef int64_t ow
-    if not interior_pass(plane, y, t, od, oh, inner_lo, inner_hi, channels, True, 1, 1, 1):
+    cdef bint done
+    if max_t is float or max_t is double:
+        if nan_free:
+            done = interior_pass(plane, y, t, od, oh, inner_lo, inner_hi, channels,
+                                 OP_MAX_NAN_FREE, 1, 1, 1)
+        else:
+            done = interior_pass(plane, y, t, od, oh, inner_lo, inner_hi, channels, OP_MAX, 1,
+                                 1, 1)
+    else:   # integers hold no NaN: one copy of the pass
+        done = interior_pass(plane, y, t, od, oh, inner_lo, inner_hi, channels, OP_MAX_NAN_FREE,
+                             1, 1, 1)
+    if not done:
         return False
     for ow in range(inner_lo):
         _max_window(plane, y + ow * channels, NULL, NULL, t, od, oh, ow, channels)
@@ -227,18 +240,41 @@ cdef inline bint _taps_fit_int32(const window_table_t* t) noexcept nogil:
             * t.in_size[2] + (most[2] - 1) * t.step[2] + t.pad_w) < 2147483647
 
 
+cdef bint _windows_overlap(const window_table_t* t) noexcept nogil:
+    """Whether a plane's windows take more taps than it has elements (k > s
+    somewhere): then the max passes are compute-bound, and scanning each plane
+    for NaN first (to take the plain max) pays; without overlap they are
+    memory-bound, and the scan would only add a pass over memory."""
+    cdef int64_t taps = 1, per_dim, o
+    cdef int d
+    for d in range(3):
+        per_dim = 0
+        for o in range(t.out_size[d]):
+            per_dim += t.taps[d][o]
+        taps *= per_dim
+    return taps > t.in_size[0] * t.in_size[1] * t.in_size[2]
+
+
 cdef void _max_forward_rows(const max_t* x, max_t* y, index_t* indices, int32_t* winner,
                             const window_table_t* t, int64_t first, int64_t end, int64_t channels,
-                            bint row_kernel, int64_t inner_lo, int64_t inner_hi) noexcept nogil:
+                            bint row_kernel, int64_t inner_lo, int64_t inner_hi,
+                            bint scan_nan) noexcept nogil:
     """Output rows first <= row < end of _max_forward_table, row = (n, od, oh)."""
     cdef int64_t ow_size = t.out_size[2]
     cdef int64_t in_plane = t.in_size[0] * t.in_size[1] * t.in_size[2]
-    cdef int64_t row, n, od, oh, ow, at
+    cdef int64_t row, n, od, oh, ow, at, scanned = -1
+    cdef bint whole_rows = indices == NULL and t.regular and channels < WINDOW_PASS_FEW_CHANNELS
+    cdef bint nan_free = False, done
     row_position(first, t.out_size[0], t.out_size[1], &n, &od, &oh)
     for row in range(first, end):
-        if not (indices == NULL and t.regular and channels < WINDOW_PASS_FEW_CHANNELS
-                and _max_row_whole(x + n * in_plane * channels, y + row * ow_size * channels, t,
-                                   od, oh, inner_lo, inner_hi, channels)):
+        done = False
+        if whole_rows:
+            if scan_nan and n != scanned:     # a new plane (or image): does it hold a NaN?
+                nan_free = not has_nan(x + n * in_plane * channels, in_plane * channels)
+                scanned = n
+            done = _max_row_whole(x + n * in_plane * channels, y + row * ow_size * channels, t,
+                                  od, oh, inner_lo, inner_hi, channels, nan_free)
+        if not done:
             if row_kernel:
                 _max_row_planar(x + n * in_plane, y + row * ow_size,
                                 indices + row * ow_size if indices != NULL else NULL, winner, t,
@@ -264,6 +300,9 @@ cdef int _max_forward_table(const max_t* x, max_t* y, index_t* indices, const wi
                                        sizeof(int32_t))
     cdef int32_t* winners = NULL
     cdef int64_t inner_lo = 0, inner_hi = 0
+    cdef bint scan_nan = False
+    if max_t is float or max_t is double:
+        scan_nan = _windows_overlap(t)
     if t.regular:
         interior_outputs(t, &inner_lo, &inner_hi)
     if indices != NULL:
@@ -275,7 +314,7 @@ cdef int _max_forward_table(const max_t* x, max_t* y, index_t* indices, const wi
     if num_threads <= 1:
         # No parallel region: opening one costs more than a small call's work.
         _max_forward_rows(x, y, indices, winners, t, 0, rows, channels, row_kernel, inner_lo,
-                          inner_hi)
+                          inner_hi, scan_nan)
     else:
         # Chunks of whole output rows: rows never share output memory.
         chunks = min(rows, num_threads * ROW_CHUNKS_PER_THREAD)
@@ -284,7 +323,7 @@ cdef int _max_forward_table(const max_t* x, max_t* y, index_t* indices, const wi
                               winners + omp_get_thread_num() * scratch if winners != NULL
                               else NULL, t, chunk_start(rows, chunks, chunk),
                               chunk_start(rows, chunks, chunk + 1), channels, row_kernel,
-                              inner_lo, inner_hi)
+                              inner_lo, inner_hi, scan_nan)
     free(winners)
     return 0
 

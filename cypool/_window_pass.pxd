@@ -14,6 +14,14 @@ from cypool._geometry cimport window_table_t
 from cypool._typedefs cimport max_t
 
 cdef enum:
+    # The literal op of a whole-window pass: a sum, PyTorch's max (NaN wins, the
+    # last NaN kept), or a max over taps known to hold no NaN, where that rule is
+    # exactly ``v > acc ? v : acc`` (one maxps, 2.3x faster than the NaN-aware select).
+    OP_SUM = 0
+    OP_MAX = 1
+    OP_MAX_NAN_FREE = 2
+
+cdef enum:
     # Kernel rows (D x H taps) a whole-window pass takes; more go row by row.
     WINDOW_PASS_MAX_ROWS = 4
     # Channels-last rows with fewer channels take whole-window passes too: the
@@ -31,8 +39,20 @@ cdef inline bint is_nan(max_t v) noexcept nogil:
         return False
 
 
-cdef inline max_t lowest_value(max_t like) noexcept nogil:
-    """The value every element beats or ties: -inf, or the integer type's minimum."""
+cdef inline bint has_nan(const max_t* x, int64_t count) noexcept nogil:
+    """Whether x[0:count] holds a NaN (never, for integers): one vectorized compare
+    per element, which buys the NaN-free max pass on the whole plane."""
+    cdef int64_t i
+    cdef bint found = False
+    if max_t is float or max_t is double:
+        for i in range(count):
+            found = found | (x[i] != x[i])
+    return found
+
+
+cdef inline max_t lowest_value(const max_t* like) noexcept nogil:
+    """The value every element beats or ties: -inf, or the integer type's minimum
+    (``like`` only picks the type; it is never read)."""
     if max_t is float or max_t is double:
         return -INFINITY
     elif max_t is int8_t:
@@ -109,11 +129,20 @@ cdef inline int64_t window_rows(const max_t* plane, const window_table_t* t, int
     return n_rows
 
 
-cdef inline max_t _finish(max_t acc, bint take_max, max_t d0, max_t d1, max_t d2) noexcept nogil:
+cdef inline max_t _take(max_t acc, max_t v, int op) noexcept nogil:
+    """One tap of a window, in PyTorch's rule for ``op``."""
+    if op == OP_SUM:
+        return acc + v
+    if op == OP_MAX_NAN_FREE:
+        return v if v > acc else acc
+    return v if (v > acc) | is_nan(v) else acc
+
+
+cdef inline max_t _finish(max_t acc, int op, max_t d0, max_t d1, max_t d2) noexcept nogil:
     """A window's result: its max, or its sum divided by d0, d1 and d2 in turn
     (PyTorch's single divisor, then 1 and 1, which divide exactly; or adaptive
     pooling's per-dim tap counts)."""
-    if take_max:
+    if op != OP_SUM:
         return acc
     if max_t is float or max_t is double:
         return acc / d0 / d1 / d2
@@ -121,34 +150,29 @@ cdef inline max_t _finish(max_t acc, bint take_max, max_t d0, max_t d1, max_t d2
 
 
 cdef inline void _pass(const max_t** rows, int64_t n_rows, int64_t step, int64_t k,
-                       max_t* y, int64_t count, bint take_max, max_t d0, max_t d1,
+                       max_t* y, int64_t count, int op, max_t d0, max_t d1,
                        max_t d2) noexcept nogil:
     cdef int64_t i, r, e
-    cdef max_t acc, v
-    cdef max_t start = lowest_value(y[0]) if take_max else 0
+    cdef max_t acc
+    cdef max_t start = lowest_value(y) if op != OP_SUM else 0
     for i in range(count):
         # The max starts from the lowest value, the sum from 0 (so all -0.0 taps
         # sum to +0.0), as in PyTorch.
         acc = start
         for r in range(n_rows):
             for e in range(k):
-                v = rows[r][i * step + e]
-                if take_max:
-                    acc = v if (v > acc) | is_nan(v) else acc
-                else:
-                    acc = acc + v
-        y[i] = _finish(acc, take_max, d0, d1, d2)
+                acc = _take(acc, rows[r][i * step + e], op)
+        y[i] = _finish(acc, op, d0, d1, d2)
 
 
 cdef inline void _pass_channels(const max_t** rows, int64_t n_rows, int64_t step, int64_t k,
-                                max_t* y, int64_t count, bint take_max, int64_t channels,
+                                max_t* y, int64_t count, int op, int64_t channels,
                                 max_t d0, max_t d1, max_t d2) noexcept nogil:
     """_pass for channels-last rows of a few channels: a window row's k taps are
     k * channels adjacent elements, walked with one running value per channel."""
     cdef int64_t i, r, e, c
     cdef max_t acc[WINDOW_PASS_FEW_CHANNELS]
-    cdef max_t v
-    cdef max_t start = lowest_value(y[0]) if take_max else 0
+    cdef max_t start = lowest_value(y) if op != OP_SUM else 0
     cdef const max_t* src
     for i in range(count):
         for c in range(channels):
@@ -157,75 +181,72 @@ cdef inline void _pass_channels(const max_t** rows, int64_t n_rows, int64_t step
             src = rows[r] + i * step * channels
             for e in range(k):
                 for c in range(channels):
-                    v = src[e * channels + c]
-                    if take_max:
-                        acc[c] = v if (v > acc[c]) | is_nan(v) else acc[c]
-                    else:
-                        acc[c] = acc[c] + v
+                    acc[c] = _take(acc[c], src[e * channels + c], op)
         for c in range(channels):
-            y[i * channels + c] = _finish(acc[c], take_max, d0, d1, d2)
+            y[i * channels + c] = _finish(acc[c], op, d0, d1, d2)
 
 
 cdef inline bint window_pass_fits(int64_t n_rows, int64_t step, int64_t k) noexcept nogil:
-    """Whether window_pass has a literal loop for these windows."""
+    """Whether window_pass has a literal loop for these windows (others run too,
+    through its runtime-size fallback, but slowly: callers pick another path)."""
     return 1 <= n_rows <= WINDOW_PASS_MAX_ROWS and (
         (step == 2 and (k == 2 or k == 3)) or (step == 1 and k == 3) or (step == 4 and k == 4))
 
 
 cdef inline void window_pass(const max_t** rows, int64_t n_rows, int64_t step, int64_t k,
-                             max_t* y, int64_t count, bint take_max, int64_t channels,
+                             max_t* y, int64_t count, int op, int64_t channels,
                              max_t d0, max_t d1, max_t d2) noexcept nogil:
-    """y[i * channels + c] = max (take_max), or sum divided by d0, d1, d2, of
-    rows[r][(i * step + e) * channels + c] over r < n_rows and e < k, in that
-    order, for i < count and c < channels.  Only where window_pass_fits."""
+    """y[i * channels + c] = max (op OP_MAX / OP_MAX_NAN_FREE), or sum divided by
+    d0, d1, d2 (OP_SUM), of rows[r][(i * step + e) * channels + c] over r < n_rows
+    and e < k, in that order, for i < count and c < channels.  Fast where
+    window_pass_fits; correct for any window (the last branch)."""
     # Every call below passes literals, so each inlined copy of _pass has its
-    # loops unrolled and vectorized; one level of calls keeps every copy small
-    # enough for gcc to inline (a nested dispatch was cloned with runtime sizes).
+    # loops unrolled and vectorized.  The ladder stays one level deep: a nested
+    # dispatch made gcc clone the pass with runtime sizes (30 instead of 5
+    # instructions per output on W5).
     if channels == 3:     # RGB images: a literal count keeps the 3 running values in registers
-        _pass_channels(rows, n_rows, step, k, y, count, take_max, 3, d0, d1, d2)
+        _pass_channels(rows, n_rows, step, k, y, count, op, 3, d0, d1, d2)
     elif channels != 1:
-        _pass_channels(rows, n_rows, step, k, y, count, take_max, channels, d0, d1, d2)
-    elif step == 2 and k == 2:
-        if n_rows == 1:
-            _pass(rows, 1, 2, 2, y, count, take_max, d0, d1, d2)
-        elif n_rows == 2:
-            _pass(rows, 2, 2, 2, y, count, take_max, d0, d1, d2)
-        elif n_rows == 3:
-            _pass(rows, 3, 2, 2, y, count, take_max, d0, d1, d2)
-        else:
-            _pass(rows, 4, 2, 2, y, count, take_max, d0, d1, d2)
-    elif step == 2 and k == 3:
-        if n_rows == 1:
-            _pass(rows, 1, 2, 3, y, count, take_max, d0, d1, d2)
-        elif n_rows == 2:
-            _pass(rows, 2, 2, 3, y, count, take_max, d0, d1, d2)
-        elif n_rows == 3:
-            _pass(rows, 3, 2, 3, y, count, take_max, d0, d1, d2)
-        else:
-            _pass(rows, 4, 2, 3, y, count, take_max, d0, d1, d2)
-    elif step == 1:
-        if n_rows == 1:
-            _pass(rows, 1, 1, 3, y, count, take_max, d0, d1, d2)
-        elif n_rows == 2:
-            _pass(rows, 2, 1, 3, y, count, take_max, d0, d1, d2)
-        elif n_rows == 3:
-            _pass(rows, 3, 1, 3, y, count, take_max, d0, d1, d2)
-        else:
-            _pass(rows, 4, 1, 3, y, count, take_max, d0, d1, d2)
+        _pass_channels(rows, n_rows, step, k, y, count, op, channels, d0, d1, d2)
+    elif n_rows == 1 and step == 2 and k == 2:
+        _pass(rows, 1, 2, 2, y, count, op, d0, d1, d2)
+    elif n_rows == 2 and step == 2 and k == 2:
+        _pass(rows, 2, 2, 2, y, count, op, d0, d1, d2)
+    elif n_rows == 3 and step == 2 and k == 2:
+        _pass(rows, 3, 2, 2, y, count, op, d0, d1, d2)
+    elif n_rows == 4 and step == 2 and k == 2:
+        _pass(rows, 4, 2, 2, y, count, op, d0, d1, d2)
+    elif n_rows == 1 and step == 2 and k == 3:
+        _pass(rows, 1, 2, 3, y, count, op, d0, d1, d2)
+    elif n_rows == 2 and step == 2 and k == 3:
+        _pass(rows, 2, 2, 3, y, count, op, d0, d1, d2)
+    elif n_rows == 3 and step == 2 and k == 3:
+        _pass(rows, 3, 2, 3, y, count, op, d0, d1, d2)
+    elif n_rows == 4 and step == 2 and k == 3:
+        _pass(rows, 4, 2, 3, y, count, op, d0, d1, d2)
+    elif n_rows == 1 and step == 1 and k == 3:
+        _pass(rows, 1, 1, 3, y, count, op, d0, d1, d2)
+    elif n_rows == 2 and step == 1 and k == 3:
+        _pass(rows, 2, 1, 3, y, count, op, d0, d1, d2)
+    elif n_rows == 3 and step == 1 and k == 3:
+        _pass(rows, 3, 1, 3, y, count, op, d0, d1, d2)
+    elif n_rows == 4 and step == 1 and k == 3:
+        _pass(rows, 4, 1, 3, y, count, op, d0, d1, d2)
+    elif n_rows == 1 and step == 4 and k == 4:
+        _pass(rows, 1, 4, 4, y, count, op, d0, d1, d2)
+    elif n_rows == 2 and step == 4 and k == 4:
+        _pass(rows, 2, 4, 4, y, count, op, d0, d1, d2)
+    elif n_rows == 3 and step == 4 and k == 4:
+        _pass(rows, 3, 4, 4, y, count, op, d0, d1, d2)
+    elif n_rows == 4 and step == 4 and k == 4:
+        _pass(rows, 4, 4, 4, y, count, op, d0, d1, d2)
     else:
-        if n_rows == 1:
-            _pass(rows, 1, 4, 4, y, count, take_max, d0, d1, d2)
-        elif n_rows == 2:
-            _pass(rows, 2, 4, 4, y, count, take_max, d0, d1, d2)
-        elif n_rows == 3:
-            _pass(rows, 3, 4, 4, y, count, take_max, d0, d1, d2)
-        else:
-            _pass(rows, 4, 4, 4, y, count, take_max, d0, d1, d2)
+        _pass(rows, n_rows, step, k, y, count, op, d0, d1, d2)
 
 
 cdef inline bint interior_pass(const max_t* plane, max_t* y, const window_table_t* t,
                                int64_t od, int64_t oh, int64_t inner_lo, int64_t inner_hi,
-                               int64_t channels, bint take_max, max_t d0, max_t d1,
+                               int64_t channels, int op, max_t d0, max_t d1,
                                max_t d2) noexcept nogil:
     """The interior outputs [inner_lo, inner_hi) (interior_outputs) of output row
     (od, oh), whose first output is y, by window_pass: maxima, or sums divided by
@@ -235,6 +256,6 @@ cdef inline bint interior_pass(const max_t* plane, max_t* y, const window_table_
                                                     t.kernel_w):
         return False
     window_pass(rows, window_rows(plane, t, od, oh, inner_lo, channels, rows), t.stride_w,
-                t.kernel_w, y + inner_lo * channels, inner_hi - inner_lo, take_max, channels, d0, d1,
+                t.kernel_w, y + inner_lo * channels, inner_hi - inner_lo, op, channels, d0, d1,
                 d2)
     return True

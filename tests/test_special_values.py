@@ -74,3 +74,26 @@ def test_nan_agrees_with_torch():
     yt, it = torch.nn.functional.max_pool2d(torch.from_numpy(x), 3, 2, 1, return_indices=True)
     np.testing.assert_array_equal(y, yt.numpy())
     np.testing.assert_array_equal(idx, it.numpy())
+
+
+@pytest.mark.parametrize("layout", ["channels_first", "channels_last"])
+@pytest.mark.parametrize("dtype", [np.float32, np.float64, np.float16])
+def test_overlapping_windows_with_and_without_nan_planes(dtype, layout):
+    # Overlapping windows scan each plane for NaN and take the plain max on the
+    # NaN-free ones: planes with NaN (one of them at a window's last tap, one
+    # next to signed zeros) must still follow the NaN rule, the others the
+    # first-maximum rule, as the reference computes both.
+    rng = np.random.default_rng(5)
+    x = rng.standard_normal((3, 4, 23, 29)).astype(dtype)
+    x[0, 1, 4, 7] = nan
+    x[2, 3, 22, 28] = nan
+    x[1, 2, :, :6] = 0.0
+    x[1, 2, ::2, :6] = -0.0
+    x[1, 2, 10, 3] = nan
+    if layout == "channels_last":
+        x = np.ascontiguousarray(x.transpose(0, 2, 3, 1))
+    for window in (dict(kernel_size=3, stride=2, padding=1), dict(kernel_size=3, stride=1),
+                   dict(kernel_size=(2, 3), stride=(1, 2), padding=(1, 0))):
+        got = cypool.max_pool2d(x, layout=layout, **window)
+        want = reference.max_pool2d(x, layout=layout, **window)
+        assert got.tobytes() == want.tobytes(), window
