@@ -27,6 +27,9 @@ cdef enum:
     # Channels-last rows with fewer channels take whole-window passes too: the
     # window-at-a-time kernels vectorize over channels, which few channels defeat.
     WINDOW_PASS_FEW_CHANNELS = 8
+    # Accumulator elements per chunk of a channels-last sweep (_pass_channels): at
+    # least a pixel (stride 4 x 7 channels), and on the stack of every thread.
+    SWEEP_ELEMENTS = 1024
     # Parallel forward passes split their output rows into this many contiguous
     # chunks per thread, handed out dynamically (this VM's threads stall at times).
     ROW_CHUNKS_PER_THREAD = 8
@@ -168,22 +171,33 @@ cdef inline void _pass(const max_t** rows, int64_t n_rows, int64_t step, int64_t
 cdef inline void _pass_channels(const max_t** rows, int64_t n_rows, int64_t step, int64_t k,
                                 max_t* y, int64_t count, int op, int64_t channels,
                                 max_t d0, max_t d1, max_t d2) noexcept nogil:
-    """_pass for channels-last rows of a few channels: a window row's k taps are
-    k * channels adjacent elements, walked with one running value per channel."""
-    cdef int64_t i, r, e, c
-    cdef max_t acc[WINDOW_PASS_FEW_CHANNELS]
-    cdef max_t start = lowest_value(y) if op != OP_SUM else 0
+    """_pass for channels-last rows of a few channels (n_rows <= WINDOW_PASS_MAX_ROWS).
+    Output i's taps in window row r are rows[r][(i * step + e) * channels + c], so
+    every element position m of the interleaved row is swept tap by tap, tap (r, e)
+    at offset e * channels, in contiguous vector loops (row-major tap order, as
+    PyTorch takes them); then every step-th pixel is kept.  Positions between
+    them (step > 1) are computed and dropped: cheaper than per-channel registers,
+    which do not vectorize for 3 channels."""
+    cdef max_t acc[SWEEP_ELEMENTS]
     cdef const max_t* src
-    for i in range(count):
-        for c in range(channels):
-            acc[c] = start
+    cdef max_t start = lowest_value(y) if op != OP_SUM else 0
+    cdef int64_t pixel = step * channels
+    cdef int64_t per_chunk = SWEEP_ELEMENTS // pixel
+    cdef int64_t first = 0, n, span, i, c, m, r, e
+    while first < count:
+        n = min(per_chunk, count - first)
+        span = (n - 1) * pixel + channels       # through the chunk's last output
+        for m in range(span):
+            acc[m] = start
         for r in range(n_rows):
-            src = rows[r] + i * step * channels
             for e in range(k):
-                for c in range(channels):
-                    acc[c] = _take(acc[c], src[e * channels + c], op)
-        for c in range(channels):
-            y[i * channels + c] = _finish(acc[c], op, d0, d1, d2)
+                src = rows[r] + first * pixel + e * channels
+                for m in range(span):
+                    acc[m] = _take(acc[m], src[m], op)
+        for i in range(n):
+            for c in range(channels):
+                y[(first + i) * channels + c] = _finish(acc[i * pixel + c], op, d0, d1, d2)
+        first += n
 
 
 cdef inline bint window_pass_fits(int64_t n_rows, int64_t step, int64_t k) noexcept nogil:
