@@ -13,8 +13,8 @@ from libc.string cimport memset
 
 from cypool._openmp cimport omp_get_thread_num
 from cypool._staging cimport (
-    convert_fn, floats_to_halves, root_f16, root_f32, root_f64, staged_run, terms_of,
-    work_item_of)
+    convert_fn, floats_to_halves, lp_grad_f32, lp_grad_f64, lp_ratio_f32, lp_ratio_f64, root_f16,
+    root_f32, root_f64, staged_run, terms_of, work_item_of)
 from cypool._typedefs cimport real_t
 from cypool._window_pass cimport (
     ROW_CHUNKS_PER_THREAD, WINDOW_PASS_FEW_CHANNELS, cache_lines, chunk_start, interior_outputs,
@@ -638,34 +638,45 @@ cdef int64_t _run_slab(const void* source, void* target, int64_t first, int64_t 
     return _run(<float*> NULL, source, target, &call)
 
 
-cdef _dispatch(cnp.ndarray source, cnp.ndarray target, _avg_call_t* call, double power):
+cdef _dispatch(cnp.ndarray source, cnp.ndarray target, _avg_call_t* call, double power,
+               cnp.ndarray along=None):
     cdef void* a = cnp.PyArray_DATA(source)
     cdef void* b = cnp.PyArray_DATA(target)
+    cdef const void* x = NULL if along is None else cnp.PyArray_DATA(along)
     cdef char kind = source.descr.kind
     cdef int size = source.descr.itemsize
     cdef int64_t status
     cdef int64_t in_plane = (call.in_size[0] * call.in_size[1] * call.in_size[2]) * call.channels
     cdef int64_t out_plane = (call.out_size[0] * call.out_size[1] * call.out_size[2]) * call.channels
+    cdef int64_t source_slab = out_plane if call.backward else in_plane
+    cdef int64_t target_slab = in_plane if call.backward else out_plane
+    cdef convert_fn stage_in = terms_of(kind, size)
     cdef convert_fn stage_out = NULL
     cdef size_t target_item = target.descr.itemsize
     cdef bint staged = power > 0 or not (kind == b'f' and size in (4, 8))
-    if terms_of(kind, size) == NULL or target.descr.kind != b'f' or (
-            target.descr.itemsize != (size if kind == b'f' else 8)):
+    if stage_in == NULL or target.descr.kind != b'f' or (
+            target_item != (size if kind == b'f' else 8)) or (
+            along is not None and (along.descr.type_num != target.descr.type_num
+                                   or source.descr.type_num != target.descr.type_num
+                                   or size not in (4, 8) or power not in (1, 2))):
         raise TypeError("internal: no average kernel from %s to %s" % (source.dtype,
                                                                        target.dtype))
     if staged:
         call.wide = work_item_of(kind, size) == 8
-        if power > 0:
+        if along is not None and call.backward:   # Lp's gradient: ratios spread, times x's weight
+            stage_in = NULL
+            stage_out = lp_grad_f32 if size == 4 else lp_grad_f64
+        elif along is not None:    # the ratios g / y Lp's gradient spreads, g = along
+            stage_out = lp_ratio_f32 if size == 4 else lp_ratio_f64
+        elif power > 0:
             stage_out = root_f16 if size == 2 and kind == b'f' else (
                 root_f64 if call.wide else root_f32)
         elif kind == b'f' and size == 2:
             stage_out = floats_to_halves
         with nogil:
-            status = staged_run(a, b, call.outer, out_plane if call.backward else in_plane,
-                                in_plane if call.backward else out_plane, size,
-                                target_item, work_item_of(kind, size),
-                                terms_of(kind, size), stage_out, power, _run_slab, call,
-                                call.num_threads)
+            status = staged_run(a, b, call.outer, source_slab, target_slab, size, target_item,
+                                work_item_of(kind, size), stage_in, stage_out, power, _run_slab,
+                                call, call.num_threads, x, target_item)
     else:
         with nogil:
             if size == 4:
@@ -678,10 +689,14 @@ cdef _dispatch(cnp.ndarray source, cnp.ndarray target, _avg_call_t* call, double
 
 def avg_pool_call(bint backward, cnp.ndarray source, cnp.ndarray target, Geometry geometry,
                   int64_t outer, int64_t channels, bint count_include_pad,
-                  int64_t divisor_override, int num_threads, double power=0):
+                  int64_t divisor_override, int num_threads, double power=0,
+                  cnp.ndarray along=None):
     """Run avg_pool_forward (source x, target y) or avg_pool_backward (source
     grad_output, target grad_input); divisor_override 0 means none.  With power
-    p > 0 (forward only): Lp pooling, (sum of |x|**p over the window) ** (1/p)."""
+    p > 0, forward: Lp pooling, (sum of |x|**p over the window) ** (1/p).  For Lp's
+    gradient (float32/64, p = 1 or 2): forward with ``along`` = grad_output gives
+    the ratios g / y**(p-1) (0 where y is 0); backward with ``along`` = x spreads
+    them over the windows and multiplies by sign(x) or x."""
     cdef _avg_call_t call
     call.backward, call.adaptive = backward, False
     call.geometry = &geometry.c
@@ -689,7 +704,7 @@ def avg_pool_call(bint backward, cnp.ndarray source, cnp.ndarray target, Geometr
     call.out_size = geometry.c.out_size
     call.outer, call.channels, call.num_threads = outer, channels, num_threads
     call.count_include_pad, call.divisor_override = count_include_pad, divisor_override
-    _dispatch(source, target, &call, power)
+    _dispatch(source, target, &call, power, along)
 
 
 def adaptive_avg_pool_call(bint backward, cnp.ndarray source, cnp.ndarray target,

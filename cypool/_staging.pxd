@@ -80,11 +80,11 @@ cdef extern from *:
     }
 
     static inline void cypool_halves_to_floats(const void* source, void* target, int64_t n,
-                                        double unused) {
+                                        double unused, const void* along) {
         const uint16_t* s = (const uint16_t*) source;
         float* d = (float*) target;
         int64_t i = 0;
-        (void) unused;
+        (void) unused; (void) along;
     #if defined(__F16C__)
         for (; i + 8 <= n; i += 8)
             _mm256_storeu_ps(d + i, _mm256_cvtph_ps(_mm_loadu_si128((const __m128i*)(s + i))));
@@ -94,11 +94,11 @@ cdef extern from *:
     }
 
     static inline void cypool_floats_to_halves(const void* source, void* target, int64_t n,
-                                        double unused) {
+                                        double unused, const void* along) {
         const float* s = (const float*) source;
         uint16_t* d = (uint16_t*) target;
         int64_t i = 0;
-        (void) unused;
+        (void) unused; (void) along;
     #if defined(__F16C__)
         for (; i + 8 <= n; i += 8)
             _mm_storeu_si128((__m128i*)(d + i),
@@ -116,8 +116,10 @@ cdef extern from *:
         else if (p == 2) { for (i = 0; i < n; i++) { W a = (W) LOAD; d[i] = a * a; } } \
         else { W q = (W) p; for (i = 0; i < n; i++) d[i] = POW(ABS((W) LOAD), q); }
     #define CYPOOL_TERMS(NAME, T, W, ABS, POW)                                         \
-        static inline void NAME(const void* source, void* target, int64_t n, double p) {     \
+        static inline void NAME(const void* source, void* target, int64_t n, double p,      \
+                                const void* along) {                                  \
             const T* s = (const T*) source; W* d = (W*) target; int64_t i;            \
+            (void) along;                                                             \
             CYPOOL_TERMS_LOOP(W, ABS, POW, s[i])                                      \
         }
     CYPOOL_TERMS(cypool_terms_f32, float, float, fabsf, powf)
@@ -131,10 +133,11 @@ cdef extern from *:
     CYPOOL_TERMS(cypool_terms_i64, int64_t, double, fabs, pow)
     CYPOOL_TERMS(cypool_terms_u64, uint64_t, double, fabs, pow)
 
-    static inline void cypool_terms_f16(const void* source, void* target, int64_t n, double p) {
+    static inline void cypool_terms_f16(const void* source, void* target, int64_t n, double p,
+                                        const void* along) {
         float* d = (float*) target;
         int64_t i;
-        cypool_halves_to_floats(source, target, n, 0);
+        cypool_halves_to_floats(source, target, n, 0, along);
         if (p != 0) {   /* the terms of the converted values, in place */
             CYPOOL_TERMS_LOOP(float, fabsf, powf, d[i])
         }
@@ -145,45 +148,101 @@ cdef extern from *:
         if (p == 2) { for (i = 0; i < n; i++) s[i] = SQRT(s[i]); }                    \
         else if (p != 1 && !isinf(p)) { W r = (W) (1.0 / p);                          \
                                          for (i = 0; i < n; i++) s[i] = POW(s[i], r); }
-    static inline void cypool_root_f32(const void* source, void* target, int64_t n, double p) {
+    static inline void cypool_root_f32(const void* source, void* target, int64_t n, double p,
+                                        const void* along) {
         float* s = (float*) source; int64_t i;
         CYPOOL_ROOT_LOOP(float, sqrtf, powf)
         memcpy(target, s, n * sizeof(float));
     }
-    static inline void cypool_root_f64(const void* source, void* target, int64_t n, double p) {
+    static inline void cypool_root_f64(const void* source, void* target, int64_t n, double p,
+                                        const void* along) {
         double* s = (double*) source; int64_t i;
         CYPOOL_ROOT_LOOP(double, sqrt, pow)
         memcpy(target, s, n * sizeof(double));
     }
-    static inline void cypool_root_f16(const void* source, void* target, int64_t n, double p) {
+    /* Lp pooling's gradient from the window-summed ratios g / y**(p-1) (source) and
+       x (along): times sign(x) for p = 1, times x for p = 2. */
+    #define CYPOOL_LP_GRAD(NAME, W)                                                    \
+        static inline void NAME(const void* source, void* target, int64_t n, double p, \
+                                const void* along) {                                  \
+            const W* s = (const W*) source; const W* x = (const W*) along;            \
+            W* d = (W*) target; int64_t i;                                            \
+            if (p == 2) { for (i = 0; i < n; i++) d[i] = s[i] * x[i]; }               \
+            else { for (i = 0; i < n; i++)                                            \
+                       d[i] = x[i] > 0 ? s[i] : x[i] < 0 ? -s[i] : x[i] == 0 ? 0 : x[i]; } \
+        }
+    CYPOOL_LP_GRAD(cypool_lp_grad_f32, float)
+    CYPOOL_LP_GRAD(cypool_lp_grad_f64, double)
+
+    /* The ratios Lp's gradient spreads, from the window sums of |x|**p (source) and
+       grad_output (along): g / y for p = 2 (y = sqrt(sum)), g for p = 1; 0 where y
+       is 0 (or NaN). */
+    #define CYPOOL_LP_RATIO(NAME, W, SQRT)                                             \
+        static inline void NAME(const void* source, void* target, int64_t n, double p, \
+                                const void* along) {                                  \
+            const W* s = (const W*) source; const W* g = (const W*) along;            \
+            W* d = (W*) target; int64_t i;                                            \
+            if (p == 2) { for (i = 0; i < n; i++) d[i] = s[i] > 0 ? g[i] / SQRT(s[i]) : 0; } \
+            else { for (i = 0; i < n; i++) d[i] = s[i] > 0 ? g[i] : 0; }              \
+        }
+    CYPOOL_LP_RATIO(cypool_lp_ratio_f32, float, sqrtf)
+    CYPOOL_LP_RATIO(cypool_lp_ratio_f64, double, sqrt)
+
+    static inline void cypool_root_f16(const void* source, void* target, int64_t n, double p,
+                                        const void* along) {
         float* s = (float*) source; int64_t i;
         CYPOOL_ROOT_LOOP(float, sqrtf, powf)
-        cypool_floats_to_halves(s, target, n, 0);
+        cypool_floats_to_halves(s, target, n, 0, along);
     }
     """
     void* scratch_alloc "cypool_scratch_alloc"(size_t bytes) noexcept nogil
     void halves_to_floats "cypool_halves_to_floats"(const void* source, void* target,
-                                                      int64_t n, double unused) noexcept nogil
+                                                      int64_t n, double unused,
+                                                      const void* along) noexcept nogil
     void floats_to_halves "cypool_floats_to_halves"(const void* source, void* target,
-                                                      int64_t n, double unused) noexcept nogil
-    void terms_f16 "cypool_terms_f16"(const void*, void*, int64_t, double) noexcept nogil
-    void terms_f32 "cypool_terms_f32"(const void*, void*, int64_t, double) noexcept nogil
-    void terms_f64 "cypool_terms_f64"(const void*, void*, int64_t, double) noexcept nogil
-    void terms_i8 "cypool_terms_i8"(const void*, void*, int64_t, double) noexcept nogil
-    void terms_u8 "cypool_terms_u8"(const void*, void*, int64_t, double) noexcept nogil
-    void terms_i16 "cypool_terms_i16"(const void*, void*, int64_t, double) noexcept nogil
-    void terms_u16 "cypool_terms_u16"(const void*, void*, int64_t, double) noexcept nogil
-    void terms_i32 "cypool_terms_i32"(const void*, void*, int64_t, double) noexcept nogil
-    void terms_u32 "cypool_terms_u32"(const void*, void*, int64_t, double) noexcept nogil
-    void terms_i64 "cypool_terms_i64"(const void*, void*, int64_t, double) noexcept nogil
-    void terms_u64 "cypool_terms_u64"(const void*, void*, int64_t, double) noexcept nogil
-    void root_f16 "cypool_root_f16"(const void*, void*, int64_t, double) noexcept nogil
-    void root_f32 "cypool_root_f32"(const void*, void*, int64_t, double) noexcept nogil
-    void root_f64 "cypool_root_f64"(const void*, void*, int64_t, double) noexcept nogil
+                                                      int64_t n, double unused,
+                                                      const void* along) noexcept nogil
+    void lp_grad_f32 "cypool_lp_grad_f32"(const void*, void*, int64_t, double,
+                                          const void*) noexcept nogil
+    void lp_grad_f64 "cypool_lp_grad_f64"(const void*, void*, int64_t, double,
+                                          const void*) noexcept nogil
+    void lp_ratio_f32 "cypool_lp_ratio_f32"(const void*, void*, int64_t, double,
+                                            const void*) noexcept nogil
+    void lp_ratio_f64 "cypool_lp_ratio_f64"(const void*, void*, int64_t, double,
+                                            const void*) noexcept nogil
+    void terms_f16 "cypool_terms_f16"(const void*, void*, int64_t, double,
+                                  const void*) noexcept nogil
+    void terms_f32 "cypool_terms_f32"(const void*, void*, int64_t, double,
+                                  const void*) noexcept nogil
+    void terms_f64 "cypool_terms_f64"(const void*, void*, int64_t, double,
+                                  const void*) noexcept nogil
+    void terms_i8 "cypool_terms_i8"(const void*, void*, int64_t, double,
+                                  const void*) noexcept nogil
+    void terms_u8 "cypool_terms_u8"(const void*, void*, int64_t, double,
+                                  const void*) noexcept nogil
+    void terms_i16 "cypool_terms_i16"(const void*, void*, int64_t, double,
+                                  const void*) noexcept nogil
+    void terms_u16 "cypool_terms_u16"(const void*, void*, int64_t, double,
+                                  const void*) noexcept nogil
+    void terms_i32 "cypool_terms_i32"(const void*, void*, int64_t, double,
+                                  const void*) noexcept nogil
+    void terms_u32 "cypool_terms_u32"(const void*, void*, int64_t, double,
+                                  const void*) noexcept nogil
+    void terms_i64 "cypool_terms_i64"(const void*, void*, int64_t, double,
+                                  const void*) noexcept nogil
+    void terms_u64 "cypool_terms_u64"(const void*, void*, int64_t, double,
+                                  const void*) noexcept nogil
+    void root_f16 "cypool_root_f16"(const void*, void*, int64_t, double,
+                                  const void*) noexcept nogil
+    void root_f32 "cypool_root_f32"(const void*, void*, int64_t, double,
+                                  const void*) noexcept nogil
+    void root_f64 "cypool_root_f64"(const void*, void*, int64_t, double,
+                                  const void*) noexcept nogil
 
-# source (count elements) -> target, with a parameter (Lp's p; unused elsewhere).
+# source (count elements) -> target, with a parameter (Lp's p; unused elsewhere) and
+# a companion array aligned with the target (Lp's x for its gradient; else unused).
 ctypedef void (*convert_fn)(const void* source, void* target, int64_t count,
-                            double parameter) noexcept nogil
+                            double parameter, const void* along) noexcept nogil
 # The float kernel on outer units [first, first + count) of a call, whose source
 # and target are the staged slabs; returns the kernel's status or count.
 ctypedef int64_t (*slab_fn)(const void* source, void* target, int64_t first, int64_t count,
@@ -219,16 +278,23 @@ cdef inline size_t work_item_of(char kind, int size) noexcept nogil:
 cdef inline int64_t _staged_slab(const char* source, char* target, int64_t first, int64_t count,
                                  int64_t source_slab, int64_t target_slab, size_t source_item,
                                  size_t target_item, size_t work_item, convert_fn stage_in,
-                                 convert_fn stage_out, double parameter, slab_fn kernel,
-                                 const void* call, char* scratch, int num_threads) noexcept nogil:
+                                 convert_fn stage_out, double parameter, const char* along,
+                                 size_t along_item, slab_fn kernel, const void* call,
+                                 char* scratch, int num_threads) noexcept nogil:
     """Units [first, first + count): convert in, run, convert out."""
-    cdef char* staged_out = scratch + count * source_slab * work_item
+    cdef const char* kernel_source = source + first * source_slab * source_item
     cdef char* result = target + first * target_slab * target_item
-    stage_in(source + first * source_slab * source_item, scratch, count * source_slab, parameter)
+    cdef char* staged_out = scratch
+    cdef int64_t status
+    if stage_in != NULL:
+        stage_in(kernel_source, scratch, count * source_slab, parameter, NULL)
+        kernel_source = scratch
+        staged_out = scratch + count * source_slab * work_item
     if stage_out == NULL:
-        return kernel(scratch, result, first, count, call, num_threads)
-    cdef int64_t status = kernel(scratch, staged_out, first, count, call, num_threads)
-    stage_out(staged_out, result, count * target_slab, parameter)
+        return kernel(kernel_source, result, first, count, call, num_threads)
+    status = kernel(kernel_source, staged_out, first, count, call, num_threads)
+    stage_out(staged_out, result, count * target_slab, parameter,
+              along + first * target_slab * along_item if along != NULL else NULL)
     return status
 
 
@@ -236,21 +302,24 @@ cdef inline int64_t staged_run(const void* source, void* target, int64_t outer,
                                int64_t source_slab, int64_t target_slab, size_t source_item,
                                size_t target_item, size_t work_item, convert_fn stage_in,
                                convert_fn stage_out, double parameter, slab_fn kernel,
-                               const void* call, int num_threads) noexcept nogil:
+                               const void* call, int num_threads, const void* along=NULL,
+                               size_t along_item=0) noexcept nogil:
     """Run ``kernel`` over ``outer`` units of ``source_slab`` source and
     ``target_slab`` target elements, staged through work_item-sized scratch:
-    stage_in converts each slab's source; stage_out converts its output into
-    target (NULL: the kernel writes target itself).  Returns the kernels' counts
-    summed, or the first failure status."""
+    stage_in converts each slab's source (NULL: the kernel reads it in place);
+    stage_out converts its output into target, given the slab of ``along``, an
+    array shaped like the target (NULL: the kernel writes target itself).
+    Returns the kernels' counts summed, or the first failure status."""
     cdef int64_t per = max(1, min(outer, <int64_t> STAGE_BYTES
-                                  // max(1, source_slab * <int64_t> work_item)))
+                                  // max(1, max(source_slab, target_slab) * <int64_t> work_item)))
     cdef int64_t groups = (outer + per - 1) // per
-    cdef int64_t scratch_items = per * (source_slab + (target_slab if stage_out != NULL else 0))
+    cdef int64_t scratch_items = per * ((source_slab if stage_in != NULL else 0)
+                                        + (target_slab if stage_out != NULL else 0))
     # Each thread's scratch starts on its own cache line.
     cdef int64_t stride = (scratch_items * <int64_t> work_item + 63) // 64 * 64
     cdef int64_t group, first, status, total = 0, failures = 0
     cdef int team = num_threads if num_threads > 1 and groups >= 2 * num_threads else 1
-    cdef char* scratch = <char*> scratch_alloc(team * stride)
+    cdef char* scratch = <char*> scratch_alloc(max(1, team * stride))
     if scratch == NULL:
         return STAGE_NO_MEMORY
     if team == 1:
@@ -260,7 +329,8 @@ cdef inline int64_t staged_run(const void* source, void* target, int64_t outer,
             status = _staged_slab(<const char*> source, <char*> target, first,
                                   min(per, outer - first), source_slab, target_slab,
                                   source_item, target_item, work_item, stage_in, stage_out,
-                                  parameter, kernel, call, scratch, num_threads)
+                                  parameter, <const char*> along, along_item, kernel, call,
+                                  scratch, num_threads)
             if status < 0:
                 free(scratch)
                 return status
@@ -272,7 +342,7 @@ cdef inline int64_t staged_run(const void* source, void* target, int64_t outer,
             status = _staged_slab(<const char*> source, <char*> target, first,
                                   min(per, outer - first), source_slab, target_slab,
                                   source_item, target_item, work_item, stage_in, stage_out,
-                                  parameter, kernel, call,
+                                  parameter, <const char*> along, along_item, kernel, call,
                                   scratch + omp_get_thread_num() * stride, 1)
             if status < 0:
                 failures |= -status    # -1 -> 1, -2 -> 2

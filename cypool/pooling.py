@@ -108,13 +108,14 @@ def _max_pool_backward(ndim, grad_output, indices, input_shape, layout, out, num
 
 
 def _avg_kernel(backward, source, result, geometry, extent, sizes, count_include_pad, divisor,
-                num_threads, power=0):
-    """Run the average kernel (or, with power p > 0, Lp pooling's) into ``result``."""
+                num_threads, power=0, along=None):
+    """Run the average kernel (or, with power p > 0, Lp pooling's forward, or its
+    backward given x as ``along``) into ``result``."""
     if result.size:
         avg_kernels.avg_pool_call(backward, source.reshape(-1), result.reshape(-1), geometry,
                                   extent.kernel_outer, extent.kernel_channels, count_include_pad,
                                   divisor, _threads.resolve(num_threads, _rows(extent, sizes)),
-                                  power)
+                                  power, None if along is None else along.reshape(-1))
     return result
 
 
@@ -209,6 +210,14 @@ def _lp_pool_backward(ndim, grad_output, x, norm_type, kernel_size, stride, padd
         grad_in[...] = routed * np.sign(xc)
         return grad_in
     # d/dx_i (sum_w |x|^p)^(1/p) = sign(x_i) |x_i|^(p-1) y^(1-p), summed over windows.
+    if p in (1, 2) and x.dtype == compute:
+        # Two staged kernel passes over x: the ratios g / y (p = 2) or g (p = 1), 0
+        # where y = 0, straight from the window sums; then those ratios summed over
+        # each element's windows, times x or sign(x) on the way out.
+        ratio = _avg_kernel(False, x, np.empty(grad.shape, compute), geometry, in_extent,
+                            geometry.out_size, False, 1, num_threads, p, g)
+        return _avg_kernel(True, ratio, grad_in, geometry, in_extent, geometry.in_size, False, 1,
+                           num_threads, p, x)
     y = _lp_pool(ndim, xc, p, kernel_size, stride, padding, dilation, ceil_mode, layout, None,
                  num_threads)
     with np.errstate(divide="ignore", invalid="ignore"):
