@@ -17,7 +17,7 @@ from cypool._staging cimport (
     root_f32, root_f64, staged_run, terms_of, work_item_of)
 from cypool._typedefs cimport real_t
 from cypool._window_pass cimport (
-    ROW_CHUNKS_PER_THREAD, WINDOW_PASS_FEW_CHANNELS, cache_lines, chunk_start, interior_outputs,
+    ROW_CHUNKS_PER_THREAD, cache_lines, chunk_start, interior_outputs,
     OP_SUM, interior_pass, next_row, row_position)
 
 cnp.import_array()
@@ -289,7 +289,7 @@ cdef void _avg_forward_rows(const real_t* x, real_t* y, const window_table_t* t,
     cdef int64_t row, n, od, oh, ow
     row_position(first, t.out_size[0], t.out_size[1], &n, &od, &oh)
     for row in range(first, end):
-        if not (t.regular and channels < WINDOW_PASS_FEW_CHANNELS
+        if not (t.regular
                 and _average_row_whole(x + n * in_plane * channels, y + row * ow_size * channels,
                                        t, od, oh, inner_lo, inner_hi, channels, count_include_pad,
                                        divisor_override)):

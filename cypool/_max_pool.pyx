@@ -20,7 +20,7 @@ from cypool._staging cimport (
     convert_fn, floats_to_halves, staged_run, terms_of, work_item_of)
 from cypool._typedefs cimport index_t, max_t
 from cypool._window_pass cimport (
-    ROW_CHUNKS_PER_THREAD, WINDOW_PASS_FEW_CHANNELS, cache_lines, chunk_start, interior_outputs,
+    ROW_CHUNKS_PER_THREAD, cache_lines, chunk_start, interior_outputs,
     OP_MAX, OP_MAX_NAN_FREE, OP_SUM, has_nan, interior_pass, is_nan, lowest_value, next_row,
     row_position)
 from cypool._geometry cimport (
@@ -263,7 +263,7 @@ cdef void _max_forward_rows(const max_t* x, max_t* y, index_t* indices, int32_t*
     cdef int64_t ow_size = t.out_size[2]
     cdef int64_t in_plane = t.in_size[0] * t.in_size[1] * t.in_size[2]
     cdef int64_t row, n, od, oh, ow, at, scanned = -1
-    cdef bint whole_rows = indices == NULL and t.regular and channels < WINDOW_PASS_FEW_CHANNELS
+    cdef bint whole_rows = indices == NULL and t.regular
     cdef bint nan_free = False, done
     row_position(first, t.out_size[0], t.out_size[1], &n, &od, &oh)
     for row in range(first, end):

@@ -24,8 +24,8 @@ cdef enum:
 cdef enum:
     # Kernel rows (D x H taps) a whole-window pass takes; more go row by row.
     WINDOW_PASS_MAX_ROWS = 4
-    # Channels-last rows with fewer channels take whole-window passes too: the
-    # window-at-a-time kernels vectorize over channels, which few channels defeat.
+    # Channels-last rows of fewer channels are swept element by element
+    # (_pass_channels): a vector across so few channels would be mostly empty.
     WINDOW_PASS_FEW_CHANNELS = 8
     # Accumulator elements per chunk of a channels-last sweep (_pass_channels): at
     # least a pixel (stride 4 x 7 channels), and on the stack of every thread.
@@ -153,19 +153,22 @@ cdef inline max_t _finish(max_t acc, int op, max_t d0, max_t d1, max_t d2) noexc
 
 
 cdef inline void _pass(const max_t** rows, int64_t n_rows, int64_t step, int64_t k,
-                       max_t* y, int64_t count, int op, max_t d0, max_t d1,
+                       max_t* y, int64_t count, int op, int64_t channels, max_t d0, max_t d1,
                        max_t d2) noexcept nogil:
-    cdef int64_t i, r, e
+    """Whole windows of one (channels == 1, a literal: vectorized across outputs)
+    or many channels (vectorized across channels, each running value in a register)."""
+    cdef int64_t i, c, r, e
     cdef max_t acc
     cdef max_t start = lowest_value(y) if op != OP_SUM else 0
     for i in range(count):
-        # The max starts from the lowest value, the sum from 0 (so all -0.0 taps
-        # sum to +0.0), as in PyTorch.
-        acc = start
-        for r in range(n_rows):
-            for e in range(k):
-                acc = _take(acc, rows[r][i * step + e], op)
-        y[i] = _finish(acc, op, d0, d1, d2)
+        for c in range(channels):
+            # The max starts from the lowest value, the sum from 0 (so all -0.0 taps
+            # sum to +0.0), as in PyTorch.
+            acc = start
+            for r in range(n_rows):
+                for e in range(k):
+                    acc = _take(acc, rows[r][(i * step + e) * channels + c], op)
+            y[i * channels + c] = _finish(acc, op, d0, d1, d2)
 
 
 cdef inline void _pass_channels(const max_t** rows, int64_t n_rows, int64_t step, int64_t k,
@@ -207,55 +210,64 @@ cdef inline bint window_pass_fits(int64_t n_rows, int64_t step, int64_t k) noexc
         (step == 2 and (k == 2 or k == 3)) or (step == 1 and k == 3) or (step == 4 and k == 4))
 
 
+cdef inline void _literal_pass(const max_t** rows, int64_t n_rows, int64_t step, int64_t k,
+                               max_t* y, int64_t count, int op, int64_t channels, max_t d0,
+                               max_t d1, max_t d2) noexcept nogil:
+    """_pass with literal (rows, stride, kernel) where window_pass_fits, so that
+    each inlined copy has its tap loops unrolled; runtime sizes otherwise."""
+    if n_rows == 1 and step == 2 and k == 2:
+        _pass(rows, 1, 2, 2, y, count, op, channels, d0, d1, d2)
+    elif n_rows == 2 and step == 2 and k == 2:
+        _pass(rows, 2, 2, 2, y, count, op, channels, d0, d1, d2)
+    elif n_rows == 3 and step == 2 and k == 2:
+        _pass(rows, 3, 2, 2, y, count, op, channels, d0, d1, d2)
+    elif n_rows == 4 and step == 2 and k == 2:
+        _pass(rows, 4, 2, 2, y, count, op, channels, d0, d1, d2)
+    elif n_rows == 1 and step == 2 and k == 3:
+        _pass(rows, 1, 2, 3, y, count, op, channels, d0, d1, d2)
+    elif n_rows == 2 and step == 2 and k == 3:
+        _pass(rows, 2, 2, 3, y, count, op, channels, d0, d1, d2)
+    elif n_rows == 3 and step == 2 and k == 3:
+        _pass(rows, 3, 2, 3, y, count, op, channels, d0, d1, d2)
+    elif n_rows == 4 and step == 2 and k == 3:
+        _pass(rows, 4, 2, 3, y, count, op, channels, d0, d1, d2)
+    elif n_rows == 1 and step == 1 and k == 3:
+        _pass(rows, 1, 1, 3, y, count, op, channels, d0, d1, d2)
+    elif n_rows == 2 and step == 1 and k == 3:
+        _pass(rows, 2, 1, 3, y, count, op, channels, d0, d1, d2)
+    elif n_rows == 3 and step == 1 and k == 3:
+        _pass(rows, 3, 1, 3, y, count, op, channels, d0, d1, d2)
+    elif n_rows == 4 and step == 1 and k == 3:
+        _pass(rows, 4, 1, 3, y, count, op, channels, d0, d1, d2)
+    elif n_rows == 1 and step == 4 and k == 4:
+        _pass(rows, 1, 4, 4, y, count, op, channels, d0, d1, d2)
+    elif n_rows == 2 and step == 4 and k == 4:
+        _pass(rows, 2, 4, 4, y, count, op, channels, d0, d1, d2)
+    elif n_rows == 3 and step == 4 and k == 4:
+        _pass(rows, 3, 4, 4, y, count, op, channels, d0, d1, d2)
+    elif n_rows == 4 and step == 4 and k == 4:
+        _pass(rows, 4, 4, 4, y, count, op, channels, d0, d1, d2)
+    else:
+        _pass(rows, n_rows, step, k, y, count, op, channels, d0, d1, d2)
+
+
 cdef inline void window_pass(const max_t** rows, int64_t n_rows, int64_t step, int64_t k,
                              max_t* y, int64_t count, int op, int64_t channels,
                              max_t d0, max_t d1, max_t d2) noexcept nogil:
     """y[i * channels + c] = max (op OP_MAX / OP_MAX_NAN_FREE), or sum divided by
     d0, d1, d2 (OP_SUM), of rows[r][(i * step + e) * channels + c] over r < n_rows
     and e < k, in that order, for i < count and c < channels.  Fast where
-    window_pass_fits; correct for any window (the last branch)."""
-    # Every call below passes literals, so each inlined copy of _pass has its
-    # loops unrolled and vectorized.  The ladder stays one level deep: a nested
-    # dispatch made gcc clone the pass with runtime sizes (30 instead of 5
-    # instructions per output on W5).
-    if channels == 3:     # RGB images: a literal count keeps the 3 running values in registers
+    window_pass_fits; correct for any window."""
+    # Every helper is inlined (the kernel modules build with CYTHON_INLINE =
+    # always_inline), so each branch is its own copy with literal sizes.
+    if channels == 1:
+        _literal_pass(rows, n_rows, step, k, y, count, op, 1, d0, d1, d2)
+    elif channels == 3:     # RGB images: a literal pixel size for the sweep's compaction
         _pass_channels(rows, n_rows, step, k, y, count, op, 3, d0, d1, d2)
-    elif channels != 1:
+    elif channels < WINDOW_PASS_FEW_CHANNELS:
         _pass_channels(rows, n_rows, step, k, y, count, op, channels, d0, d1, d2)
-    elif n_rows == 1 and step == 2 and k == 2:
-        _pass(rows, 1, 2, 2, y, count, op, d0, d1, d2)
-    elif n_rows == 2 and step == 2 and k == 2:
-        _pass(rows, 2, 2, 2, y, count, op, d0, d1, d2)
-    elif n_rows == 3 and step == 2 and k == 2:
-        _pass(rows, 3, 2, 2, y, count, op, d0, d1, d2)
-    elif n_rows == 4 and step == 2 and k == 2:
-        _pass(rows, 4, 2, 2, y, count, op, d0, d1, d2)
-    elif n_rows == 1 and step == 2 and k == 3:
-        _pass(rows, 1, 2, 3, y, count, op, d0, d1, d2)
-    elif n_rows == 2 and step == 2 and k == 3:
-        _pass(rows, 2, 2, 3, y, count, op, d0, d1, d2)
-    elif n_rows == 3 and step == 2 and k == 3:
-        _pass(rows, 3, 2, 3, y, count, op, d0, d1, d2)
-    elif n_rows == 4 and step == 2 and k == 3:
-        _pass(rows, 4, 2, 3, y, count, op, d0, d1, d2)
-    elif n_rows == 1 and step == 1 and k == 3:
-        _pass(rows, 1, 1, 3, y, count, op, d0, d1, d2)
-    elif n_rows == 2 and step == 1 and k == 3:
-        _pass(rows, 2, 1, 3, y, count, op, d0, d1, d2)
-    elif n_rows == 3 and step == 1 and k == 3:
-        _pass(rows, 3, 1, 3, y, count, op, d0, d1, d2)
-    elif n_rows == 4 and step == 1 and k == 3:
-        _pass(rows, 4, 1, 3, y, count, op, d0, d1, d2)
-    elif n_rows == 1 and step == 4 and k == 4:
-        _pass(rows, 1, 4, 4, y, count, op, d0, d1, d2)
-    elif n_rows == 2 and step == 4 and k == 4:
-        _pass(rows, 2, 4, 4, y, count, op, d0, d1, d2)
-    elif n_rows == 3 and step == 4 and k == 4:
-        _pass(rows, 3, 4, 4, y, count, op, d0, d1, d2)
-    elif n_rows == 4 and step == 4 and k == 4:
-        _pass(rows, 4, 4, 4, y, count, op, d0, d1, d2)
     else:
-        _pass(rows, n_rows, step, k, y, count, op, d0, d1, d2)
+        _literal_pass(rows, n_rows, step, k, y, count, op, channels, d0, d1, d2)
 
 
 cdef inline bint interior_pass(const max_t* plane, max_t* y, const window_table_t* t,
