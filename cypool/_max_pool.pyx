@@ -20,7 +20,8 @@ from cypool._staging cimport (
     convert_fn, floats_to_halves, staged_run, terms_of, work_item_of)
 from cypool._typedefs cimport index_t, max_t
 from cypool._window_pass cimport (
-    ROW_CHUNKS_PER_THREAD, cache_lines, chunk_start, interior_outputs,
+    ROW_CHUNKS_PER_THREAD, SWEEP_ELEMENTS, WINDOW_PASS_FEW_CHANNELS, WINDOW_PASS_MAX_ROWS,
+    cache_lines, chunk_start, interior_outputs,
     OP_MAX, OP_MAX_NAN_FREE, OP_SUM, has_nan, interior_pass, is_nan, lowest_value, next_row,
     row_position)
 from cypool._geometry cimport (
@@ -196,6 +197,21 @@ cdef inline void _max_row_planar(const max_t* plane, max_t* y, index_t* indices,
             indices[ow] = corner + ow * s + winner[ow]
 
 
+cdef inline void _border_windows(const max_t* plane, max_t* y, index_t* indices,
+                                 int32_t* winner, const window_table_t* t, int64_t od,
+                                 int64_t oh, int64_t inner_lo, int64_t inner_hi,
+                                 int64_t channels) noexcept nogil:
+    """The outputs of row (od, oh) left and right of its interior [inner_lo,
+    inner_hi), one window at a time (y and indices point at the row's start)."""
+    cdef int64_t ow
+    for ow in range(inner_lo):
+        _max_window(plane, y + ow * channels, indices + ow * channels if indices != NULL else NULL,
+                    winner, t, od, oh, ow, channels)
+    for ow in range(inner_hi, t.out_size[2]):
+        _max_window(plane, y + ow * channels, indices + ow * channels if indices != NULL else NULL,
+                    winner, t, od, oh, ow, channels)
+
+
 cdef inline bint _max_row_whole(const max_t* plane, max_t* y, const window_table_t* t,
                                 int64_t od, int64_t oh, int64_t inner_lo, int64_t inner_hi,
                                 int64_t channels, bint nan_free) noexcept nogil:
@@ -218,10 +234,62 @@ cdef inline bint _max_row_whole(const max_t* plane, max_t* y, const window_table
                              1, 1, 1)
     if not done:
         return False
-    for ow in range(inner_lo):
-        _max_window(plane, y + ow * channels, NULL, NULL, t, od, oh, ow, channels)
-    for ow in range(inner_hi, t.out_size[2]):
-        _max_window(plane, y + ow * channels, NULL, NULL, t, od, oh, ow, channels)
+    _border_windows(plane, y, NULL, NULL, t, od, oh, inner_lo, inner_hi, channels)
+    return True
+
+
+cdef inline bint _max_row_few_channels_indexed(const max_t* plane, max_t* y, index_t* indices,
+                                               const window_table_t* t, int64_t od, int64_t oh,
+                                               int64_t inner_lo, int64_t inner_hi,
+                                               int64_t channels) noexcept nogil:
+    """The interior outputs [inner_lo, inner_hi) of a channels-last row of few
+    channels, with indices: the element sweep of _pass_channels (every position
+    of the interleaved row, tap by tap in row-major order), remembering each
+    position's winning tap.  False, with nothing written, past 4 kernel rows."""
+    cdef const max_t* rows[WINDOW_PASS_MAX_ROWS]
+    cdef int64_t row_at[WINDOW_PASS_MAX_ROWS]
+    cdef max_t acc[SWEEP_ELEMENTS]
+    cdef int32_t won[SWEEP_ELEMENTS]
+    cdef const max_t* src
+    cdef max_t v, lowest = lowest_value(y)
+    cdef int64_t k = t.kernel_w, s = t.stride_w, pixel = t.stride_w * channels
+    cdef int64_t per_chunk = SWEEP_ELEMENTS // pixel
+    cdef int64_t a, b, r, e, m, i, c, n, span, first = 0, n_rows = 0
+    cdef int32_t tap
+    cdef bint wins
+    if inner_hi <= inner_lo or t.taps[0][od] * t.taps[1][oh] > WINDOW_PASS_MAX_ROWS:
+        return False
+    # Each kernel row's flat spatial index at output inner_lo's first W tap.
+    for a in range(t.taps[0][od]):
+        for b in range(t.taps[1][oh]):
+            row_at[n_rows] = (((t.first[0][od] + a * t.step[0]) * t.in_size[1] + t.first[1][oh]
+                               + b * t.step[1]) * t.in_size[2] + t.first[2][inner_lo])
+            rows[n_rows] = plane + row_at[n_rows] * channels
+            n_rows += 1
+    y += inner_lo * channels
+    indices += inner_lo * channels
+    while first < inner_hi - inner_lo:
+        n = min(per_chunk, inner_hi - inner_lo - first)
+        span = (n - 1) * pixel + channels
+        for m in range(span):
+            acc[m] = lowest
+            won[m] = 0
+        for r in range(n_rows):
+            for e in range(k):
+                src = rows[r] + first * pixel + e * channels
+                tap = <int32_t> (r * k + e)
+                for m in range(span):
+                    v = src[m]
+                    wins = (v > acc[m]) | is_nan(v)
+                    acc[m] = v if wins else acc[m]
+                    won[m] = tap if wins else won[m]
+        for i in range(n):
+            for c in range(channels):
+                m = i * pixel + c
+                y[(first + i) * channels + c] = acc[m]
+                indices[(first + i) * channels + c] = (row_at[won[m] // k] + (first + i) * s
+                                                       + won[m] % k)
+        first += n
     return True
 
 
@@ -274,6 +342,15 @@ cdef void _max_forward_rows(const max_t* x, max_t* y, index_t* indices, int32_t*
                 scanned = n
             done = _max_row_whole(x + n * in_plane * channels, y + row * ow_size * channels, t,
                                   od, oh, inner_lo, inner_hi, channels, nan_free)
+        if not done and indices != NULL and t.regular and 1 < channels < WINDOW_PASS_FEW_CHANNELS:
+            done = _max_row_few_channels_indexed(x + n * in_plane * channels,
+                                                 y + row * ow_size * channels,
+                                                 indices + row * ow_size * channels, t, od, oh,
+                                                 inner_lo, inner_hi, channels)
+            if done:
+                _border_windows(x + n * in_plane * channels, y + row * ow_size * channels,
+                                indices + row * ow_size * channels, winner, t, od, oh, inner_lo,
+                                inner_hi, channels)
         if not done:
             if row_kernel:
                 _max_row_planar(x + n * in_plane, y + row * ow_size,
@@ -357,6 +434,10 @@ cdef inline void _zero_channels(max_t* target, int64_t first, int64_t end, int64
                                 int64_t c0, int64_t c1) noexcept nogil:
     """Zero channels c0 <= c < c1 of target positions first <= p < end."""
     cdef int64_t p, c
+    if c0 == 0 and c1 == channels:     # the unit owns every channel: one contiguous block
+        if end > first:
+            memset(target + first * channels, 0, (end - first) * channels * sizeof(max_t))
+        return
     for p in range(first, end):
         for c in range(c0, c1):
             target[p * channels + c] = 0

@@ -97,3 +97,29 @@ def test_overlapping_windows_with_and_without_nan_planes(dtype, layout):
         got = cypool.max_pool2d(x, layout=layout, **window)
         want = reference.max_pool2d(x, layout=layout, **window)
         assert got.tobytes() == want.tobytes(), window
+
+
+@pytest.mark.parametrize("channels", [2, 3, 5])
+def test_channels_last_sweep_across_chunks_with_indices(channels):
+    # Few-channel channels-last rows are swept in chunks of 1024 elements (about
+    # 170 RGB outputs): rows of 200+ outputs cross a chunk boundary.  Values and
+    # indices, with NaN, infinities and signed-zero ties, against the reference.
+    rng = np.random.default_rng(channels)
+    x = rng.standard_normal((2, 5, 419, channels)).astype(np.float32)
+    flat = x.reshape(-1)
+    for value in (nan, 0.0, -0.0, inf, -inf):
+        flat[rng.integers(0, flat.size, size=40)] = value
+    x[1, 2, 100:140] = -0.0
+    x[1, 2, 120:140:3] = 0.0
+    for window in (dict(kernel_size=2, stride=2), dict(kernel_size=3, stride=2, padding=1),
+                   dict(kernel_size=3, stride=1, padding=1), dict(kernel_size=4, stride=4)):
+        y, idx = cypool.max_pool2d(x, layout="channels_last", return_indices=True, **window)
+        y_ref, idx_ref = reference.max_pool2d(x, layout="channels_last", return_indices=True,
+                                              **window)
+        assert y.tobytes() == y_ref.tobytes(), window
+        np.testing.assert_array_equal(idx, idx_ref)
+        assert cypool.max_pool2d(x, layout="channels_last", **window).tobytes() == y.tobytes()
+        a = cypool.avg_pool2d(x, layout="channels_last", **window)
+        # The reference sums in another order: an ulp apart, NaN at the same places.
+        np.testing.assert_allclose(a, reference.avg_pool2d(x, layout="channels_last", **window),
+                                   rtol=1e-5, atol=1e-6)
