@@ -86,8 +86,11 @@ def _run_sweep(variant, path):
     env = dict(os.environ, CYPOOL_KERNELS=variant)
     env["PYTHONPATH"] = os.pathsep.join(
         [os.path.dirname(os.path.abspath(__file__))] + env.get("PYTHONPATH", "").split(os.pathsep))
+    # From the result's folder: "python -c" in the checkout would import its
+    # unbuilt cypool/ source folder instead of the installed package.
     done = subprocess.run([sys.executable, "-c", SWEEP, str(path), variant], env=env,
-                          capture_output=True, text=True, timeout=600)
+                          capture_output=True, text=True, timeout=600,
+                          cwd=os.path.dirname(str(path)))
     assert done.returncode == 0, done.stderr[-3000:]
     with np.load(path) as data:
         return {name: data[name] for name in data.files}
@@ -127,18 +130,18 @@ def test_variant_equals_baseline_bit_for_bit(variant, baseline, tmp_path):
                                                                             differ[:5])
 
 
-def test_kernels_variable_picks_the_variant():
+def test_kernels_variable_picks_the_variant(tmp_path):
     env = dict(os.environ, CYPOOL_KERNELS="baseline")
     code = "import cypool; print(cypool.show_config()['kernels'])"
     done = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True,
-                          text=True, timeout=120)
+                          text=True, timeout=120, cwd=str(tmp_path))
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip().splitlines()[-1].endswith("baseline")
 
 
-def test_kernels_variable_rejects_unknown_names():
+def test_kernels_variable_rejects_unknown_names(tmp_path):
     env = dict(os.environ, CYPOOL_KERNELS="sse9")
     done = subprocess.run([sys.executable, "-c", "import cypool"], env=env,
-                          capture_output=True, text=True, timeout=120)
+                          capture_output=True, text=True, timeout=120, cwd=str(tmp_path))
     assert done.returncode != 0
     assert "CYPOOL_KERNELS must be one of baseline, avx2, avx512" in done.stderr
