@@ -19,10 +19,11 @@ from cypool._geometry import GEOMETRY_STATUS, Geometry
 CHANNELS_FIRST = "channels_first"
 CHANNELS_LAST = "channels_last"
 _LAYOUTS = {
-    "channels_first": CHANNELS_FIRST, "ncl": CHANNELS_FIRST, "nchw": CHANNELS_FIRST,
-    "ncdhw": CHANNELS_FIRST,
-    "channels_last": CHANNELS_LAST, "nlc": CHANNELS_LAST, "nhwc": CHANNELS_LAST,
-    "ndhwc": CHANNELS_LAST,
+    # "ncw"/"nwc": TensorFlow's 1-D spellings (API.md).
+    "channels_first": CHANNELS_FIRST, "ncl": CHANNELS_FIRST, "ncw": CHANNELS_FIRST,
+    "nchw": CHANNELS_FIRST, "ncdhw": CHANNELS_FIRST,
+    "channels_last": CHANNELS_LAST, "nlc": CHANNELS_LAST, "nwc": CHANNELS_LAST,
+    "nhwc": CHANNELS_LAST, "ndhwc": CHANNELS_LAST,
 }
 INT64_MAX = 2**63 - 1
 

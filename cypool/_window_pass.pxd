@@ -156,19 +156,41 @@ cdef inline void _pass(const max_t** rows, int64_t n_rows, int64_t step, int64_t
                        max_t* y, int64_t count, int op, int64_t channels, max_t d0, max_t d1,
                        max_t d2) noexcept nogil:
     """Whole windows of one (channels == 1, a literal: vectorized across outputs)
-    or many channels (vectorized across channels, each running value in a register)."""
+    or many channels (vectorized across channels)."""
     cdef int64_t i, c, r, e
     cdef max_t acc
     cdef max_t start = lowest_value(y) if op != OP_SUM else 0
-    for i in range(count):
-        for c in range(channels):
-            # The max starts from the lowest value, the sum from 0 (so all -0.0 taps
-            # sum to +0.0), as in PyTorch.
+    # The max starts from the lowest value, the sum from 0 (so all -0.0 taps sum
+    # to +0.0), as in PyTorch.
+    if channels == 1:
+        # No channel loop at all: even a literal one-trip loop around the taps kept
+        # gcc from vectorizing across outputs (14 instead of 2.5 instructions per
+        # output on 1-D rows, callgrind).
+        for i in range(count):
             acc = start
             for r in range(n_rows):
                 for e in range(k):
-                    acc = _take(acc, rows[r][(i * step + e) * channels + c], op)
-            y[i * channels + c] = _finish(acc, op, d0, d1, d2)
+                    acc = _take(acc, rows[r][i * step + e], op)
+            y[i] = _finish(acc, op, d0, d1, d2)
+        return
+    # Many channels: per output, a contiguous loop over channels per tap, the
+    # running values in the output row (in L1).  Keeping them in registers needs
+    # gcc to vectorize the channel loop around the unrolled taps, which it did
+    # for some windows only (W6's k4 s4: 6x slower than this).
+    cdef max_t* out
+    cdef const max_t* src
+    for i in range(count):
+        out = y + i * channels
+        for c in range(channels):
+            out[c] = start
+        for r in range(n_rows):
+            for e in range(k):
+                src = rows[r] + (i * step + e) * channels
+                for c in range(channels):
+                    out[c] = _take(out[c], src[c], op)
+        if op == OP_SUM:
+            for c in range(channels):
+                out[c] = _finish(out[c], op, d0, d1, d2)
 
 
 cdef inline void _pass_channels(const max_t** rows, int64_t n_rows, int64_t step, int64_t k,
@@ -278,8 +300,13 @@ cdef inline bint interior_pass(const max_t* plane, max_t* y, const window_table_
     (od, oh), whose first output is y, by window_pass: maxima, or sums divided by
     d0, d1, d2.  False, with nothing written, for windows window_pass has no loop for."""
     cdef const max_t* rows[WINDOW_PASS_MAX_ROWS]
-    if inner_hi <= inner_lo or not window_pass_fits(t.taps[0][od] * t.taps[1][oh], t.stride_w,
-                                                    t.kernel_w):
+    cdef int64_t n_rows = t.taps[0][od] * t.taps[1][oh]
+    if inner_hi <= inner_lo or not window_pass_fits(n_rows, t.stride_w, t.kernel_w):
+        return False
+    if channels == 1 and n_rows == 1:
+        # Measured, not understood: since the pass got its op and channel literals,
+        # gcc's copies for one kernel row of one channel cost ~10 more instructions
+        # per output than the row kernels' fused taps (1-D W6: 107 against ~30 ms).
         return False
     window_pass(rows, window_rows(plane, t, od, oh, inner_lo, channels, rows), t.stride_w,
                 t.kernel_w, y + inner_lo * channels, inner_hi - inner_lo, op, channels, d0, d1,

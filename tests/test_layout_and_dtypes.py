@@ -126,3 +126,13 @@ def test_family_channels_last_equals_channels_first(case):
     unpool = getattr(cypool, "max_unpool%dd" % nd)
     np.testing.assert_array_equal(last(unpool(y, idx, **kw)),
                                   unpool(last(y), last(idx), layout="channels_last", **kw))
+
+
+@pytest.mark.parametrize("first, last", [("NCW", "NWC"), ("ncw", "nwc"), ("NCL", "NLC")])
+def test_tensorflow_1d_layout_names(first, last):
+    x = np.random.default_rng(4).standard_normal((2, 3, 17)).astype(np.float32)
+    xl = np.ascontiguousarray(x.transpose(0, 2, 1))
+    want = cypool.max_pool1d(x, 3, 2, 1)
+    np.testing.assert_array_equal(cypool.max_pool1d(x, 3, 2, 1, layout=first), want)
+    np.testing.assert_array_equal(cypool.max_pool1d(xl, 3, 2, 1, layout=last),
+                                  want.transpose(0, 2, 1))

@@ -181,10 +181,11 @@ def main(argv):
         x = make_input(tuple(case["shape"]), case["dtype"], case["layout"])
         try:
             call = calls(case, x)
-        except Exception as error:          # an operation the framework lacks
-            print("%s: %s: %s" % (framework, case["key"], error), file=sys.stderr)
-            call = None
-        times[case["key"]] = None if call is None else measure(call, case["repeat"])
+            times[case["key"]] = None if call is None else measure(call, case["repeat"])
+        except Exception as error:          # an operation or dtype the framework lacks
+            print("%s: %s: %s" % (framework, case["key"], str(error).splitlines()[0]),
+                  file=sys.stderr)
+            times[case["key"]] = None
     with open(result_path, "w") as f:
         json.dump({"version": version, "times": times}, f)
 

@@ -367,11 +367,15 @@ def isolated_peers(todo, repeat):
     return found
 
 
+ISOLATED_VERSIONS = []     # "JAX 0.10.2", ...: named in the machine line
+
+
 def run(args):
     workloads = [w for w in WORKLOADS if not args.only or w.name in args.only]
     todo = list(cases(workloads, args.threads, args.quick))
     read_bw, write_bw = bandwidth()
     isolated = {} if args.no_isolated else isolated_peers(todo, args.repeat)
+    ISOLATED_VERSIONS[:] = list(isolated)
     progress = _progress(len(todo))
     rows = []
     inputs = {}
@@ -616,8 +620,9 @@ def machine_description():
     except (OSError, StopIteration):
         pass
     cpu += flags
-    peers = "torch %s, onnxruntime %s, numpy %s" % (
-        torch.__version__ if torch else "-", ort.__version__ if ort else "-", np.__version__)
+    peers = "torch %s, onnxruntime %s, numpy %s%s" % (
+        torch.__version__ if torch else "-", ort.__version__ if ort else "-", np.__version__,
+        "".join(", " + name for name in ISOLATED_VERSIONS))
     return ("Machine: %s, %d cores; cypool %s (%s kernels, OpenMP %s); %s."
             % (cpu, os.cpu_count(), cypool.__version__, _kernel_set(), _openmp(), peers))
 
