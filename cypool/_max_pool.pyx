@@ -22,8 +22,8 @@ from cypool._typedefs cimport index_t, max_t
 from cypool._window_pass cimport (
     ROW_CHUNKS_PER_THREAD, SWEEP_ELEMENTS, WINDOW_PASS_FEW_CHANNELS, WINDOW_PASS_MAX_ROWS,
     cache_lines, chunk_start, interior_outputs,
-    OP_MAX, OP_MAX_NAN_FREE, OP_SUM, has_nan, interior_pass, is_nan, lowest_value, next_row,
-    row_position)
+    OP_MAX, OP_MAX_NAN_FREE, has_nan, interior_pass, is_nan, lowest_value, next_row,
+    row_position, window_rows)
 from cypool._geometry cimport (
     Geometry, pool_geometry_t, window_table_t, window_table_init, window_table_init_adaptive,
     window_table_free)
@@ -254,18 +254,13 @@ cdef inline bint _max_row_few_channels_indexed(const max_t* plane, max_t* y, ind
     cdef max_t v, lowest = lowest_value(y)
     cdef int64_t k = t.kernel_w, s = t.stride_w, pixel = t.stride_w * channels
     cdef int64_t per_chunk = SWEEP_ELEMENTS // pixel
-    cdef int64_t a, b, r, e, m, i, c, n, span, first = 0, n_rows = 0
+    cdef int64_t r, e, m, i, c, n, span, n_rows, first = 0
     cdef int32_t tap
     cdef bint wins
     if inner_hi <= inner_lo or t.taps[0][od] * t.taps[1][oh] > WINDOW_PASS_MAX_ROWS:
         return False
-    # Each kernel row's flat spatial index at output inner_lo's first W tap.
-    for a in range(t.taps[0][od]):
-        for b in range(t.taps[1][oh]):
-            row_at[n_rows] = (((t.first[0][od] + a * t.step[0]) * t.in_size[1] + t.first[1][oh]
-                               + b * t.step[1]) * t.in_size[2] + t.first[2][inner_lo])
-            rows[n_rows] = plane + row_at[n_rows] * channels
-            n_rows += 1
+    # Each kernel row, and its flat spatial index, at output inner_lo's first W tap.
+    n_rows = window_rows(plane, t, od, oh, inner_lo, channels, rows, row_at)
     y += inner_lo * channels
     indices += inner_lo * channels
     while first < inner_hi - inner_lo:

@@ -117,17 +117,20 @@ cdef inline void next_row(int64_t d_size, int64_t h_size, int64_t* n, int64_t* d
 
 
 cdef inline int64_t window_rows(const max_t* plane, const window_table_t* t, int64_t od,
-                                int64_t oh, int64_t ow, int64_t channels,
-                                const max_t** rows) noexcept nogil:
+                                int64_t oh, int64_t ow, int64_t channels, const max_t** rows,
+                                int64_t* row_at=NULL) noexcept nogil:
     """Point rows[r] at the first tap of each in-bounds kernel row of window
-    (od, oh, ow), row-major, and return their count (at most WINDOW_PASS_MAX_ROWS)."""
-    cdef int64_t a, b, n_rows = 0
+    (od, oh, ow), row-major, and return their count (at most WINDOW_PASS_MAX_ROWS);
+    row_at[r], unless NULL, gets that tap's flat index in the spatial plane."""
+    cdef int64_t a, b, at, n_rows = 0
     cdef int64_t ih_size = t.in_size[1], iw_size = t.in_size[2]
     for a in range(t.taps[0][od]):
         for b in range(t.taps[1][oh]):
-            rows[n_rows] = plane + (((t.first[0][od] + a * t.step[0]) * ih_size
-                                     + t.first[1][oh] + b * t.step[1]) * iw_size
-                                    + t.first[2][ow]) * channels
+            at = ((t.first[0][od] + a * t.step[0]) * ih_size + t.first[1][oh]
+                  + b * t.step[1]) * iw_size + t.first[2][ow]
+            rows[n_rows] = plane + at * channels
+            if row_at != NULL:
+                row_at[n_rows] = at
             n_rows += 1
     return n_rows
 
