@@ -63,6 +63,16 @@ def get_num_threads():
     return n
 
 
+def explicit_num_threads():
+    """The count set through cypool (context block, then process-wide), or None.
+
+    ``cypool.torch`` uses it to defer to ``torch.get_num_threads()`` unless the
+    user chose cypool's own count.
+    """
+    n = _context_threads.get()
+    return _process_threads if n is None else n
+
+
 @contextlib.contextmanager
 def num_threads(n):
     """Context manager: use ``n`` threads inside the block (this context only).
