@@ -30,7 +30,8 @@ def test_sdist_and_wheel_build_and_install_into_a_fresh_venv(tmp_path):
     with zipfile.ZipFile(wheel) as archive:
         names = archive.namelist()
     for needed in ("cypool/kernels.pxd", "cypool/_geometry.pxd", "cypool/py.typed",
-                   "cypool/__init__.pyi"):
+                   "cypool/__init__.pyi", "cypool/torch/__init__.py", "cypool/torch/_ops.py",
+                   "cypool/torch/nn.py", "cypool/benchmark/torch_ops.py"):
         assert needed in names, needed
     assert any(n.startswith("cypool/_max_pool.") and n.endswith(".so") for n in names)
     venv = tmp_path / "venv"

@@ -438,3 +438,39 @@ def test_docstring_examples_run(item):
     for test in tests:
         runner.run(test)
     assert runner.failures == 0
+
+
+def test_inference_under_tracing_records_the_operator():
+    from torch.fx.experimental.proxy_tensor import make_fx
+    x = torch.randn(1, 2, 8, 8)
+    with torch.no_grad():
+        graph = make_fx(lambda t: ct.max_pool2d(t, 2) + ct.avg_pool2d(t, 2))(x).graph
+        eager = ct.max_pool2d(x, 2) + ct.avg_pool2d(x, 2)   # the plain-function path
+    assert "cypool.max_pool" in str(graph) and "cypool.avg_pool" in str(graph)
+    assert torch.equal(eager, F.max_pool2d(x, 2) + F.avg_pool2d(x, 2))
+
+
+def test_readme_command_runs_verbatim():
+    import os
+    import shlex
+    readme = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))),
+                          "README.md")
+    with open(readme) as handle:
+        lines = [line for line in handle if line.startswith('python -c "import torch, cypool')]
+    assert len(lines) == 1
+    command = shlex.split(lines[0])
+    assert command[:2] == ["python", "-c"]
+    result = subprocess.run([sys.executable, "-c", command[2]], cwd="/", capture_output=True,
+                            text=True, timeout=300)
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert result.stdout.strip() == "True (8, 64, 112, 112)"
+
+
+def test_torch_benchmark_runs_quick(tmp_path):
+    from cypool.benchmark import torch_ops
+    output = tmp_path / "torch_bench.md"
+    ops, models = torch_ops.main(["--quick", "--threads", "1", "--repeat", "1",
+                                  "--output", str(output)])
+    assert len(ops) == len(torch_ops.OPS) * 4 and len(models) == 2
+    assert all(row["torch"] > 0 and row["cypool"] > 0 for row in ops + models)
+    assert "speed-up" in output.read_text() and "training step" in output.read_text()

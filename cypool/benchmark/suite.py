@@ -649,9 +649,16 @@ def main(argv=None):
                         help="skip JAX and TensorFlow (timed in their own processes)")
     parser.add_argument("--output", default=None, help="write the markdown table here")
     parser.add_argument("--plot", default=None, help="write a PNG bar chart here")
+    parser.add_argument("--torch-ops", action="store_true",
+                        help="add the cypool.torch row group: each op against torch in both "
+                             "memory formats, forward and forward+backward (needs torch)")
     args = parser.parse_args(argv)
     rows, read_bw, write_bw = run(args)
     text = table(rows, read_bw, write_bw, machine_description())
+    if args.torch_ops:
+        from cypool.benchmark import torch_ops
+        ops = torch_ops.op_rows(args.threads, args.repeat, args.quick)
+        text += "\n\n" + torch_ops.table(ops, [], "")
     print(text)
     if args.output:
         os.makedirs(os.path.dirname(os.path.abspath(args.output)), exist_ok=True)

@@ -83,6 +83,17 @@ def _needs_grad(x):
     return torch.is_grad_enabled() and x.requires_grad
 
 
+def _call(operator, input, *args):
+    """Run a cypool operator; plain eager inference skips the dispatcher (``.eager``),
+    except under the profiler, which then sees the operator by name."""
+    if (type(input) is torch.Tensor and not _needs_grad(input)
+            and not torch.compiler.is_compiling() and not torch.autograd._profiler_enabled()
+            and torch._C._len_torch_dispatch_stack() == 0
+            and not torch._C._are_functorch_transforms_active()):
+        return operator.eager(input, *args)
+    return operator(input, *args)
+
+
 def _max_pool(spatial_dims, input, kernel_size, stride, padding, dilation, ceil_mode,
               return_indices):
     kernel, strides, pads, dilations = _window(spatial_dims, kernel_size, stride, padding,
@@ -93,10 +104,10 @@ def _max_pool(spatial_dims, input, kernel_size, stride, padding, dilation, ceil_
                         return_indices=return_indices)
     ceil_mode = bool(ceil_mode)
     if return_indices or _needs_grad(input):
-        values, indices = _ops.max_pool_with_indices(input, kernel, strides, pads, dilations,
-                                                     ceil_mode)
+        values, indices = _call(_ops.max_pool_with_indices, input, kernel, strides, pads,
+                                dilations, ceil_mode)
         return (values, indices) if return_indices else values
-    return _ops.max_pool(input, kernel, strides, pads, dilations, ceil_mode)
+    return _call(_ops.max_pool, input, kernel, strides, pads, dilations, ceil_mode)
 
 
 def _avg_pool(spatial_dims, input, kernel_size, stride, padding, ceil_mode, count_include_pad,
@@ -107,8 +118,8 @@ def _avg_pool(spatial_dims, input, kernel_size, stride, padding, ceil_mode, coun
         function = getattr(F, "avg_pool%dd" % spatial_dims)
         extra = () if spatial_dims == 1 else (divisor_override,)
         return function(input, kernel_size, stride, padding, ceil_mode, count_include_pad, *extra)
-    return _ops.avg_pool(input, kernel, strides, pads, bool(ceil_mode), bool(count_include_pad),
-                         None if divisor_override is None else int(divisor_override))
+    return _call(_ops.avg_pool, input, kernel, strides, pads, bool(ceil_mode),
+                 bool(count_include_pad), None if divisor_override is None else int(divisor_override))
 
 
 def _lp_pool(spatial_dims, input, norm_type, kernel_size, stride, ceil_mode):
@@ -142,15 +153,15 @@ def _adaptive_avg_pool(spatial_dims, input, output_size):
     # torch reproduces: it keeps that case, so results stay bit-identical.
     if not _runs_here(input, _FLOATS) or sizes is None or all(s == 1 for s in sizes):
         return getattr(F, "adaptive_avg_pool%dd" % spatial_dims)(input, output_size)
-    return _ops.adaptive_avg_pool(input, sizes)
+    return _call(_ops.adaptive_avg_pool, input, sizes)
 
 
 def _adaptive_max_pool(spatial_dims, input, output_size, return_indices):
     if not _runs_here(input, _FLOATS):
         function = getattr(F, "adaptive_max_pool%dd" % spatial_dims)
         return function(input, output_size, return_indices=return_indices)
-    values, indices = _ops.adaptive_max_pool(input,
-                                             _adaptive_sizes(input, output_size, spatial_dims))
+    values, indices = _call(_ops.adaptive_max_pool, input,
+                            _adaptive_sizes(input, output_size, spatial_dims))
     return (values, indices) if return_indices else values
 
 
@@ -161,7 +172,7 @@ def _max_unpool(spatial_dims, input, indices, kernel_size, stride, padding, outp
     kernel, strides, pads, _ = _window(spatial_dims, kernel_size, stride, padding)
     # torch's own rule (and its error) for which output_size values are allowed.
     sizes = F._unpool_output_size(input, kernel, strides, pads, output_size)
-    return _ops.max_unpool(input, indices, [int(s) for s in sizes])
+    return _call(_ops.max_unpool, input, indices, [int(s) for s in sizes])
 
 
 def max_pool1d(input, kernel_size, stride=None, padding=0, dilation=1, ceil_mode=False,

@@ -2,10 +2,11 @@
 
 Each operator works on CPU tensors through zero-copy NumPy views: a tensor stored
 channels-first runs cypool's channels-first kernels, one stored channels-last
-(``torch.channels_last`` / ``channels_last_3d``, or any ``(N, C, *spatial)`` view
-whose channel axis is the fastest) runs the channels-last kernels in place.  Results
-are allocated by cypool and wrapped, so nothing is copied unless torch itself would
-return another memory format.
+(``torch.channels_last`` / ``channels_last_3d`` by torch's stride rule, or in 1-D a
+view whose channel axis is the fastest) runs the channels-last kernels in place.
+Results, gradients included, are allocated by cypool (NumPy, which asks for huge
+pages) and wrapped, so nothing is copied unless torch itself would return another
+memory format.
 
 The fake (meta) kernels ask torch's own operator for the output's shape (so
 shapes under ``torch.compile`` follow torch's rules by construction) and store it
@@ -24,6 +25,21 @@ from torch import Tensor
 
 import cypool
 from cypool._threads import explicit_num_threads
+
+
+def _operator(name):
+    """Register the decorated function as the custom operator ``cypool::<name>``.
+
+    The operator keeps the plain function as ``.eager``: eager calls that need no
+    autograd and run under no tracing or dispatch mode may call it directly and skip
+    the dispatcher's round trip (about 40 us a call), with the same result.
+    """
+    def register(function):
+        operator = torch.library.custom_op("cypool::" + name, function, mutates_args=(),
+                                           device_types="cpu")
+        operator.eager = function
+        return operator
+    return register
 
 
 def _threads():
@@ -73,8 +89,10 @@ def runs_channels_last(t, spatial_dims):
 
 
 def _array(t, channels_last):
-    """NumPy view of ``t`` in the kernel's layout (a copy only for other strides)."""
-    return _kernel_order(t.detach(), channels_last).contiguous().numpy()
+    """NumPy view of ``t`` in the kernel's layout.  Other strides are copied by cypool,
+    into NumPy memory (which gets transparent huge pages: a fresh 50 MB torch buffer
+    costs ~3x the kernel's time in page faults on a VM)."""
+    return _kernel_order(t.detach().resolve_conj().resolve_neg(), channels_last).numpy()
 
 
 def _layout(channels_last):
@@ -129,6 +147,8 @@ def _forward(family, x, spatial_dims, *args, **kwargs):
     """Run ``cypool.<family><d>d`` on ``x`` in its stored layout; a list of tensors."""
     channels_last = runs_channels_last(x, spatial_dims)
     function = getattr(cypool, "%s%dd" % (family, spatial_dims))
+    # Tuples, not lists: hashable window arguments let cypool reuse its call plan.
+    args = [tuple(a) if isinstance(a, list) else a for a in args]
     result = function(_array(x, channels_last), *args, layout=_layout(channels_last),
                       num_threads=_threads(), **kwargs)
     arrays = result if isinstance(result, tuple) else (result,)
@@ -137,13 +157,12 @@ def _forward(family, x, spatial_dims, *args, **kwargs):
 
 def _backward_into(function_name, grad, tensors, input_sizes, channels_last, spatial_dims,
                    *args, **kwargs):
-    """Run ``cypool.<function_name>`` writing into a fresh gradient tensor."""
-    result = _empty(input_sizes, grad, channels_last)
+    """Run ``cypool.<function_name>``; its result (NumPy memory) wrapped as the gradient."""
     arrays = [_array(t, channels_last) for t in tensors]
     function = getattr(cypool, function_name % spatial_dims)
-    function(*arrays, *args, layout=_layout(channels_last), out=_array(result, channels_last),
-             num_threads=_threads(), **kwargs)
-    return result
+    result = function(*arrays, *args, layout=_layout(channels_last), num_threads=_threads(),
+                      **kwargs)
+    return _torch_order(torch.from_numpy(result), channels_last)
 
 
 def _fake_backward(grad, input_sizes, channels_last):
@@ -151,7 +170,7 @@ def _fake_backward(grad, input_sizes, channels_last):
 
 
 # ---------------------------------------------------------------- max pooling
-@torch.library.custom_op("cypool::max_pool", mutates_args=(), device_types="cpu")
+@_operator("max_pool")
 def max_pool(x: Tensor, kernel_size: list[int], stride: list[int], padding: list[int],
              dilation: list[int], ceil_mode: bool) -> Tensor:
     """Max pooling values only (inference: no indices are computed)."""
@@ -159,7 +178,7 @@ def max_pool(x: Tensor, kernel_size: list[int], stride: list[int], padding: list
                     ceil_mode)[0]
 
 
-@torch.library.custom_op("cypool::max_pool_with_indices", mutates_args=(), device_types="cpu")
+@_operator("max_pool_with_indices")
 def max_pool_with_indices(x: Tensor, kernel_size: list[int], stride: list[int],
                           padding: list[int], dilation: list[int],
                           ceil_mode: bool) -> tuple[Tensor, Tensor]:
@@ -186,7 +205,7 @@ def _(x, kernel_size, stride, padding, dilation, ceil_mode):
     return _fake_like(x, "max_pool", len(kernel_size), results)
 
 
-@torch.library.custom_op("cypool::scatter_to_indices", mutates_args=(), device_types="cpu")
+@_operator("scatter_to_indices")
 def scatter_to_indices(grad: Tensor, indices: Tensor, input_sizes: list[int],
                        channels_last: bool, spatial_dims: int) -> Tensor:
     """Backward of (adaptive) max pooling: ``grad`` summed into the argmax positions."""
@@ -223,7 +242,7 @@ max_pool_with_indices.register_autograd(_backward_max, setup_context=_setup_max)
 
 
 # ---------------------------------------------------------------- average pooling
-@torch.library.custom_op("cypool::avg_pool", mutates_args=(), device_types="cpu")
+@_operator("avg_pool")
 def avg_pool(x: Tensor, kernel_size: list[int], stride: list[int], padding: list[int],
              ceil_mode: bool, count_include_pad: bool, divisor_override: Optional[int]) -> Tensor:
     """Average pooling with torch's divisor rules."""
@@ -239,7 +258,7 @@ def _(x, kernel_size, stride, padding, ceil_mode, count_include_pad, divisor_ove
     return _fake_like(x, "avg_pool", len(kernel_size), result)
 
 
-@torch.library.custom_op("cypool::avg_pool_backward", mutates_args=(), device_types="cpu")
+@_operator("avg_pool_backward")
 def avg_pool_backward(grad: Tensor, input_sizes: list[int], channels_last: bool,
                       kernel_size: list[int], stride: list[int], padding: list[int],
                       ceil_mode: bool, count_include_pad: bool,
@@ -272,7 +291,7 @@ avg_pool.register_autograd(_backward_avg, setup_context=_setup_avg)
 
 
 # ---------------------------------------------------------------- adaptive pooling
-@torch.library.custom_op("cypool::adaptive_avg_pool", mutates_args=(), device_types="cpu")
+@_operator("adaptive_avg_pool")
 def adaptive_avg_pool(x: Tensor, output_size: list[int]) -> Tensor:
     """Adaptive average pooling (torch's bin rule)."""
     return _forward("adaptive_avg_pool", x, len(output_size), output_size)[0]
@@ -284,8 +303,7 @@ def _(x, output_size):
     return _fake_like(x, "adaptive_avg_pool", len(output_size), result)
 
 
-@torch.library.custom_op("cypool::adaptive_avg_pool_backward", mutates_args=(),
-                         device_types="cpu")
+@_operator("adaptive_avg_pool_backward")
 def adaptive_avg_pool_backward(grad: Tensor, input_sizes: list[int], channels_last: bool,
                                spatial_dims: int) -> Tensor:
     """Backward of adaptive average pooling."""
@@ -311,7 +329,7 @@ def _backward_adaptive_avg(ctx, grad_output):
 adaptive_avg_pool.register_autograd(_backward_adaptive_avg, setup_context=_setup_adaptive_avg)
 
 
-@torch.library.custom_op("cypool::adaptive_max_pool", mutates_args=(), device_types="cpu")
+@_operator("adaptive_max_pool")
 def adaptive_max_pool(x: Tensor, output_size: list[int]) -> tuple[Tensor, Tensor]:
     """Adaptive max pooling, values and indices."""
     values, indices = _forward("adaptive_max_pool", x, len(output_size), output_size,
@@ -342,7 +360,7 @@ adaptive_max_pool.register_autograd(_backward_adaptive_max, setup_context=_setup
 
 
 # ---------------------------------------------------------------- max-unpooling
-@torch.library.custom_op("cypool::max_unpool", mutates_args=(), device_types="cpu")
+@_operator("max_unpool")
 def max_unpool(x: Tensor, indices: Tensor, output_size: list[int]) -> Tensor:
     """Max-unpooling into zeros of the given spatial sizes (validated by the caller)."""
     spatial_dims = len(output_size)
@@ -360,7 +378,7 @@ def _(x, indices, output_size):
     return _empty(sizes, x, result_channels_last(x, "max_unpool", len(output_size)))
 
 
-@torch.library.custom_op("cypool::max_unpool_backward", mutates_args=(), device_types="cpu")
+@_operator("max_unpool_backward")
 def max_unpool_backward(grad: Tensor, indices: Tensor, spatial_dims: int) -> Tensor:
     """Backward of max-unpooling: ``grad`` read at ``indices``."""
     channels_last = runs_channels_last(indices, spatial_dims)
