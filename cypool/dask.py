@@ -195,15 +195,44 @@ def avg_pool3d(x, kernel_size, stride=None, padding=0, dilation=1, ceil_mode=Fal
                      dict(count_include_pad=count_include_pad, divisor_override=divisor_override))
 
 
-def lp_pool2d(x, norm_type, kernel_size, stride=None, padding=0, dilation=1, ceil_mode=False,
-              layout="channels_first"):
-    """Lazy ``cypool.lp_pool2d`` of a dask array."""
-    return _windowed(_lp2, 2, x, dict(kernel_size=kernel_size, stride=stride, padding=padding,
-                     dilation=dilation, ceil_mode=ceil_mode), layout, dict(norm_type=norm_type))
+def _lp_pool(ndim, x, norm_type, window, layout):
+    return _windowed(_LP_BLOCKS[ndim], ndim, x, window, layout, dict(norm_type=norm_type))
+
+
+def _lp1(x, norm_type, **kwargs):
+    return cypool.lp_pool1d(x, norm_type, **kwargs)
 
 
 def _lp2(x, norm_type, **kwargs):
     return cypool.lp_pool2d(x, norm_type, **kwargs)
+
+
+def _lp3(x, norm_type, **kwargs):
+    return cypool.lp_pool3d(x, norm_type, **kwargs)
+
+
+_LP_BLOCKS = {1: _lp1, 2: _lp2, 3: _lp3}
+
+
+def lp_pool1d(x, norm_type, kernel_size, stride=None, padding=0, dilation=1, ceil_mode=False,
+              layout="channels_first"):
+    """Lazy ``cypool.lp_pool1d`` of a dask array."""
+    return _lp_pool(1, x, norm_type, dict(kernel_size=kernel_size, stride=stride,
+                    padding=padding, dilation=dilation, ceil_mode=ceil_mode), layout)
+
+
+def lp_pool2d(x, norm_type, kernel_size, stride=None, padding=0, dilation=1, ceil_mode=False,
+              layout="channels_first"):
+    """Lazy ``cypool.lp_pool2d`` of a dask array."""
+    return _lp_pool(2, x, norm_type, dict(kernel_size=kernel_size, stride=stride,
+                    padding=padding, dilation=dilation, ceil_mode=ceil_mode), layout)
+
+
+def lp_pool3d(x, norm_type, kernel_size, stride=None, padding=0, dilation=1, ceil_mode=False,
+              layout="channels_first"):
+    """Lazy ``cypool.lp_pool3d`` of a dask array."""
+    return _lp_pool(3, x, norm_type, dict(kernel_size=kernel_size, stride=stride,
+                    padding=padding, dilation=dilation, ceil_mode=ceil_mode), layout)
 
 
 def adaptive_avg_pool2d(x, output_size, layout="channels_first"):
@@ -230,4 +259,4 @@ def global_max_pool(x, layout="channels_first"):
     return _whole_planes(cypool.global_max_pool, ndim, x, layout, dict(keepdims=True))
 
 
-_AVERAGES = (cypool.avg_pool1d, cypool.avg_pool2d, cypool.avg_pool3d, _lp2)
+_AVERAGES = (cypool.avg_pool1d, cypool.avg_pool2d, cypool.avg_pool3d, _lp1, _lp2, _lp3)

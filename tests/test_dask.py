@@ -100,3 +100,13 @@ def test_random_windows_and_chunkings():
                 getattr(cdask, name)(lazy, layout=case.layout, **case.avg_window).compute(),
                 getattr(cypool, name)(x, layout=case.layout, **case.avg_window),
                 err_msg=case.id)
+
+
+def test_lp_pool_in_1d_and_3d():
+    x1, x3 = _x((2, 3, 17)), _x((1, 2, 7, 8, 9))
+    lazy1 = da.from_array(x1, chunks=(1, 3, 5))
+    lazy3 = da.from_array(x3, chunks=(1, 2, 3, 4, 5))
+    np.testing.assert_array_equal(cdask.lp_pool1d(lazy1, 2, 3, 2, 1).compute(),
+                                  cypool.lp_pool1d(x1, 2, 3, 2, 1))
+    np.testing.assert_array_equal(cdask.lp_pool3d(lazy3, 3, 2, 1).compute(),
+                                  cypool.lp_pool3d(x3, 3, 2, 1))

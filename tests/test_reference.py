@@ -107,3 +107,14 @@ def test_vectorized_baseline_matches_loops(case):
         getattr(fast, name + "_backward")(grad, x.shape, layout=case.layout, **case.avg_window),
         getattr(slow, name + "_backward")(grad, x.shape, layout=case.layout, **case.avg_window),
         rtol=tol, atol=tol)
+
+
+def test_reference_exports_every_pooling_function_of_the_package():
+    import cypool.reference as reference
+    runtime = {"get_include", "get_num_threads", "num_threads", "set_num_threads",
+               "show_config"}
+    axes_style = {"max_pool", "avg_pool", "lp_pool", "max_pool_backward",
+                  "avg_pool_backward", "lp_pool_backward"}
+    missing = set(cypool.__all__) - runtime - axes_style - set(reference.__all__)
+    assert not missing
+    assert reference.lp_pool1d is reference.loops.lp_pool1d

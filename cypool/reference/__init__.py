@@ -6,25 +6,9 @@
 would (``sliding_window_view``, ``np.add.at``): the fast-as-NumPy-gets baseline.
 """
 from cypool.reference import loops, vectorized
-from cypool.reference.loops import (
-    avg_pool1d,
-    avg_pool1d_backward,
-    avg_pool2d,
-    avg_pool2d_backward,
-    avg_pool3d,
-    avg_pool3d_backward,
-    max_pool1d,
-    max_pool1d_backward,
-    max_pool2d,
-    max_pool2d_backward,
-    max_pool3d,
-    max_pool3d_backward,
-)
 
-__all__ = [
-    "loops", "vectorized",
-    "avg_pool1d", "avg_pool1d_backward", "avg_pool2d", "avg_pool2d_backward",
-    "avg_pool3d", "avg_pool3d_backward",
-    "max_pool1d", "max_pool1d_backward", "max_pool2d", "max_pool2d_backward",
-    "max_pool3d", "max_pool3d_backward",
-]
+# Every loop version under its public name (lp, adaptive, global and unpool included),
+# taken from loops.__all__ so the two lists cannot drift apart.
+globals().update({name: getattr(loops, name) for name in loops.__all__})
+
+__all__ = ["loops", "vectorized", *loops.__all__]
