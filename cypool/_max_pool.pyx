@@ -38,8 +38,8 @@ cdef enum:
     # zeroes past the cache, and the scatter then reads every line back from memory
     # (channels-last W1 backward took 2x the channels-first time with 64 KB steps).
     ZERO_AHEAD_BYTES = 1024
-    # Channels-first scatter outputs whose index range is checked at once.
-    PLANE_RUN = 32
+    # Indices a scatter checks at once (a run of outputs, see _route_block).
+    SCATTER_RUN = 32
 
 
 cdef inline void _max_update_strided(const max_t* src, int64_t step, max_t* y, int32_t* winner,
@@ -462,79 +462,53 @@ cdef inline int64_t _route_block(const max_t* source, const index_t* indices, ma
     Zeroing is lazy: positions below the watermark ``zeroed`` are zero or
     written; an index at or past it first zeroes up to it and a little beyond.
     Pooling's indices mostly grow with o, so the zeroes are written just ahead of
-    the scatter, in cache, instead of in a separate pass over memory.  Each o first
-    takes the largest index of its channels (a vector reduction): when it is in
-    range, one watermark check covers them all and the scatter runs unchecked."""
-    cdef int64_t o, c, i, bad = 0, zeroed = 0
+    the scatter, in cache, instead of in a separate pass over memory.  The outputs
+    go in runs of about SCATTER_RUN indices: a run first takes its largest index (a
+    vector reduction); when that is in range, one watermark check covers the run and
+    its scatter runs unchecked, else the run is checked index by index."""
+    cdef int64_t o, c, e, q, first, last, i, bad = 0, zeroed = 0
     cdef uint64_t largest
-    cdef const index_t* row
-    cdef const max_t* values
+    cdef bint whole_rows = c0 == 0 and c1 == channels
+    cdef int64_t per_run = max(1, SCATTER_RUN // (c1 - c0))
     cdef int64_t ahead = max(1, ZERO_AHEAD_BYTES // (channels * <int64_t> sizeof(max_t)))
-    for o in range(count):
-        row = indices + o * channels
-        values = source + o * channels
+    for q in range((count + per_run - 1) // per_run):
+        first = q * per_run
+        last = min(first + per_run, count)
         largest = 0
-        for c in range(c0, c1):
-            largest = max(largest, <uint64_t> row[c])
+        if whole_rows:      # the run's indices are contiguous
+            for e in range(first * channels, last * channels):
+                largest = max(largest, <uint64_t> indices[e])
+        else:
+            for o in range(first, last):
+                for c in range(c0, c1):
+                    largest = max(largest, <uint64_t> indices[o * channels + c])
         if largest < <uint64_t> target_size:
             if <int64_t> largest >= zeroed:
                 zeroed = _zero_up_to(target, zeroed, largest, ahead, target_size, channels,
                                      c0, c1)
+            for o in range(first, last):
+                for c in range(c0, c1):
+                    e = o * channels + c
+                    if accumulate:
+                        target[indices[e] * channels + c] += source[e]
+                    else:
+                        target[indices[e] * channels + c] = source[e]
+            continue
+        for o in range(first, last):
             for c in range(c0, c1):
+                e = o * channels + c
+                i = indices[e]
+                if <uint64_t> i >= <uint64_t> target_size:
+                    bad += 1
+                    continue
+                if i >= zeroed:
+                    zeroed = _zero_up_to(target, zeroed, i, ahead, target_size, channels,
+                                         c0, c1)
                 if accumulate:
-                    target[row[c] * channels + c] += values[c]
+                    target[i * channels + c] += source[e]
                 else:
-                    target[row[c] * channels + c] = values[c]
-            continue
-        for c in range(c0, c1):
-            i = row[c]
-            if <uint64_t> i >= <uint64_t> target_size:
-                bad += 1
-                continue
-            if i >= zeroed:
-                zeroed = _zero_up_to(target, zeroed, i, ahead, target_size, channels, c0, c1)
-            if accumulate:
-                target[i * channels + c] += values[c]
-            else:
-                target[i * channels + c] = values[c]
+                    target[i * channels + c] = source[e]
     _zero_channels(target, zeroed, target_size, channels, c0, c1)
-    return bad
-
-
-cdef inline int64_t _route_plane(const max_t* source, const index_t* indices, max_t* target,
-                                 int64_t count, int64_t target_size, bint accumulate) noexcept nogil:
-    """_route_block for one channel (channels-first planes): the same lazy zeroing,
-    the range check taken per run of PLANE_RUN outputs."""
-    cdef int64_t o, q, r, run, i, bad = 0, zeroed = 0
-    cdef uint64_t largest
-    cdef int64_t ahead = ZERO_AHEAD_BYTES // <int64_t> sizeof(max_t)
-    for q in range((count + PLANE_RUN - 1) // PLANE_RUN):
-        r = q * PLANE_RUN
-        run = min(<int64_t> PLANE_RUN, count - r)
-        largest = 0
-        for o in range(r, r + run):
-            largest = max(largest, <uint64_t> indices[o])
-        if largest < <uint64_t> target_size:
-            if <int64_t> largest >= zeroed:
-                zeroed = _zero_up_to(target, zeroed, largest, ahead, target_size, 1, 0, 1)
-            for o in range(r, r + run):
-                if accumulate:
-                    target[indices[o]] += source[o]
-                else:
-                    target[indices[o]] = source[o]
-            continue
-        for o in range(r, r + run):
-            i = indices[o]
-            if <uint64_t> i >= <uint64_t> target_size:
-                bad += 1
-                continue
-            if i >= zeroed:
-                zeroed = _zero_up_to(target, zeroed, i, ahead, target_size, 1, 0, 1)
-            if accumulate:
-                target[i] += source[o]
-            else:
-                target[i] = source[o]
-    _zero_channels(target, zeroed, target_size, 1, 0, 1)
     return bad
 
 
@@ -551,9 +525,10 @@ cdef int64_t _route(const max_t* source, const index_t* indices, max_t* target, 
         n = unit // blocks
         c0 = (unit % blocks) * CHANNEL_BLOCK
         c1 = min(c0 + CHANNEL_BLOCK, channels)
-        if channels == 1:
-            bad += _route_plane(source + n * count, indices + n * count,
-                                target + n * target_size, count, target_size, accumulate)
+        if channels == 1:     # literal sizes: the channel loops fold away
+            bad += _route_block(source + n * count, indices + n * count,
+                                target + n * target_size, count, target_size, 1, 0, 1,
+                                accumulate)
         else:
             bad += _route_block(source + n * count * channels, indices + n * count * channels,
                                 target + n * target_size * channels, count, target_size,
