@@ -226,19 +226,23 @@ def _save_input_format(ctx, x, family, spatial_dims):
     ctx.spatial_dims = spatial_dims
 
 
-def _setup_max(ctx, inputs, output):
-    _save_input_format(ctx, inputs[0], "max_pool", len(inputs[1]))
-    ctx.save_for_backward(output[1])
+def _scatter_autograd(operator, family, input_count):
+    """Register the autograd of an operator returning (values, argmax indices), whose
+    second input gives the spatial dims: the gradient is scattered to the indices."""
+    def setup(ctx, inputs, output):
+        _save_input_format(ctx, inputs[0], family, len(inputs[1]))
+        ctx.save_for_backward(output[1])
+
+    def backward(ctx, grad_values, grad_indices):
+        (indices,) = ctx.saved_tensors
+        grad = scatter_to_indices(grad_values, indices, ctx.input_sizes, ctx.channels_last,
+                                  ctx.spatial_dims)
+        return (grad,) + (None,) * (input_count - 1)
+
+    operator.register_autograd(backward, setup_context=setup)
 
 
-def _backward_max(ctx, grad_values, grad_indices):
-    (indices,) = ctx.saved_tensors
-    grad = scatter_to_indices(grad_values, indices, ctx.input_sizes, ctx.channels_last,
-                              ctx.spatial_dims)
-    return grad, None, None, None, None, None
-
-
-max_pool_with_indices.register_autograd(_backward_max, setup_context=_setup_max)
+_scatter_autograd(max_pool_with_indices, "max_pool", 6)
 
 
 # ---------------------------------------------------------------- average pooling
@@ -344,19 +348,7 @@ def _(x, output_size):
     return _fake_like(x, "adaptive_max_pool", len(output_size), results)
 
 
-def _setup_adaptive_max(ctx, inputs, output):
-    _save_input_format(ctx, inputs[0], "adaptive_max_pool", len(inputs[1]))
-    ctx.save_for_backward(output[1])
-
-
-def _backward_adaptive_max(ctx, grad_values, grad_indices):
-    (indices,) = ctx.saved_tensors
-    grad = scatter_to_indices(grad_values, indices, ctx.input_sizes, ctx.channels_last,
-                              ctx.spatial_dims)
-    return grad, None
-
-
-adaptive_max_pool.register_autograd(_backward_adaptive_max, setup_context=_setup_adaptive_max)
+_scatter_autograd(adaptive_max_pool, "adaptive_max_pool", 2)
 
 
 # ---------------------------------------------------------------- max-unpooling
