@@ -138,8 +138,8 @@ def _lp_pool(spatial_dims, input, norm_type, kernel_size, stride, ceil_mode):
 
 
 def _adaptive_sizes(input, output_size, spatial_dims):
-    sizes = _per_dim(output_size, spatial_dims) if not isinstance(output_size, (list, tuple)) \
-        else list(output_size)
+    """torch's output_size: an int or a sequence (one entry repeats), None keeps a size."""
+    sizes = list(output_size) if isinstance(output_size, (list, tuple)) else [output_size]
     if len(sizes) == 1:
         sizes = sizes * spatial_dims
     spatial = input.shape[-spatial_dims:]

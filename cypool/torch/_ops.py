@@ -127,14 +127,6 @@ def result_channels_last(x, family, spatial_dims):
     return runs_channels_last(x, spatial_dims) and _keeps_channels_last(family, spatial_dims)
 
 
-def _wrap(arrays, channels_last, family, spatial_dims):
-    """cypool's result arrays as tensors in the memory format of ``result_channels_last``."""
-    tensors = [_torch_order(torch.from_numpy(a), channels_last) for a in arrays]
-    if channels_last and not _keeps_channels_last(family, spatial_dims):
-        tensors = [t.contiguous() for t in tensors]
-    return tensors
-
-
 def _fake_like(x, family, spatial_dims, results):
     """Fake results: torch's output shapes in the layout the real kernel returns."""
     channels_last = result_channels_last(x, family, spatial_dims)
@@ -143,26 +135,33 @@ def _fake_like(x, family, spatial_dims, results):
     return fakes if len(fakes) > 1 else fakes[0]
 
 
-def _forward(family, x, spatial_dims, *args, **kwargs):
-    """Run ``cypool.<family><d>d`` on ``x`` in its stored layout; a list of tensors."""
-    channels_last = runs_channels_last(x, spatial_dims)
-    function = getattr(cypool, "%s%dd" % (family, spatial_dims))
+def _run(function_name, tensors, channels_last, keep_channels_last, *args, **kwargs):
+    """Run ``cypool.<function_name>`` on ``tensors`` viewed in one layout; its results
+    (NumPy memory, zero-copy) as a list of tensors, channels-first again unless
+    ``keep_channels_last`` (torch's memory format for the result)."""
     # Tuples, not lists: hashable window arguments let cypool reuse its call plan.
     args = [tuple(a) if isinstance(a, list) else a for a in args]
-    result = function(_array(x, channels_last), *args, layout=_layout(channels_last),
-                      num_threads=_threads(), **kwargs)
+    result = getattr(cypool, function_name)(
+        *[_array(t, channels_last) for t in tensors], *args, layout=_layout(channels_last),
+        num_threads=_threads(), **kwargs)
     arrays = result if isinstance(result, tuple) else (result,)
-    return _wrap(arrays, channels_last, family, spatial_dims)
+    results = [_torch_order(torch.from_numpy(a), channels_last) for a in arrays]
+    if channels_last and not keep_channels_last:
+        results = [t.contiguous() for t in results]
+    return results
 
 
-def _backward_into(function_name, grad, tensors, input_sizes, channels_last, spatial_dims,
-                   *args, **kwargs):
-    """Run ``cypool.<function_name>``; its result (NumPy memory) wrapped as the gradient."""
-    arrays = [_array(t, channels_last) for t in tensors]
-    function = getattr(cypool, function_name % spatial_dims)
-    result = function(*arrays, *args, layout=_layout(channels_last), num_threads=_threads(),
-                      **kwargs)
-    return _torch_order(torch.from_numpy(result), channels_last)
+def _forward(family, x, spatial_dims, *args, **kwargs):
+    """Run ``cypool.<family><d>d`` on ``x`` in its stored layout; a list of tensors."""
+    return _run("%s%dd" % (family, spatial_dims), (x,), runs_channels_last(x, spatial_dims),
+                _keeps_channels_last(family, spatial_dims), *args, **kwargs)
+
+
+def _backward_into(function_name, tensors, input_sizes, channels_last, spatial_dims, *args):
+    """Run the backward ``cypool.<function_name>`` for an input of ``input_sizes``; the
+    gradient stays in the layout the backward ran in."""
+    return _run(function_name % spatial_dims, tensors, channels_last, True,
+                _kernel_shape(input_sizes, channels_last), *args)[0]
 
 
 def _fake_backward(grad, input_sizes, channels_last):
@@ -209,8 +208,8 @@ def _(x, kernel_size, stride, padding, dilation, ceil_mode):
 def scatter_to_indices(grad: Tensor, indices: Tensor, input_sizes: list[int],
                        channels_last: bool, spatial_dims: int) -> Tensor:
     """Backward of (adaptive) max pooling: ``grad`` summed into the argmax positions."""
-    return _backward_into("max_pool%dd_backward", grad, (grad, indices), input_sizes,
-                          channels_last, spatial_dims, _kernel_shape(input_sizes, channels_last))
+    return _backward_into("max_pool%dd_backward", (grad, indices), input_sizes, channels_last,
+                          spatial_dims)
 
 
 @scatter_to_indices.register_fake
@@ -268,10 +267,9 @@ def avg_pool_backward(grad: Tensor, input_sizes: list[int], channels_last: bool,
                       ceil_mode: bool, count_include_pad: bool,
                       divisor_override: Optional[int]) -> Tensor:
     """Backward of average pooling: each window's gradient spread over its inputs."""
-    return _backward_into("avg_pool%dd_backward", grad, (grad,), input_sizes, channels_last,
-                          len(kernel_size), _kernel_shape(input_sizes, channels_last),
-                          kernel_size, stride, padding, 1, ceil_mode, count_include_pad,
-                          divisor_override)
+    return _backward_into("avg_pool%dd_backward", (grad,), input_sizes, channels_last,
+                          len(kernel_size), kernel_size, stride, padding, 1, ceil_mode,
+                          count_include_pad, divisor_override)
 
 
 @avg_pool_backward.register_fake
@@ -311,8 +309,8 @@ def _(x, output_size):
 def adaptive_avg_pool_backward(grad: Tensor, input_sizes: list[int], channels_last: bool,
                                spatial_dims: int) -> Tensor:
     """Backward of adaptive average pooling."""
-    return _backward_into("adaptive_avg_pool%dd_backward", grad, (grad,), input_sizes,
-                          channels_last, spatial_dims, _kernel_shape(input_sizes, channels_last))
+    return _backward_into("adaptive_avg_pool%dd_backward", (grad,), input_sizes, channels_last,
+                          spatial_dims)
 
 
 @adaptive_avg_pool_backward.register_fake
@@ -356,12 +354,10 @@ _scatter_autograd(adaptive_max_pool, "adaptive_max_pool", 2)
 def max_unpool(x: Tensor, indices: Tensor, output_size: list[int]) -> Tensor:
     """Max-unpooling into zeros of the given spatial sizes (validated by the caller)."""
     spatial_dims = len(output_size)
-    channels_last = runs_channels_last(x, spatial_dims)
-    function = getattr(cypool, "max_unpool%dd" % spatial_dims)
-    result = function(_array(x, channels_last), _array(indices, channels_last), 1,
-                      output_size=output_size, layout=_layout(channels_last),
-                      num_threads=_threads())
-    return _wrap((result,), channels_last, "max_unpool", spatial_dims)[0]
+    return _run("max_unpool%dd" % spatial_dims, (x, indices),
+                runs_channels_last(x, spatial_dims),
+                _keeps_channels_last("max_unpool", spatial_dims), 1,
+                output_size=output_size)[0]
 
 
 @max_unpool.register_fake
@@ -373,11 +369,9 @@ def _(x, indices, output_size):
 @_operator("max_unpool_backward")
 def max_unpool_backward(grad: Tensor, indices: Tensor, spatial_dims: int) -> Tensor:
     """Backward of max-unpooling: ``grad`` read at ``indices``."""
-    channels_last = runs_channels_last(indices, spatial_dims)
-    function = getattr(cypool, "max_unpool%dd_backward" % spatial_dims)
-    result = function(_array(grad, channels_last), _array(indices, channels_last),
-                      layout=_layout(channels_last), num_threads=_threads())
-    return _wrap((result,), channels_last, "max_unpool_backward", spatial_dims)[0]
+    return _run("max_unpool%dd_backward" % spatial_dims, (grad, indices),
+                runs_channels_last(indices, spatial_dims),
+                _keeps_channels_last("max_unpool_backward", spatial_dims))[0]
 
 
 @max_unpool_backward.register_fake
