@@ -6,7 +6,9 @@ error message names the argument it is about.  The output-size arithmetic itself
 lives in ``cypool._geometry`` (shared with Cython callers); its status codes are
 turned into messages here.
 """
+import dataclasses
 import functools
+import inspect
 import math
 import numbers
 import operator
@@ -14,7 +16,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from cypool._geometry import GEOMETRY_STATUS, Geometry
+from cypool._geometry import GEOMETRY_STATUS, Geometry, check_window
+from cypool._runtime import contiguous_overlap
 
 CHANNELS_FIRST = "channels_first"
 CHANNELS_LAST = "channels_last"
@@ -46,6 +49,8 @@ def parse_layout(layout):
 
 def as_int(name, value):
     """``value`` as a Python int; bools and non-integers raise TypeError naming ``name``."""
+    if type(value) is int:      # the common case, without the abstract-class checks
+        return value
     if isinstance(value, (bool, np.bool_)) or not isinstance(value, (numbers.Integral, np.integer)):
         raise TypeError("%s must be an integer, got %r" % (name, value))
     return operator.index(value)
@@ -60,21 +65,20 @@ def as_bool(name, value):
     raise TypeError("%s must be a bool, got %r" % (name, value))
 
 
-def per_dim(name, value, ndim, minimum):
-    """An int or a sequence of ``ndim`` ints, each >= ``minimum``, as a tuple."""
+def per_dim(name, value, ndim):
+    """An int or a sequence of ``ndim`` ints, as a tuple.  Their ranges are the
+    geometry's to check (``check_window``), except int64 overflow."""
     if isinstance(value, (list, tuple)):
         if len(value) != ndim:
             raise ValueError("%s must be an int or a sequence of %d ints, got %r"
                              % (name, ndim, value))
         values = tuple(as_int(name, v) for v in value)
     elif isinstance(value, np.ndarray) and value.ndim == 1:
-        return per_dim(name, value.tolist(), ndim, minimum)
+        return per_dim(name, value.tolist(), ndim)
     else:
         values = (as_int(name, value),) * ndim
     for v in values:
-        if v < minimum:
-            raise ValueError("%s must be >= %d, got %r" % (name, minimum, value))
-        if v > INT64_MAX:
+        if not -INT64_MAX <= v <= INT64_MAX:
             raise ValueError("%s overflows int64: %r" % (name, value))
     return values
 
@@ -93,60 +97,69 @@ def parse_padding(padding, ndim):
                                            for p in padding):
             raise ValueError("padding as pairs must hold %d (before, after) pairs, got %r"
                              % (ndim, padding))
-        before = per_dim("padding", [p[0] for p in padding], ndim, 0)
-        after = per_dim("padding", [p[1] for p in padding], ndim, 0)
+        before = per_dim("padding", [p[0] for p in padding], ndim)
+        after = per_dim("padding", [p[1] for p in padding], ndim)
         return before, after, False
-    pads = per_dim("padding", padding, ndim, 0)
+    pads = per_dim("padding", padding, ndim)
     return pads, pads, False
 
 
+# What each geometry status says, and which argument it is about.
 _GEOMETRY_MESSAGES = {
-    GEOMETRY_STATUS["bad_input_size"]: ("x", "every spatial size of x must be >= 1"),
-    GEOMETRY_STATUS["bad_kernel_size"]: ("kernel_size", "kernel_size must be >= 1"),
-    GEOMETRY_STATUS["bad_stride"]: ("stride", "stride must be >= 1"),
-    GEOMETRY_STATUS["bad_dilation"]: ("dilation", "dilation must be >= 1"),
-    GEOMETRY_STATUS["negative_padding"]: ("padding", "padding must be >= 0"),
+    GEOMETRY_STATUS["bad_input_size"]: (None, "must have spatial sizes >= 1"),
+    GEOMETRY_STATUS["bad_kernel_size"]: ("kernel_size", "must be >= 1"),
+    GEOMETRY_STATUS["bad_stride"]: ("stride", "must be >= 1"),
+    GEOMETRY_STATUS["bad_dilation"]: ("dilation", "must be >= 1"),
+    GEOMETRY_STATUS["negative_padding"]: ("padding", "must be >= 0"),
     GEOMETRY_STATUS["empty_output"]: (
-        "kernel_size", "kernel_size (dilated) is larger than the padded input, so the output "
-        "would be empty"),
+        "kernel_size", "(dilated) is larger than the padded input, so the output would be "
+        "empty"),
     GEOMETRY_STATUS["padding_only_window"]: (
-        "padding", "padding is so large that a window would sample only padding"),
+        "padding", "is so large that a window would sample only padding"),
 }
 
 
-def _cached(function, size=512):
-    """Memoize a pure argument parser on hashable arguments: small calls repeat the
-    same window thousands of times and parsing is most of their cost."""
-    cache = {}
-
-    @functools.wraps(function)
-    def wrapper(*args, **kwargs):
-        # repr tells 2 from 2.0 and 1 from True, also inside tuples, where equal
-        # values of different types must not share a result; lists and arrays
-        # (mutable) are not cached.
-        if any(isinstance(v, (list, np.ndarray)) for v in args) or kwargs:
-            return function(*args, **kwargs)
-        key = repr(args)
-        try:
-            return cache[key]
-        except KeyError:
-            pass
-        result = function(*args, **kwargs)
-        if len(cache) >= size:
-            cache.clear()
-        cache[key] = result
-        return result
-    return wrapper
+def _raise_geometry(status, dim, given, input_name, in_size):
+    """The ValueError of a geometry status: '<argument> <requirement>, got ...'."""
+    name, requirement = _GEOMETRY_MESSAGES[status]
+    if name is None:
+        raise ValueError("%s %s, got spatial sizes %r" % (input_name, requirement, in_size))
+    raise ValueError("%s %s, got %r (spatial dim %d%s)"
+                     % (name, requirement, given[name], dim,
+                        "" if in_size is None else "; input spatial sizes %r" % (in_size,)))
 
 
-@_cached
-def window_geometry(in_size, kernel_size, stride, padding, dilation, ceil_mode):
+def window_arguments(ndim, kernel_size, stride, padding, dilation):
+    """(kernel, strides, before, after, dilations, same) of the window arguments,
+    as int tuples; their ranges are checked by the geometry (one rule, in C)."""
+    kernel = per_dim("kernel_size", kernel_size, ndim)
+    strides = kernel if stride is None else per_dim("stride", stride, ndim)
+    dilations = per_dim("dilation", dilation, ndim)
+    before, after, same = parse_padding(padding, ndim)
+    return kernel, strides, before, after, dilations, same
+
+
+def check_window_arguments(kernel_size, stride, padding, ndim):
+    """Validated (kernel, strides, before, after) of a window with no input size
+    (max_unpool's), by the same C rule as every pooling geometry."""
+    kernel, strides, before, after, _, same = window_arguments(ndim, kernel_size, stride,
+                                                               padding, 1)
+    if same:
+        raise ValueError("padding='same' is ambiguous for max_unpool: pass the forward call's "
+                         "explicit padding")
+    status, dim = check_window(kernel, strides, (1,) * ndim, before, after)
+    if status:
+        _raise_geometry(status, dim, dict(kernel_size=kernel_size, stride=stride,
+                                          padding=padding), "x", None)
+    return kernel, strides, before, after
+
+
+def window_geometry(in_size, kernel_size, stride, padding, dilation, ceil_mode,
+                    input_name="x"):
     """Validated ``Geometry`` for a spatial input size and the window arguments."""
     ndim = len(in_size)
-    kernel = per_dim("kernel_size", kernel_size, ndim, 1)
-    strides = kernel if stride is None else per_dim("stride", stride, ndim, 1)
-    dilations = per_dim("dilation", dilation, ndim, 1)
-    before, after, same = parse_padding(padding, ndim)
+    kernel, strides, before, after, dilations, same = window_arguments(
+        ndim, kernel_size, stride, padding, dilation)
     ceil = as_bool("ceil_mode", ceil_mode)
     for d in range(ndim):
         # Keep every intermediate of the C arithmetic inside int64.
@@ -156,10 +169,9 @@ def window_geometry(in_size, kernel_size, stride, padding, dilation, ceil_mode):
                              "(dim %d)" % d)
     geometry = Geometry(in_size, kernel, strides, before, after, dilations, ceil, same)
     if geometry.status:
-        name, message = _GEOMETRY_MESSAGES[geometry.status]
-        raise ValueError("%s (spatial dim %d; input %r, kernel_size %r, stride %r, padding %r, "
-                         "dilation %r)" % (message, geometry.bad_dim, tuple(in_size), kernel,
-                                           strides, padding, dilations))
+        _raise_geometry(geometry.status, geometry.bad_dim,
+                        dict(kernel_size=kernel_size, stride=stride, padding=padding,
+                             dilation=dilation), input_name, tuple(in_size))
     return geometry
 
 
@@ -208,9 +220,10 @@ class Extent:
         return ((self.batch,) if self.batched else ()) + shape
 
 
-@_cached
-def split_shape(shape, ndim, layout, name="x"):
-    """``Extent`` of an array shape for ``ndim`` spatial dims in ``layout``."""
+def split_shape(shape, ndim, layout, name="x", nonempty=False):
+    """``Extent`` of an array shape for ``ndim`` spatial dims in ``layout``: the one
+    place that knows where the batch, channel and spatial axes are.  With
+    ``nonempty``, every spatial size must be >= 1."""
     shape = tuple(shape)
     if len(shape) == ndim + 2:
         batched, batch, rest = True, shape[0], shape[1:]
@@ -230,26 +243,24 @@ def split_shape(shape, ndim, layout, name="x"):
         total *= size
     if total > INT64_MAX:
         raise ValueError("%s: the product of the sizes %r overflows int64" % (name, shape))
+    if nonempty and not all(spatial):
+        raise ValueError("%s must have spatial sizes >= 1, got shape %r" % (name, shape))
     return Extent(layout, batched, batch, channels, tuple(spatial))
 
 
 def input_extent(input_shape, ndim, layout):
     """``Extent`` of a backward call's ``input_shape`` argument."""
-    extent = split_shape(parse_shape("input_shape", input_shape), ndim, layout, "input_shape")
-    if any(size < 1 for size in extent.spatial):
-        raise ValueError("input_shape must have spatial sizes >= 1, got %r" % (extent.shape(),))
-    return extent
+    return split_shape(parse_shape("input_shape", input_shape), ndim, layout, "input_shape",
+                       nonempty=True)
 
 
 def grad_extent(grad_shape, in_extent, ndim, layout):
     """``Extent`` of ``grad_output``, which must match ``in_extent`` but for spatial sizes."""
-    extent = split_shape(grad_shape, ndim, layout, "grad_output")
+    extent = split_shape(grad_shape, ndim, layout, "grad_output", nonempty=True)
     if (extent.batched, extent.batch, extent.channels) != (
             in_extent.batched, in_extent.batch, in_extent.channels):
         raise ValueError("grad_output shape %r does not match input_shape %r in layout %r"
                          % (tuple(grad_shape), in_extent.shape(), layout))
-    if any(size < 1 for size in extent.spatial):
-        raise ValueError("grad_output must have spatial sizes >= 1, got %r" % (tuple(grad_shape),))
     return extent
 
 
@@ -307,6 +318,8 @@ def parse_shape(name, shape):
     """A shape argument (``input_shape``) as a tuple of non-negative ints."""
     if not isinstance(shape, (tuple, list)):
         raise TypeError("%s must be a tuple of ints, got %r" % (name, shape))
+    if type(shape) is tuple and _ints_only(shape) and None not in shape:
+        return shape
     return tuple(as_int(name, s) for s in shape)
 
 
@@ -354,7 +367,10 @@ def check_out(out, shape, dtype, inputs, name="out"):
     if not out.flags.writeable:
         raise ValueError("%s must be writeable" % name)
     for array in inputs:
-        if np.may_share_memory(out, array):
+        # Both C-contiguous (the inputs of every kernel are): a bounds test at a
+        # tenth of np.may_share_memory's cost, which small calls notice.
+        if (contiguous_overlap(out, array) if array.flags.c_contiguous
+                else np.may_share_memory(out, array)):
             raise ValueError("%s must not overlap the input arrays" % name)
     return out
 
@@ -413,12 +429,7 @@ def output_size(name, value, in_size):
 
 def unpool_size(extent, kernel_size, stride, padding, output_size, ndim):
     """Spatial output size: PyTorch's default rule, or ``output_size``."""
-    kernel = per_dim("kernel_size", kernel_size, ndim, 1)
-    strides = kernel if stride is None else per_dim("stride", stride, ndim, 1)
-    before, after, same = parse_padding(padding, ndim)
-    if same:
-        raise ValueError("padding='same' is ambiguous for max_unpool: pass the forward call's "
-                         "explicit padding")
+    kernel, strides, before, after = check_window_arguments(kernel_size, stride, padding, ndim)
     if output_size is None:
         sizes = tuple((n - 1) * s - b - a + k for n, s, b, a, k in
                       zip(extent.spatial, strides, before, after, kernel))
@@ -449,3 +460,256 @@ def norm_type(value):
     if not p > 0:  # also catches NaN
         raise ValueError("norm_type must be > 0 (or inf), got %r" % (value,))
     return p
+
+
+# --- call plans ---------------------------------------------------------------------------
+#
+# Validating the arguments and resolving a geometry costs 15-20 us of Python, ten
+# times the kernel of a small array, and small calls repeat the same window
+# thousands of times.  So each kind of call has one parser below that turns its
+# arguments (the array's shape and dtype, never its data) into a frozen CallPlan,
+# and ``memoized_plan`` keeps the plans.  cypool._runner runs every plan, fresh or
+# remembered, the same way.
+
+@dataclass(frozen=True)
+class CallPlan:
+    """Everything one kernel call needs besides the data."""
+
+    kernel: str              # which launcher of cypool._runner runs it
+    extent: Extent           # the input side's split: the kernels' (outer, channels)
+    out_shape: tuple
+    out_dtype: np.dtype
+    work_units: int          # independent parallel units (caps the thread count)
+    geometry: Geometry = None
+    return_indices: bool = False
+    arguments: tuple = ()    # the launcher's own (flags, sizes, planes)
+
+
+_KEY_SCALARS = frozenset((int, float, str, bool, type(None)))
+PLAN_LIMIT = 512
+
+
+def _ints_only(values):
+    """Whether a tuple holds only ints, None and such tuples: then equal tuples are
+    equal arguments (a 2.0 or True inside would compare equal to 2 or 1)."""
+    for item in values:
+        kind = type(item)
+        if kind is not int and item is not None and not (kind is tuple and _ints_only(item)):
+            return False
+    return True
+
+
+def memoized_plan(parse):
+    """Memoize a plan parser under the tuple of *all* its arguments and their types.
+
+    The key is the parser's own signature, so a parameter added to a parser is in
+    the key without anyone remembering to add it; callers must pass every argument
+    positionally.  Arguments that are not plain values (lists, arrays, NumPy
+    scalars) are parsed afresh every time."""
+    arity = len(inspect.signature(parse).parameters)
+    cache = {}
+
+    @functools.wraps(parse)
+    def plan(*arguments):
+        if len(arguments) != arity:
+            raise TypeError("%s takes %d arguments, got %d" % (parse.__name__, arity,
+                                                               len(arguments)))
+        for value in arguments:
+            kind = type(value)
+            if not (kind in _KEY_SCALARS or (kind is tuple and _ints_only(value))
+                    or isinstance(value, np.dtype)):
+                return parse(*arguments)
+        key = (arguments, tuple(map(type, arguments)))
+        try:
+            return cache[key]
+        except KeyError:
+            pass
+        result = parse(*arguments)
+        if len(cache) >= PLAN_LIMIT:
+            cache.clear()
+        cache[key] = result
+        return result
+    plan.cache = cache
+    PLAN_CACHES.append(cache)
+    return plan
+
+
+PLAN_CACHES = []
+
+
+def _rows(extent, sizes):
+    """Parallel work units of a windowed kernel: (outer, all-but-last-dim) rows."""
+    return extent.kernel_outer * math.prod(sizes[:-1])
+
+
+def _window_call(ndim, shape, layout, kernel_size, stride, padding, dilation, ceil_mode,
+                 name="x"):
+    extent = split_shape(shape, ndim, parse_layout(layout), name)
+    return extent, window_geometry(extent.spatial, kernel_size, stride, padding, dilation,
+                                   ceil_mode, name)
+
+
+def max_plan(extent, geometry, dtype, return_indices, absolute=False):
+    """Max pooling (of |x|, giving averages' dtype, with ``absolute``) over a resolved
+    geometry: what the parsers, axes-style pooling and Lp with p = inf share."""
+    return CallPlan("max", extent, extent.shape(geometry.out_size),
+                    result_dtype(dtype, absolute), _rows(extent, geometry.out_size), geometry,
+                    return_indices, (absolute,))
+
+
+def average_plan(extent, geometry, dtype, count_include_pad, divisor, power=0,
+                 backward=False):
+    """Average pooling (window sums of |x|**power for Lp) or its backward, over a
+    resolved geometry; divisor 0 is the window's own count."""
+    sizes = geometry.in_size if backward else geometry.out_size
+    return CallPlan("avg_backward" if backward else "avg", extent, extent.shape(sizes),
+                    result_dtype(dtype, True), _rows(extent, sizes), geometry, False,
+                    (count_include_pad, divisor, power))
+
+
+def lp_plan(extent, geometry, dtype, norm_type_value, backward=False):
+    """Lp pooling or its backward over a resolved geometry (p = inf is max of |x|)."""
+    p = norm_type(norm_type_value)
+    if backward:
+        return CallPlan("lp_backward", extent, extent.shape(), result_dtype(dtype, True),
+                        _rows(extent, geometry.out_size), geometry, False, (p,))
+    if math.isinf(p):
+        return max_plan(extent, geometry, dtype, False, absolute=True)
+    if p in (1, 2):     # exact window sums of |x| or x*x by the average kernel, then a root
+        return average_plan(extent, geometry, dtype, False, 1, p)
+    return CallPlan("lp", extent, extent.shape(geometry.out_size), result_dtype(dtype, True),
+                    _rows(extent, geometry.out_size), geometry, False, (p,))
+
+
+@memoized_plan
+def max_pool_plan(ndim, shape, dtype, kernel_size, stride, padding, dilation, ceil_mode,
+                  return_indices, layout):
+    extent, geometry = _window_call(ndim, shape, layout, kernel_size, stride, padding,
+                                    dilation, ceil_mode)
+    return max_plan(extent, geometry, dtype, as_bool("return_indices", return_indices))
+
+
+@memoized_plan
+def avg_pool_plan(ndim, shape, dtype, kernel_size, stride, padding, dilation, ceil_mode,
+                  count_include_pad, divisor_override, layout):
+    extent, geometry = _window_call(ndim, shape, layout, kernel_size, stride, padding,
+                                    dilation, ceil_mode)
+    return average_plan(extent, geometry, dtype,
+                        *average_arguments(count_include_pad, divisor_override))
+
+
+@memoized_plan
+def lp_pool_plan(ndim, shape, dtype, norm_type_value, kernel_size, stride, padding, dilation,
+                 ceil_mode, layout):
+    extent, geometry = _window_call(ndim, shape, layout, kernel_size, stride, padding,
+                                    dilation, ceil_mode)
+    return lp_plan(extent, geometry, dtype, norm_type_value)
+
+
+def _backward_window(ndim, grad_shape, input_shape, layout, kernel_size, stride, padding,
+                     dilation, ceil_mode):
+    """(input extent, geometry) of a backward call that repeats the forward window;
+    ``grad_output`` must have the forward output's shape."""
+    layout = parse_layout(layout)
+    in_extent = input_extent(input_shape, ndim, layout)
+    geometry = window_geometry(in_extent.spatial, kernel_size, stride, padding, dilation,
+                               ceil_mode, "input_shape")
+    expected = in_extent.shape(geometry.out_size)
+    if grad_shape != expected:
+        raise ValueError("grad_output must have shape %r for this input_shape and window, got %r"
+                         % (expected, grad_shape))
+    return in_extent, geometry
+
+
+@memoized_plan
+def avg_pool_backward_plan(ndim, grad_shape, dtype, input_shape, kernel_size, stride, padding,
+                           dilation, ceil_mode, count_include_pad, divisor_override, layout):
+    in_extent, geometry = _backward_window(ndim, grad_shape, input_shape, layout, kernel_size,
+                                           stride, padding, dilation, ceil_mode)
+    return average_plan(in_extent, geometry, dtype,
+                        *average_arguments(count_include_pad, divisor_override), backward=True)
+
+
+@memoized_plan
+def lp_pool_backward_plan(ndim, grad_shape, dtype, x_shape, norm_type_value, kernel_size,
+                          stride, padding, dilation, ceil_mode, layout):
+    in_extent, geometry = _backward_window(ndim, grad_shape, x_shape, layout, kernel_size,
+                                           stride, padding, dilation, ceil_mode)
+    return lp_plan(in_extent, geometry, dtype, norm_type_value, backward=True)
+
+
+def route_plan(operation, source_extent, target_extent, dtype):
+    """Scatter or gather by flat spatial indices: max pooling's backward (to the
+    input), max-unpooling (to the unpooled array) and unpooling's backward."""
+    source_plane = math.prod(source_extent.spatial)
+    target_plane = math.prod(target_extent.spatial)
+    index_plane = source_plane if operation == "max_unpool_backward" else target_plane
+    return CallPlan("route", target_extent, target_extent.shape(), np.dtype(dtype),
+                    target_extent.kernel_outer * -(-target_extent.kernel_channels // 64), None,
+                    False, (operation, source_plane, target_plane, index_plane))
+
+
+@memoized_plan
+def max_pool_backward_plan(ndim, grad_shape, dtype, input_shape, layout):
+    layout = parse_layout(layout)
+    in_extent = input_extent(input_shape, ndim, layout)
+    return route_plan("max_pool_backward", grad_extent(grad_shape, in_extent, ndim, layout),
+                      in_extent, dtype)
+
+
+def _adaptive_sizes(ndim, shape, layout, output_size_value):
+    extent = split_shape(shape, ndim, parse_layout(layout), nonempty=True)
+    sizes = output_size("output_size", output_size_value, extent.spatial)
+    # NumPy refuses an array, even an empty one, whose nonzero sizes times the
+    # item size (8 for indices) overflow; say which argument did it.
+    if math.prod(n for n in extent.shape(sizes) if n) > INT64_MAX // 8:
+        raise ValueError("output_size %r: the output shape %r is too large to allocate"
+                         % (output_size_value, extent.shape(sizes)))
+    return extent, sizes
+
+
+@memoized_plan
+def adaptive_max_pool_plan(ndim, shape, dtype, output_size_value, return_indices, layout):
+    extent, sizes = _adaptive_sizes(ndim, shape, layout, output_size_value)
+    return CallPlan("adaptive_max", extent, extent.shape(sizes), np.dtype(dtype),
+                    _rows(extent, sizes), None, as_bool("return_indices", return_indices),
+                    (kernel_size3(extent.spatial), kernel_size3(sizes)))
+
+
+@memoized_plan
+def adaptive_avg_pool_plan(ndim, shape, dtype, output_size_value, layout):
+    extent, sizes = _adaptive_sizes(ndim, shape, layout, output_size_value)
+    return CallPlan("adaptive_avg", extent, extent.shape(sizes), result_dtype(dtype, True),
+                    _rows(extent, sizes), None, False,
+                    (kernel_size3(extent.spatial), kernel_size3(sizes)))
+
+
+@memoized_plan
+def adaptive_avg_pool_backward_plan(ndim, grad_shape, dtype, input_shape, layout):
+    layout = parse_layout(layout)
+    in_extent = input_extent(input_shape, ndim, layout)
+    sizes = grad_extent(grad_shape, in_extent, ndim, layout).spatial
+    return CallPlan("adaptive_avg_backward", in_extent, in_extent.shape(),
+                    result_dtype(dtype, True), _rows(in_extent, in_extent.spatial), None, False,
+                    (kernel_size3(in_extent.spatial), kernel_size3(sizes)))
+
+
+@memoized_plan
+def max_unpool_plan(ndim, shape, dtype, kernel_size, stride, padding, output_size_value,
+                    layout):
+    extent = split_shape(shape, ndim, parse_layout(layout))
+    sizes = unpool_size(extent, kernel_size, stride, padding, output_size_value, ndim)
+    return route_plan("max_unpool_forward", extent, dataclasses.replace(extent, spatial=sizes),
+                      dtype)
+
+
+@memoized_plan
+def max_unpool_backward_plan(ndim, grad_shape, dtype, indices_shape, layout):
+    layout = parse_layout(layout)
+    grad = split_shape(grad_shape, ndim, layout, "grad_output")
+    pooled = split_shape(indices_shape, ndim, layout, "indices")
+    if (pooled.batched, pooled.batch, pooled.channels) != (grad.batched, grad.batch,
+                                                          grad.channels):
+        raise ValueError("grad_output shape %r does not match indices shape %r"
+                         % (tuple(grad_shape), tuple(indices_shape)))
+    return route_plan("max_unpool_backward", grad, pooled, dtype)

@@ -21,6 +21,27 @@ cdef inline int64_t _first_valid_tap(int64_t start, int64_t dilation) noexcept n
     return _ceil_div(-start, dilation)
 
 
+cdef int _check_window(const int64_t* kernel_size, const int64_t* stride,
+                       const int64_t* dilation, const int64_t* pad_before,
+                       const int64_t* pad_after, int ndim, int* bad_dim) noexcept nogil:
+    """The one check of the window arguments (pooling and unpooling): kernel_size,
+    stride and dilation >= 1 and padding >= 0 in every dim ("same" pads are
+    resolved later and are never negative)."""
+    cdef int d
+    for d in range(ndim):
+        bad_dim[0] = d
+        if kernel_size[d] < 1:
+            return GEOMETRY_BAD_KERNEL_SIZE
+        if stride[d] < 1:
+            return GEOMETRY_BAD_STRIDE
+        if dilation[d] < 1:
+            return GEOMETRY_BAD_DILATION
+        if pad_before[d] < 0 or pad_after[d] < 0:
+            return GEOMETRY_NEGATIVE_PADDING
+    bad_dim[0] = -1
+    return GEOMETRY_OK
+
+
 cdef int geometry_resolve(pool_geometry_t* g, bint same_padding, int* bad_dim) noexcept nogil:
     """Validate ``g`` and fill its output sizes (and pads, for "same").
 
@@ -28,6 +49,15 @@ cdef int geometry_resolve(pool_geometry_t* g, bint same_padding, int* bad_dim) n
     """
     cdef int d
     cdef int64_t n, k, s, dil, extent, total, span, out, o, start, t0
+    cdef int status
+    if same_padding:    # the pads are computed below; whatever the caller left is ignored
+        for d in range(MAX_SPATIAL_DIMS):
+            g.pad_before[d] = 0
+            g.pad_after[d] = 0
+    status = _check_window(g.kernel_size, g.stride, g.dilation, g.pad_before, g.pad_after,
+                           MAX_SPATIAL_DIMS, bad_dim)
+    if status != GEOMETRY_OK:
+        return status
     for d in range(MAX_SPATIAL_DIMS):
         bad_dim[0] = d
         n = g.in_size[d]
@@ -36,12 +66,6 @@ cdef int geometry_resolve(pool_geometry_t* g, bint same_padding, int* bad_dim) n
         dil = g.dilation[d]
         if n < 1:
             return GEOMETRY_BAD_INPUT_SIZE
-        if k < 1:
-            return GEOMETRY_BAD_KERNEL_SIZE
-        if s < 1:
-            return GEOMETRY_BAD_STRIDE
-        if dil < 1:
-            return GEOMETRY_BAD_DILATION
         extent = dil * (k - 1) + 1
         if same_padding:
             # TensorFlow/ONNX SAME_UPPER: output = ceil(n / s), odd padding at the end.
@@ -50,8 +74,6 @@ cdef int geometry_resolve(pool_geometry_t* g, bint same_padding, int* bad_dim) n
                 total = 0
             g.pad_before[d] = total // 2
             g.pad_after[d] = total - total // 2
-        if g.pad_before[d] < 0 or g.pad_after[d] < 0:
-            return GEOMETRY_NEGATIVE_PADDING
         span = n + g.pad_before[d] + g.pad_after[d] - extent
         if span < 0:
             return GEOMETRY_EMPTY_OUTPUT
@@ -320,6 +342,24 @@ cdef class Geometry:
                 "pad_after=%r, dilation=%r, ceil_mode=%r)" % (
                     self.in_size, self.out_size, self.kernel_size, self.stride,
                     self.pad_before, self.pad_after, self.dilation, self.ceil_mode))
+
+
+def check_window(kernel_size, stride, dilation, pad_before, pad_after):
+    """(status, bad dim) of window arguments alone (equal-length int sequences): the
+    rule ``Geometry`` applies, for callers with no input size (max_unpool)."""
+    cdef int64_t values[5][3]
+    cdef int nd = len(kernel_size)
+    cdef int d, bad = -1, status
+    if not 1 <= nd <= MAX_SPATIAL_DIMS:
+        raise ValueError("between 1 and 3 spatial dims are supported, got %d" % nd)
+    for d in range(nd):
+        values[0][d] = kernel_size[d]
+        values[1][d] = stride[d]
+        values[2][d] = dilation[d]
+        values[3][d] = pad_before[d]
+        values[4][d] = pad_after[d]
+    status = _check_window(values[0], values[1], values[2], values[3], values[4], nd, &bad)
+    return status, bad
 
 
 GEOMETRY_STATUS = {

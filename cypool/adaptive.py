@@ -6,75 +6,50 @@ three are flattened first, which the bins do not notice).
 """
 import math
 
-from cypool import _args, _threads
+from cypool import _args
 from cypool._docs import documented
-from cypool._dispatch import avg_kernels, max_kernels
-from cypool.pooling import _max_kernel, _max_pool_backward, _rows
+from cypool._runner import run
+from cypool.pooling import _max_pool_backward
 
 
 def _adaptive_max_pool(ndim, x, output_size, return_indices, layout, out, num_threads):
-    x, extent, sizes = _args.adaptive_call(ndim, x, output_size, layout)
-    return_indices = _args.as_bool("return_indices", return_indices)
-    return _max_kernel(x, extent, extent.shape(sizes), return_indices, out, num_threads,
-                       max_kernels.adaptive_max_pool_forward_call,
-                       (_args.kernel_size3(extent.spatial), _args.kernel_size3(sizes)), sizes)
+    x = _args.as_input("x", x)
+    plan = _args.adaptive_max_pool_plan(ndim, x.shape, x.dtype, output_size, return_indices,
+                                        layout)
+    return run(plan, x, out, num_threads)
 
 
 # Adaptive max pooling's backward is max pooling's: a scatter by the indices.
 _adaptive_max_pool_backward = _max_pool_backward
 
 
-def _adaptive_avg_kernel(backward, source, result, in_extent, out_size, num_threads):
-    if result.size:
-        work = in_extent.spatial if backward else out_size
-        avg_kernels.adaptive_avg_pool_call(backward, source.reshape(-1), result.reshape(-1),
-                                           _args.kernel_size3(in_extent.spatial),
-                                           _args.kernel_size3(out_size), in_extent.kernel_outer,
-                                           in_extent.kernel_channels,
-                                           _threads.resolve(num_threads, _rows(in_extent, work)))
-    return result
-
-
 def _adaptive_avg_pool(ndim, x, output_size, layout, out, num_threads):
-    x, extent, sizes = _args.adaptive_call(ndim, x, output_size, layout)
-    y = _args.check_out(out, extent.shape(sizes), _args.result_dtype(x.dtype, True), [x])
-    return _adaptive_avg_kernel(False, x, y, extent, sizes, num_threads)
+    x = _args.as_input("x", x)
+    plan = _args.adaptive_avg_pool_plan(ndim, x.shape, x.dtype, output_size, layout)
+    return run(plan, x, out, num_threads)
 
 
 def _adaptive_avg_pool_backward(ndim, grad_output, input_shape, layout, out, num_threads):
-    layout = _args.parse_layout(layout)
-    in_extent = _args.input_extent(input_shape, ndim, layout)
     grad = _args.as_input("grad_output", grad_output)
-    out_extent = _args.grad_extent(grad.shape, in_extent, ndim, layout)
-    grad_in = _args.check_out(out, in_extent.shape(), _args.result_dtype(grad.dtype, True),
-                              [grad])
-    return _adaptive_avg_kernel(True, grad, grad_in, in_extent, out_extent.spatial, num_threads)
+    plan = _args.adaptive_avg_pool_backward_plan(ndim, grad.shape, grad.dtype, _args.parse_shape(
+        "input_shape", input_shape), layout)
+    return run(plan, grad, out, num_threads)
 
 
 def _global_call(x, layout, keepdims):
-    """(x viewed with at most 3 spatial dims, its ndim, final result shape)."""
+    """(x viewed with at most 3 spatial dims, its spatial ndim, layout, final result shape)."""
     layout = _args.parse_layout(layout)
     x = _args.as_input("x", x)
     keepdims = _args.as_bool("keepdims", keepdims)
     if x.ndim < 3:
         raise ValueError("x must be batched with at least one spatial dim, (N, C, *spatial) or "
                          "(N, *spatial, C); got shape %r" % (x.shape,))
-    if layout == _args.CHANNELS_FIRST:
-        n, c, spatial = x.shape[0], x.shape[1], x.shape[2:]
-    else:
-        n, c, spatial = x.shape[0], x.shape[-1], x.shape[1:-1]
-    if any(s < 1 for s in spatial):
-        raise ValueError("every spatial size of x must be >= 1, got shape %r" % (x.shape,))
-    if keepdims:
-        ones = (1,) * len(spatial)
-        shape = (n, c) + ones if layout == _args.CHANNELS_FIRST else (n,) + ones + (c,)
-    else:
-        shape = (n, c)
-    if len(spatial) > 3:
+    extent = _args.split_shape(x.shape, x.ndim - 2, layout, nonempty=True)
+    shape = (extent.shape((1,) * len(extent.spatial)) if keepdims
+             else (extent.batch, extent.channels))
+    if len(extent.spatial) > 3:
         # More than three spatial dims: pool their (contiguous) flattening instead.
-        flat = (n, c, math.prod(spatial)) if layout == _args.CHANNELS_FIRST else (
-            n, math.prod(spatial), c)
-        x = x.reshape(flat)
+        x = x.reshape(extent.shape((math.prod(extent.spatial),)))
     return x, x.ndim - 2, layout, shape
 
 
@@ -83,11 +58,7 @@ def _global_out(out, shape, dtype, x, ndim, layout):
     if out is None:
         return None
     out = _args.check_out(out, shape, dtype, [x])
-    kernel_shape = (x.shape[0], x.shape[1] if layout == _args.CHANNELS_FIRST else x.shape[-1])
-    kernel_shape = ((kernel_shape[0], kernel_shape[1]) + (1,) * ndim
-                    if layout == _args.CHANNELS_FIRST else
-                    (kernel_shape[0],) + (1,) * ndim + (kernel_shape[1],))
-    return out.reshape(kernel_shape)
+    return out.reshape(_args.split_shape(x.shape, ndim, layout).shape((1,) * ndim))
 
 
 def global_max_pool(x, layout="channels_first", keepdims=False, out=None, num_threads=None):

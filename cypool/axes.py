@@ -11,8 +11,8 @@ import math
 import numpy as np
 
 from cypool import _args
-from cypool.pooling import (
-    _avg_pool, _avg_pool_backward, _lp_pool, _lp_pool_backward, _max_pool, route_to_indices)
+from cypool._geometry import Geometry
+from cypool._runner import run
 
 
 def _normalize_axes(axes, ndim, name="axes"):
@@ -77,20 +77,22 @@ class _Plan:
                              "or padding other than 1, 1, 0), got %d" % len(self.real))
         self.out_shape = tuple(self.windows[a].out_size[0] if a in self.windows else n
                                for a, n in enumerate(self.shape))
-        self.ceil_mode = ceil_mode
+        self.ceil_mode = _args.as_bool("ceil_mode", ceil_mode)
 
     @staticmethod
     def _trivial(g):
         return (g.kernel_size == (1,) and g.stride == (1,) and g.pad_before == (0,)
                 and g.pad_after == (0,))
 
-    def window(self):
-        """Window arguments for the kernels' spatial dims (the real axes)."""
+    def geometry(self):
+        """The kernels' geometry over the real axes, from the per-axis ones (no re-parsing)."""
         gs = [self.windows[a] for a in self.real]
-        return dict(kernel_size=tuple(g.kernel_size[0] for g in gs),
-                    stride=tuple(g.stride[0] for g in gs),
-                    padding=tuple((g.pad_before[0], g.pad_after[0]) for g in gs),
-                    dilation=tuple(g.dilation[0] for g in gs), ceil_mode=self.ceil_mode)
+        geometry = Geometry(tuple(g.in_size[0] for g in gs), tuple(g.kernel_size[0] for g in gs),
+                            tuple(g.stride[0] for g in gs), tuple(g.pad_before[0] for g in gs),
+                            tuple(g.pad_after[0] for g in gs), tuple(g.dilation[0] for g in gs),
+                            self.ceil_mode)
+        assert geometry.status == 0, "valid per axis, so valid together"
+        return geometry
 
 
 def _route(shape, axes):
@@ -171,14 +173,14 @@ def _deliver(result, out, dtype, inputs, name="out"):
     return out
 
 
-def _forward(x, axes, window_args, call):
-    """Plan a forward call over ``axes`` and run ``call(ndim, view, layout, window)``."""
+def _forward(x, axes, window_args):
+    """(x, plan, route, kernel view of x, its extent, geometry) of a forward call."""
     x = _args.as_input("x", x)
     plan = _Plan(x.shape, _normalize_axes(axes, x.ndim), *window_args)
     route = _route(x.shape, plan.real)
-    result = call(len(plan.real), _kernel_view(x, plan.real, route), _layout(route),
-                  plan.window())
-    return x, plan, route, result
+    view = _kernel_view(x, plan.real, route)
+    extent = _args.split_shape(view.shape, len(plan.real), _layout(route))
+    return x, plan, route, view, extent, plan.geometry()
 
 
 def max_pool(x, kernel_size, stride=None, padding=0, dilation=1, ceil_mode=False,
@@ -210,11 +212,10 @@ def max_pool(x, kernel_size, stride=None, padding=0, dilation=1, ceil_mode=False
     (4, 3, 3)
     """
     return_indices = _args.as_bool("return_indices", return_indices)
-    x, plan, route, result = _forward(
-        x, axes, (kernel_size, stride, padding, dilation, ceil_mode),
-        lambda nd, view, layout, window: _max_pool(
-            nd, view, return_indices=return_indices, layout=layout, out=None,
-            num_threads=num_threads, **window))
+    x, plan, route, view, extent, geometry = _forward(
+        x, axes, (kernel_size, stride, padding, dilation, ceil_mode))
+    result = run(_args.max_plan(extent, geometry, x.dtype, return_indices), view, None,
+                 num_threads)
     if not return_indices:
         return _deliver(_restore(result, plan.real, route, plan.out_shape), out, x.dtype, [x])
     values_out, indices_out = _args.split_out_pair(out)
@@ -244,11 +245,10 @@ def avg_pool(x, kernel_size, stride=None, padding=0, dilation=1, ceil_mode=False
     >>> cypool.avg_pool(np.arange(8), 2).tolist()
     [0.5, 2.5, 4.5, 6.5]
     """
-    x, plan, route, result = _forward(
-        x, axes, (kernel_size, stride, padding, dilation, ceil_mode),
-        lambda nd, view, layout, window: _avg_pool(
-            nd, view, count_include_pad=count_include_pad, divisor_override=divisor_override,
-            layout=layout, out=None, num_threads=num_threads, **window))
+    x, plan, route, view, extent, geometry = _forward(
+        x, axes, (kernel_size, stride, padding, dilation, ceil_mode))
+    result = run(_args.average_plan(extent, geometry, x.dtype, *_args.average_arguments(
+        count_include_pad, divisor_override)), view, None, num_threads)
     result = _restore(result, plan.real, route, plan.out_shape)
     return _deliver(result, out, result.dtype, [x])
 
@@ -263,15 +263,15 @@ def lp_pool(x, norm_type, kernel_size, stride=None, padding=0, dilation=1, ceil_
     >>> cypool.lp_pool(np.array([3.0, -4.0, 0.0, 1.0]), 2, 2).tolist()
     [5.0, 1.0]
     """
-    x, plan, route, result = _forward(
-        x, axes, (kernel_size, stride, padding, dilation, ceil_mode),
-        lambda nd, view, layout, window: _lp_pool(
-            nd, view, norm_type, layout=layout, out=None, num_threads=num_threads, **window))
+    x, plan, route, view, extent, geometry = _forward(
+        x, axes, (kernel_size, stride, padding, dilation, ceil_mode))
+    result = run(_args.lp_plan(extent, geometry, x.dtype, norm_type), view, None, num_threads)
     result = _restore(result, plan.real, route, plan.out_shape)
     return _deliver(result, out, result.dtype, [x])
 
 
 def _backward_plan(grad_output, input_shape, axes, window_args):
+    """(grad, plan, route, kernel view of grad, the input view's extent, geometry)."""
     grad = _args.as_input("grad_output", grad_output)
     input_shape = _args.parse_shape("input_shape", input_shape)
     plan = _Plan(input_shape, _normalize_axes(axes, len(input_shape)), *window_args)
@@ -279,7 +279,9 @@ def _backward_plan(grad_output, input_shape, axes, window_args):
         raise ValueError("grad_output must have shape %r for this input_shape and window, got %r"
                          % (plan.out_shape, grad.shape))
     route = _route(input_shape, plan.real)
-    return grad, plan, route
+    in_extent = _args.split_shape(_view_shape(input_shape, plan.real, route), len(plan.real),
+                                  _layout(route))
+    return grad, plan, route, _kernel_view(grad, plan.real, route), in_extent, plan.geometry()
 
 
 def avg_pool_backward(grad_output, input_shape, kernel_size, stride=None, padding=0, dilation=1,
@@ -293,13 +295,10 @@ def avg_pool_backward(grad_output, input_shape, kernel_size, stride=None, paddin
     >>> cypool.avg_pool_backward(np.ones(2), (4,), 2).tolist()
     [0.5, 0.5, 0.5, 0.5]
     """
-    grad, plan, route = _backward_plan(grad_output, input_shape, axes,
-                                       (kernel_size, stride, padding, dilation, ceil_mode))
-    result = _avg_pool_backward(len(plan.real), _kernel_view(grad, plan.real, route),
-                                _view_shape(plan.shape, plan.real, route),
-                                count_include_pad=count_include_pad,
-                                divisor_override=divisor_override, layout=_layout(route),
-                                out=None, num_threads=num_threads, **plan.window())
+    grad, plan, route, grad_view, in_extent, geometry = _backward_plan(
+        grad_output, input_shape, axes, (kernel_size, stride, padding, dilation, ceil_mode))
+    result = run(_args.average_plan(in_extent, geometry, grad.dtype, *_args.average_arguments(
+        count_include_pad, divisor_override), backward=True), grad_view, None, num_threads)
     result = _restore(result, plan.real, route, plan.shape)
     return _deliver(result, out, result.dtype, [grad])
 
@@ -315,12 +314,10 @@ def lp_pool_backward(grad_output, x, norm_type, kernel_size, stride=None, paddin
     [0.6, -0.8]
     """
     x = _args.as_input("x", x)
-    grad, plan, route = _backward_plan(grad_output, x.shape, axes,
-                                       (kernel_size, stride, padding, dilation, ceil_mode))
-    result = _lp_pool_backward(len(plan.real), _kernel_view(grad, plan.real, route),
-                               _kernel_view(x, plan.real, route), norm_type,
-                               layout=_layout(route), out=None, num_threads=num_threads,
-                               **plan.window())
+    grad, plan, route, grad_view, in_extent, geometry = _backward_plan(
+        grad_output, x.shape, axes, (kernel_size, stride, padding, dilation, ceil_mode))
+    result = run(_args.lp_plan(in_extent, geometry, x.dtype, norm_type, backward=True), grad_view,
+                 None, num_threads, (_kernel_view(x, plan.real, route),))
     result = _restore(result, plan.real, route, plan.shape)
     return _deliver(result, out, result.dtype, [grad, x])
 
@@ -364,13 +361,13 @@ def max_pool_backward(grad_output, indices, input_shape, axes=None, out=None, nu
     planes = (math.prod(grad.shape[a] for a in axes), math.prod(input_shape[a] for a in axes))
     extents = [_flat_extent(view_shape, plane, layout)
                for view_shape, plane in ((grad_view.shape, planes[0]), (in_view, planes[1]))]
-    result = route_to_indices("max_pool_backward", grad_view, index_view, in_view, extents[0],
-                              extents[1], None, num_threads)
+    result = run(_args.route_plan("max_pool_backward", extents[0], extents[1], grad.dtype),
+                 grad_view, None, num_threads, (index_view,))
     result = _restore(result, axes, route, input_shape)
     return _deliver(result, out, grad.dtype, [grad, indices])
 
 
 def _flat_extent(view_shape, plane, layout):
-    if layout == "channels_last":
-        return _args.Extent(layout, True, view_shape[0], view_shape[-1], (plane,))
-    return _args.Extent(layout, False, 1, view_shape[0], (plane,))
+    """Extent of a kernel view whose spatial dims are flattened into one plane."""
+    flat = (view_shape[0], plane) + ((view_shape[-1],) if layout == "channels_last" else ())
+    return _args.split_shape(flat, 1, layout)

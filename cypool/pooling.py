@@ -1,232 +1,62 @@
 """The NumPy-facing façade of window pooling: max, average and Lp, forward and backward.
 
-Every public function is a thin wrapper over one generic driver per operation,
-parameterised by the number of spatial dims.  Drivers validate (through
-``cypool._args``), prepare buffers, pick a thread count and call a kernel; they
-never loop over data themselves.
+Every public function is a thin wrapper over one driver per operation,
+parameterised by the number of spatial dims.  A driver asks the operation's parser
+in ``cypool._args`` for the call plan and hands it to ``cypool._runner.run``, which
+checks or allocates the outputs and launches the kernel.
 """
-import dataclasses
-import math
-
-import numpy as np
-
-from cypool import _args, _plans, _threads
+from cypool import _args
 from cypool._docs import documented
-from cypool._dispatch import avg_kernels, max_kernels
-
-
-def _rows(extent, sizes):
-    """Parallel work units of a kernel call: one per (outer, all-but-last-dim) row."""
-    return extent.kernel_outer * math.prod(sizes[:-1])
-
-
-_INT64 = np.dtype(np.int64)
+from cypool._runner import run
 
 
 def _max_pool(ndim, x, kernel_size, stride, padding, dilation, ceil_mode, return_indices,
               layout, out, num_threads):
-    plan_key, plan = _plans.find("max", ndim, x, (kernel_size, stride, padding, dilation, layout),
-                                 (ceil_mode, return_indices))
-    if plan is not None:
-        result = _run_max_plan(plan, x, return_indices, out, num_threads)
-        if result is not None:
-            return result
-    given = x
-    x, extent, geometry = _args.forward_call(ndim, x, kernel_size, stride, padding, dilation,
-                                       ceil_mode, layout)
-    return_indices = _args.as_bool("return_indices", return_indices)
-    shape = extent.shape(geometry.out_size)
-    if x is given and math.prod(shape):
-        _plans.store(plan_key, (geometry, shape, extent.kernel_outer, extent.kernel_channels,
-                                _rows(extent, geometry.out_size)))
-    return _max_kernel(x, extent, shape, return_indices, out, num_threads,
-                       max_kernels.max_pool_forward_call, (geometry,), geometry.out_size)
-
-
-def _run_max_plan(plan, x, return_indices, out, num_threads):
-    """A planned max_pool call (see cypool._plans); None if ``out`` needs the full checks."""
-    geometry, shape, outer, channels, rows = plan
-    indices = None
-    if return_indices:
-        if out is None:
-            out = (None, None)
-        elif type(out) is not tuple or len(out) != 2:
-            return None
-        y = _plans.output(out[0], shape, x.dtype, (x,))
-        if y is None:
-            return None
-        indices = _plans.output(out[1], shape, _INT64, (x, y))
-        if indices is None:
-            return None
-    else:
-        y = _plans.output(out, shape, x.dtype, (x,))
-        if y is None:
-            return None
-    max_kernels.max_pool_forward_call(x, y, indices, geometry, outer, channels,
-                                      _threads.resolve(num_threads, rows))
-    return (y, indices) if return_indices else y
-
-
-def _max_kernel(x, extent, shape, return_indices, out, num_threads, kernel, arguments,
-                out_size):
-    """Allocate/check outputs and run a max-type forward kernel (windowed or adaptive)."""
-    values_out, indices_out = _args.split_out_pair(out) if return_indices else (out, None)
-    y = _args.check_out(values_out, shape, x.dtype, [x])
-    indices = (_args.check_out(indices_out, shape, np.dtype(np.int64), [x, y], "out[1]")
-               if return_indices else None)
-    if y.size:
-        kernel(x.reshape(-1), y.reshape(-1), None if indices is None else indices.reshape(-1),
-               *arguments, extent.kernel_outer, extent.kernel_channels,
-               _threads.resolve(num_threads, _rows(extent, out_size)))
-    return (y, indices) if return_indices else y
-
-
-def route_to_indices(operation, source, indices, target_shape, source_extent, target_extent,
-                     out, num_threads, name="indices"):
-    """Run a scatter/gather kernel (max backward, unpool) and raise on bad indices."""
-    grad_in = _args.check_out(out, target_shape, source.dtype, [source, indices])
-    if grad_in.size:
-        outer, channels = target_extent.kernel_outer, target_extent.kernel_channels
-        source_plane = math.prod(source_extent.spatial)
-        target_plane = math.prod(target_extent.spatial)
-        threads = _threads.resolve(num_threads, outer * -(-channels // 64))
-        bad = max_kernels.route_call(operation, source.reshape(-1), indices.reshape(-1),
-                                     grad_in.reshape(-1), outer, channels, source_plane,
-                                     target_plane, threads)
-        if bad:
-            plane = source_plane if operation == "max_unpool_backward" else target_plane
-            raise ValueError("%s: %d entries lie outside the spatial plane [0, %d)"
-                             % (name, bad, plane))
-    return grad_in
+    x = _args.as_input("x", x)
+    plan = _args.max_pool_plan(ndim, x.shape, x.dtype, kernel_size, stride, padding, dilation,
+                               ceil_mode, return_indices, layout)
+    return run(plan, x, out, num_threads)
 
 
 def _max_pool_backward(ndim, grad_output, indices, input_shape, layout, out, num_threads):
-    grad, indices, in_extent, out_extent = _args.scatter_call(ndim, grad_output, indices,
-                                                              input_shape, layout)
-    return route_to_indices("max_pool_backward", grad, indices, in_extent.shape(), out_extent,
-                            in_extent, out, num_threads)
-
-
-def _avg_kernel(backward, source, result, geometry, extent, sizes, count_include_pad, divisor,
-                num_threads, power=0, along=None):
-    """Run the average kernel (or, with power p > 0, Lp pooling's forward, or its
-    backward given x as ``along``) into ``result``."""
-    if result.size:
-        avg_kernels.avg_pool_call(backward, source.reshape(-1), result.reshape(-1), geometry,
-                                  extent.kernel_outer, extent.kernel_channels, count_include_pad,
-                                  divisor, _threads.resolve(num_threads, _rows(extent, sizes)),
-                                  power, None if along is None else along.reshape(-1))
-    return result
+    grad = _args.as_input("grad_output", grad_output)
+    plan = _args.max_pool_backward_plan(ndim, grad.shape, grad.dtype, _args.parse_shape(
+        "input_shape", input_shape), layout)
+    return run(plan, grad, out, num_threads, (_args.as_indices("indices", indices, grad.shape),))
 
 
 def _avg_pool(ndim, x, kernel_size, stride, padding, dilation, ceil_mode, count_include_pad,
               divisor_override, layout, out, num_threads):
-    plan_key, plan = _plans.find("avg", ndim, x, (kernel_size, stride, padding, dilation, layout,
-                                                  divisor_override), (ceil_mode, count_include_pad))
-    if plan is not None:
-        geometry, shape, outer, channels, rows, count_include_pad, divisor = plan
-        y = _plans.output(out, shape, x.dtype, (x,))
-        if y is not None:
-            avg_kernels.avg_pool_call(False, x, y, geometry, outer, channels, count_include_pad,
-                                      divisor, _threads.resolve(num_threads, rows))
-            return y
-    given = x
-    x, extent, geometry = _args.forward_call(ndim, x, kernel_size, stride, padding, dilation,
-                                       ceil_mode, layout)
-    count_include_pad, divisor = _args.average_arguments(count_include_pad, divisor_override)
-    shape = extent.shape(geometry.out_size)
-    y = _args.check_out(out, shape, _args.result_dtype(x.dtype, average=True), [x])
-    if x is given and x.dtype.kind == "f" and x.dtype.itemsize > 2 and y.size:
-        _plans.store(plan_key, (geometry, shape, extent.kernel_outer, extent.kernel_channels,
-                                _rows(extent, geometry.out_size), count_include_pad, divisor))
-    return _avg_kernel(False, x, y, geometry, extent, geometry.out_size, count_include_pad,
-                       divisor, num_threads)
+    x = _args.as_input("x", x)
+    plan = _args.avg_pool_plan(ndim, x.shape, x.dtype, kernel_size, stride, padding, dilation,
+                               ceil_mode, count_include_pad, divisor_override, layout)
+    return run(plan, x, out, num_threads)
 
 
 def _avg_pool_backward(ndim, grad_output, input_shape, kernel_size, stride, padding, dilation,
                        ceil_mode, count_include_pad, divisor_override, layout, out, num_threads):
-    grad, in_extent, geometry = _args.backward_call(ndim, grad_output, input_shape,
-                                                      kernel_size, stride, padding, dilation,
-                                                      ceil_mode, layout)
-    count_include_pad, divisor = _args.average_arguments(count_include_pad, divisor_override)
-    grad_in = _args.check_out(out, in_extent.shape(), _args.result_dtype(grad.dtype, True),
-                              [grad])
-    return _avg_kernel(True, grad, grad_in, geometry, in_extent, geometry.in_size,
-                       count_include_pad, divisor, num_threads)
+    grad = _args.as_input("grad_output", grad_output)
+    plan = _args.avg_pool_backward_plan(ndim, grad.shape, grad.dtype, _args.parse_shape(
+        "input_shape", input_shape), kernel_size, stride, padding, dilation, ceil_mode,
+        count_include_pad, divisor_override, layout)
+    return run(plan, grad, out, num_threads)
 
-
-# Lp pooling runs the kernels above staged (cypool._staging): for p = 1 and 2 the
-# window sums of |x|**p by the average kernel with divisor 1 (exact), then the
-# root; p = inf is max pooling of |x|.  Each is one pass over x, with no
-# array-sized temporaries.
 
 def _lp_pool(ndim, x, norm_type, kernel_size, stride, padding, dilation, ceil_mode, layout,
              out, num_threads):
-    x, extent, geometry = _args.forward_call(ndim, x, kernel_size, stride, padding, dilation,
-                                       ceil_mode, layout)
-    p = _args.norm_type(norm_type)
-    y = _args.check_out(out, extent.shape(geometry.out_size), _args.result_dtype(x.dtype, True),
-                        [x])
-    if not y.size:
-        return y
-    if math.isinf(p):
-        max_kernels.max_pool_forward_call(x.reshape(-1), y.reshape(-1), None, geometry,
-                                          extent.kernel_outer, extent.kernel_channels,
-                                          _threads.resolve(num_threads,
-                                                           _rows(extent, geometry.out_size)),
-                                          True)
-        return y
-    if p in (1, 2):
-        return _avg_kernel(False, x, y, geometry, extent, geometry.out_size, False, 1,
-                           num_threads, p)
-    # Other p: NumPy's SIMD power computes the terms 2.3x faster than the kernels'
-    # scalar powf would (measured on W1's shape), at the cost of two temporaries.
-    compute = _args.compute_dtype(x.dtype, average=True)
-    sums = _avg_kernel(False, np.abs(x.astype(compute, copy=False)) ** compute.type(p),
-                       np.empty(y.shape, compute), geometry, extent, geometry.out_size, False, 1,
-                       num_threads)
-    y[...] = np.power(sums, 1 / p, out=sums)
-    return y
+    x = _args.as_input("x", x)
+    plan = _args.lp_pool_plan(ndim, x.shape, x.dtype, norm_type, kernel_size, stride, padding,
+                              dilation, ceil_mode, layout)
+    return run(plan, x, out, num_threads)
 
 
 def _lp_pool_backward(ndim, grad_output, x, norm_type, kernel_size, stride, padding, dilation,
                       ceil_mode, layout, out, num_threads):
-    grad, in_extent, geometry = _args.backward_call(ndim, grad_output, np.shape(x),
-                                                      kernel_size, stride, padding, dilation,
-                                                      ceil_mode, layout)
+    grad = _args.as_input("grad_output", grad_output)
     x = _args.as_input("x", x)
-    p = _args.norm_type(norm_type)
-    compute = _args.compute_dtype(x.dtype, average=True)
-    grad_in = _args.check_out(out, x.shape, _args.result_dtype(x.dtype, True), [x, grad])
-    g = grad.astype(compute, copy=False)
-    xc = x.astype(compute, copy=False)
-    if math.isinf(p):
-        # d max|x| / dx = sign(x) at the first maximum of |x| (max pooling's argmax).
-        _, indices = _max_kernel(np.abs(xc), in_extent, grad.shape, True, None, num_threads,
-                                 max_kernels.max_pool_forward_call, (geometry,), geometry.out_size)
-        routed = route_to_indices("max_pool_backward", g, indices, x.shape,
-                                  dataclasses.replace(in_extent, spatial=geometry.out_size),
-                                  in_extent, None, num_threads)
-        grad_in[...] = routed * np.sign(xc)
-        return grad_in
-    # d/dx_i (sum_w |x|^p)^(1/p) = sign(x_i) |x_i|^(p-1) y^(1-p), summed over windows.
-    if p in (1, 2) and x.dtype == compute:
-        # Two staged kernel passes over x: the ratios g / y (p = 2) or g (p = 1), 0
-        # where y = 0, straight from the window sums; then those ratios summed over
-        # each element's windows, times x or sign(x) on the way out.
-        ratio = _avg_kernel(False, x, np.empty(grad.shape, compute), geometry, in_extent,
-                            geometry.out_size, False, 1, num_threads, p, g)
-        return _avg_kernel(True, ratio, grad_in, geometry, in_extent, geometry.in_size, False, 1,
-                           num_threads, p, x)
-    y = _lp_pool(ndim, xc, p, kernel_size, stride, padding, dilation, ceil_mode, layout, None,
-                 num_threads)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        ratio = np.where(y > 0, g * y ** (1 - p), 0).astype(compute, copy=False)
-        spread = _avg_kernel(True, ratio, np.empty(x.shape, compute), geometry, in_extent,
-                             geometry.in_size, False, 1, num_threads)
-        weight = np.where(xc != 0, np.sign(xc) * np.abs(xc) ** (p - 1), 0)
-    grad_in[...] = spread * weight
-    return grad_in
+    plan = _args.lp_pool_backward_plan(ndim, grad.shape, x.dtype, x.shape, norm_type,
+                                       kernel_size, stride, padding, dilation, ceil_mode, layout)
+    return run(plan, grad, out, num_threads, (x,))
 
 
 # ---------------------------------------------------------------------------------------

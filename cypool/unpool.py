@@ -3,40 +3,29 @@
 ``max_unpool{d}d`` places every value at the flat index that ``max_pool{d}d``
 returned for it, in a zero array of the pre-pooling size; its backward gathers.
 """
-import dataclasses
-
 from cypool import _args
 from cypool._docs import documented
-from cypool.pooling import route_to_indices
+from cypool._runner import run
 
 
 def _max_unpool(ndim, x, indices, kernel_size, stride, padding, output_size, layout, out,
                 num_threads):
-    layout = _args.parse_layout(layout)
     x = _args.as_input("x", x)
-    extent = _args.split_shape(x.shape, ndim, layout)
-    indices = _args.as_indices("indices", indices, x.shape)
-    sizes = _args.unpool_size(extent, kernel_size, stride, padding, output_size, ndim)
-    out_extent = dataclasses.replace(extent, spatial=sizes)
-    return route_to_indices("max_unpool_forward", x, indices, out_extent.shape(), extent,
-                            out_extent, out, num_threads)
+    if isinstance(output_size, list):
+        output_size = _args.parse_shape("output_size", output_size)
+    plan = _args.max_unpool_plan(ndim, x.shape, x.dtype, kernel_size, stride, padding,
+                                 output_size, layout)
+    return run(plan, x, out, num_threads, (_args.as_indices("indices", indices, x.shape),))
 
 
 def _max_unpool_backward(ndim, grad_output, indices, layout, out, num_threads):
-    layout = _args.parse_layout(layout)
     grad = _args.as_input("grad_output", grad_output)
-    grad_extent = _args.split_shape(grad.shape, ndim, layout, "grad_output")
     indices = _args.as_input("indices", indices)
     if indices.dtype.kind not in _args.INTEGER_KINDS:
         raise TypeError("indices must have an integer dtype (int64), got %s" % indices.dtype)
-    in_extent = _args.split_shape(indices.shape, ndim, layout, "indices")
-    if (in_extent.batched, in_extent.batch, in_extent.channels) != (
-            grad_extent.batched, grad_extent.batch, grad_extent.channels):
-        raise ValueError("grad_output shape %r does not match indices shape %r"
-                         % (grad.shape, indices.shape))
-    indices = _args.as_indices("indices", indices, indices.shape)
-    return route_to_indices("max_unpool_backward", grad, indices, indices.shape, grad_extent,
-                            in_extent, out, num_threads)
+    plan = _args.max_unpool_backward_plan(ndim, grad.shape, grad.dtype, indices.shape, layout)
+    return run(plan, grad, out, num_threads, (_args.as_indices("indices", indices,
+                                                                indices.shape),))
 
 
 _DOCS = {

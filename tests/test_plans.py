@@ -1,19 +1,27 @@
-"""The fast path of repeated calls (cypool._plans) must behave exactly like the
-full path: same results, and every bad argument still rejected after a good call
+"""Remembered call plans (cypool._args.memoized_plan) must behave exactly like
+fresh ones: same results, and every bad argument still rejected after a good call
 with equal-looking arguments has stored a plan."""
+import inspect
+
 import numpy as np
 import pytest
 
 import cypool
-from cypool import _plans
+from cypool import _args
 from cypool.reference import loops
 
 
 @pytest.fixture(autouse=True)
 def fresh_plans():
-    _plans._PLANS.clear()
+    for cache in _args.PLAN_CACHES:
+        cache.clear()
     yield
-    _plans._PLANS.clear()
+    for cache in _args.PLAN_CACHES:
+        cache.clear()
+
+
+def _stored():
+    return sum(len(cache) for cache in _args.PLAN_CACHES)
 
 
 def _x(shape=(2, 3, 9, 8), dtype=np.float32, seed=0):
@@ -25,13 +33,13 @@ def test_planned_calls_equal_the_reference(name):
     x = _x()
     kw = dict(kernel_size=3, stride=2, padding=1, ceil_mode=True)
     first = getattr(cypool, name)(x, **kw)      # the full path
-    assert len(_plans._PLANS) == 1
+    assert _stored() == 1
     np.testing.assert_array_equal(getattr(cypool, name)(x, **kw), first)
     for seed in range(1, 4):     # same plan, new data
         x = _x(seed=seed)
         np.testing.assert_allclose(getattr(cypool, name)(x, **kw), getattr(loops, name)(x, **kw),
                                    rtol=1e-6, atol=1e-6)
-    assert len(_plans._PLANS) == 1
+    assert _stored() == 1
 
 
 def test_planned_indices_and_out_pairs():
@@ -110,4 +118,41 @@ def test_plan_store_is_bounded():
     x = _x((1, 1, 4, 600))
     for width in range(2, 600):
         cypool.max_pool2d(x[..., :width].copy(), (1, 2))
-    assert len(_plans._PLANS) <= _plans._LIMIT
+    assert len(_args.max_pool_plan.cache) <= _args.PLAN_LIMIT
+
+
+def test_every_argument_of_a_parser_is_in_its_key():
+    """A parser's key is its whole argument tuple: changing any one argument (here
+    each in turn, to a value that parses to a different plan) must not reuse the
+    plan of the first call."""
+    parse = _args.max_pool_plan
+    names = list(inspect.signature(parse).parameters)
+    base = dict(ndim=2, shape=(1, 2, 6, 6), dtype=np.dtype(np.float32), kernel_size=2,
+                stride=None, padding=0, dilation=1, ceil_mode=False, return_indices=False,
+                layout="channels_first")
+    changed = dict(ndim=1, shape=(1, 2, 6, 7), dtype=np.dtype(np.float64), kernel_size=3,
+                   stride=1, padding=1, dilation=2, ceil_mode=True, return_indices=True,
+                   layout="channels_last")
+    assert sorted(names) == sorted(base)
+    first = parse(*(base[n] for n in names))
+    for name in names:
+        arguments = dict(base, **{name: changed[name]})
+        if name == "ndim":
+            arguments["shape"] = (1, 2, 6)
+        plan = parse(*(arguments[n] for n in names))
+        assert plan is not first and plan != first, name
+
+
+def test_parsers_refuse_a_partial_argument_list():
+    with pytest.raises(TypeError, match="max_pool_plan takes 10 arguments"):
+        _args.max_pool_plan(2, (1, 1, 4, 4), np.dtype(np.float32), 2)
+
+
+def test_equal_but_differently_typed_arguments_get_their_own_plans():
+    x = _x()
+    cypool.max_pool2d(x, (2, 2))
+    with pytest.raises(TypeError, match="kernel_size must be an integer"):
+        cypool.max_pool2d(x, (2, 2.0))
+    with pytest.raises(TypeError, match="return_indices must be a bool"):
+        cypool.max_pool2d(x, 2, return_indices=2)
+    assert cypool.max_pool2d(x, 2, return_indices=1)[1].dtype == np.int64
