@@ -264,31 +264,6 @@ def grad_extent(grad_shape, in_extent, ndim, layout):
     return extent
 
 
-def forward_call(ndim, x, kernel_size, stride, padding, dilation, ceil_mode, layout):
-    """Validated (x, extent, geometry) of a forward window-pooling call."""
-    layout = parse_layout(layout)
-    x = as_input("x", x)
-    extent = split_shape(x.shape, ndim, layout)
-    geometry = window_geometry(extent.spatial, kernel_size, stride, padding, dilation,
-                               ceil_mode)
-    return x, extent, geometry
-
-
-def backward_call(ndim, grad_output, input_shape, kernel_size, stride, padding, dilation,
-                  ceil_mode, layout):
-    """Validated (grad, input extent, geometry) of a backward call that repeats the window."""
-    layout = parse_layout(layout)
-    in_extent = input_extent(input_shape, ndim, layout)
-    geometry = window_geometry(in_extent.spatial, kernel_size, stride, padding, dilation,
-                               ceil_mode)
-    grad = as_input("grad_output", grad_output)
-    expected = in_extent.shape(geometry.out_size)
-    if grad.shape != expected:
-        raise ValueError("grad_output must have shape %r for this input_shape and window, got %r"
-                         % (expected, grad.shape))
-    return grad, in_extent, geometry
-
-
 def scatter_call(ndim, grad_output, indices, input_shape, layout):
     """Validated (grad, indices, input extent, grad extent) of a max-type backward call."""
     layout = parse_layout(layout)
@@ -299,18 +274,10 @@ def scatter_call(ndim, grad_output, indices, input_shape, layout):
 
 
 def adaptive_call(ndim, x, output_size_value, layout):
-    """Validated (x, extent, output sizes) of a forward adaptive-pooling call."""
-    layout = parse_layout(layout)
+    """Validated (x, extent, output sizes) of a forward adaptive-pooling call (for the
+    references; the façade's parsers use ``_adaptive_sizes`` directly)."""
     x = as_input("x", x)
-    extent = split_shape(x.shape, ndim, layout)
-    if any(n < 1 for n in extent.spatial):
-        raise ValueError("every spatial size of x must be >= 1, got shape %r" % (x.shape,))
-    sizes = output_size("output_size", output_size_value, extent.spatial)
-    # NumPy refuses an array, even an empty one, whose nonzero sizes times the
-    # item size (8 for indices) overflow; say which argument did it.
-    if math.prod(n for n in extent.shape(sizes) if n) > INT64_MAX // 8:
-        raise ValueError("output_size %r: the output shape %r is too large to allocate"
-                         % (output_size_value, extent.shape(sizes)))
+    extent, sizes = _adaptive_sizes(ndim, x.shape, layout, output_size_value)
     return x, extent, sizes
 
 

@@ -1,29 +1,21 @@
 """Plain Python/NumPy pooling, written straight from the definitions.
 
 The oracle of the test suite: same names and signatures as cypool's functions,
-readable loops over windows, no cleverness.  Arguments are validated by the same
-``cypool._args`` as the fast functions (so both raise the same errors); the window
-arithmetic below (taps, bins, divisors) is independent of the kernels' tables.
+readable loops over windows, no cleverness.  Argument forms are parsed by the same
+``cypool._args`` as the fast functions; output sizes, "same" pads and ceil_mode come
+from ``cypool.reference._windows`` and the rest of the window arithmetic (taps,
+bins, divisors, unpooling sizes) is below: none of it from the compiled geometry.
 ``out`` is honoured by copying; ``num_threads`` is accepted and ignored.
 """
 import dataclasses
 import itertools
 import math
-from collections import namedtuple
 
 import numpy as np
 
 from cypool import _args
+from cypool.reference import _windows
 from cypool.reference._mirror import mirror
-
-# Window arguments resolved per pooled dim (any number of dims).
-Windows = namedtuple("Windows", "in_size out_size kernel_size stride pad_before pad_after dilation")
-
-
-def _windows(geometry):
-    return Windows(geometry.in_size, geometry.out_size, geometry.kernel_size, geometry.stride,
-                   geometry.pad_before, geometry.pad_after, geometry.dilation)
-
 
 # --- layouts ----------------------------------------------------------------------------
 
@@ -202,19 +194,9 @@ def _lp_backward_planes(grad_planes, planes, w, p):
 
 # --- CNN-style functions ------------------------------------------------------------------
 
-def _forward_call(*args):
-    x, extent, geometry = _args.forward_call(*args)
-    return x, extent, _windows(geometry)
-
-
-def _backward_call(*args):
-    grad, in_extent, geometry = _args.backward_call(*args)
-    return grad, in_extent, _windows(geometry)
-
-
 def _max_pool(ndim, x, kernel_size, stride, padding, dilation, ceil_mode, return_indices,
               layout, out):
-    x, extent, w = _forward_call(ndim, x, kernel_size, stride, padding, dilation, ceil_mode,
+    x, extent, w = _windows.forward_call(ndim, x, kernel_size, stride, padding, dilation, ceil_mode,
                                  layout)
     values, indices = _max_planes(_planes(x, extent), w.out_size, w.in_size,
                                   lambda out_pos: _input_taps(w, out_pos))
@@ -243,7 +225,7 @@ def _max_pool_backward(ndim, grad_output, indices, input_shape, layout, out):
 
 def _avg_pool(ndim, x, kernel_size, stride, padding, dilation, ceil_mode, count_include_pad,
               divisor_override, layout, out):
-    x, extent, w = _forward_call(ndim, x, kernel_size, stride, padding, dilation, ceil_mode,
+    x, extent, w = _windows.forward_call(ndim, x, kernel_size, stride, padding, dilation, ceil_mode,
                                  layout)
     count_include_pad, divisor = _args.average_arguments(count_include_pad, divisor_override)
     return _deliver(_unplanes(_avg_planes(_planes(x, extent), w, count_include_pad, divisor),
@@ -252,7 +234,7 @@ def _avg_pool(ndim, x, kernel_size, stride, padding, dilation, ceil_mode, count_
 
 def _avg_pool_backward(ndim, grad_output, input_shape, kernel_size, stride, padding, dilation,
                        ceil_mode, count_include_pad, divisor_override, layout, out):
-    grad, in_extent, w = _backward_call(ndim, grad_output, input_shape, kernel_size, stride,
+    grad, in_extent, w = _windows.backward_call(ndim, grad_output, input_shape, kernel_size, stride,
                                         padding, dilation, ceil_mode, layout)
     count_include_pad, divisor = _args.average_arguments(count_include_pad, divisor_override)
     result = _avg_backward_planes(_planes(grad, in_extent), w, count_include_pad, divisor)
@@ -260,7 +242,7 @@ def _avg_pool_backward(ndim, grad_output, input_shape, kernel_size, stride, padd
 
 
 def _lp_pool(ndim, x, norm_type, kernel_size, stride, padding, dilation, ceil_mode, layout, out):
-    x, extent, w = _forward_call(ndim, x, kernel_size, stride, padding, dilation, ceil_mode,
+    x, extent, w = _windows.forward_call(ndim, x, kernel_size, stride, padding, dilation, ceil_mode,
                                  layout)
     p = _args.norm_type(norm_type)
     result = _lp_planes(_planes(x, extent), w, p).astype(_args.result_dtype(x.dtype, True))
@@ -269,7 +251,7 @@ def _lp_pool(ndim, x, norm_type, kernel_size, stride, padding, dilation, ceil_mo
 
 def _lp_pool_backward(ndim, grad_output, x, norm_type, kernel_size, stride, padding, dilation,
                       ceil_mode, layout, out):
-    grad, in_extent, w = _backward_call(ndim, grad_output, np.shape(x), kernel_size, stride,
+    grad, in_extent, w = _windows.backward_call(ndim, grad_output, np.shape(x), kernel_size, stride,
                                         padding, dilation, ceil_mode, layout)
     x = _args.as_input("x", x)
     p = _args.norm_type(norm_type)
@@ -370,7 +352,7 @@ def _max_unpool(ndim, x, indices, kernel_size, stride, padding, output_size, lay
     x = _args.as_input("x", x)
     extent = _args.split_shape(x.shape, ndim, layout)
     indices = _args.as_indices("indices", indices, x.shape)
-    sizes = _args.unpool_size(extent, kernel_size, stride, padding, output_size, ndim)
+    sizes = _windows.unpool_size(extent, kernel_size, stride, padding, output_size, ndim)
     plane = math.prod(sizes)
     planes = extent.batch * extent.channels
     values = _planes(x, extent).reshape(planes, math.prod(extent.spatial))

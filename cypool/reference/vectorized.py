@@ -12,6 +12,7 @@ import numpy as np
 from numpy.lib.stride_tricks import sliding_window_view
 
 from cypool import _args
+from cypool.reference import _windows
 from cypool.reference._mirror import mirror
 from cypool.reference.loops import _deliver, _mean_dtype, _planes, _unplanes
 
@@ -44,7 +45,7 @@ def _lowest(dtype):
 
 def _max_pool(ndim, x, kernel_size, stride, padding, dilation, ceil_mode, return_indices,
               layout, out):
-    x, extent, geometry = _args.forward_call(ndim, x, kernel_size, stride, padding, dilation, ceil_mode,
+    x, extent, geometry = _windows.forward_call(ndim, x, kernel_size, stride, padding, dilation, ceil_mode,
                                    layout)
     planes = _planes(x, extent)
     padded = np.pad(planes, _pad_widths(geometry), constant_values=_lowest(x.dtype))
@@ -101,7 +102,7 @@ def _divisors(geometry, count_include_pad, divisor_override):
 
 def _avg_pool(ndim, x, kernel_size, stride, padding, dilation, ceil_mode, count_include_pad,
               divisor_override, layout, out):
-    x, extent, geometry = _args.forward_call(ndim, x, kernel_size, stride, padding, dilation, ceil_mode,
+    x, extent, geometry = _windows.forward_call(ndim, x, kernel_size, stride, padding, dilation, ceil_mode,
                                    layout)
     count_include_pad, divisor_override = _args.average_arguments(count_include_pad,
                                                                   divisor_override)
@@ -115,7 +116,7 @@ def _avg_pool(ndim, x, kernel_size, stride, padding, dilation, ceil_mode, count_
 
 def _avg_pool_backward(ndim, grad_output, input_shape, kernel_size, stride, padding, dilation,
                        ceil_mode, count_include_pad, divisor_override, layout, out):
-    grad, in_extent, geometry = _args.backward_call(ndim, grad_output, input_shape, kernel_size,
+    grad, in_extent, geometry = _windows.backward_call(ndim, grad_output, input_shape, kernel_size,
                                                     stride, padding, dilation, ceil_mode, layout)
     count_include_pad, divisor_override = _args.average_arguments(count_include_pad,
                                                                   divisor_override)
