@@ -165,8 +165,10 @@ def window_geometry(in_size, kernel_size, stride, padding, dilation, ceil_mode,
         # Keep every intermediate of the C arithmetic inside int64.
         reach = in_size[d] + before[d] + after[d] + dilations[d] * (kernel[d] - 1) + strides[d]
         if reach > INT64_MAX // 4:
-            raise ValueError("kernel_size/stride/padding/dilation: sizes overflow int64 "
-                             "(dim %d)" % d)
+            parts = {"kernel_size": dilations[d] * (kernel[d] - 1), "stride": strides[d],
+                     "padding": before[d] + after[d]}
+            raise ValueError("%s is too large: the window arithmetic would overflow int64 "
+                             "(spatial dim %d)" % (max(parts, key=parts.get), d))
     geometry = Geometry(in_size, kernel, strides, before, after, dilations, ceil, same)
     if geometry.status:
         _raise_geometry(geometry.status, geometry.bad_dim,
@@ -259,8 +261,12 @@ def grad_extent(grad_shape, in_extent, ndim, layout):
     extent = split_shape(grad_shape, ndim, layout, "grad_output", nonempty=True)
     if (extent.batched, extent.batch, extent.channels) != (
             in_extent.batched, in_extent.batch, in_extent.channels):
-        raise ValueError("grad_output shape %r does not match input_shape %r in layout %r"
-                         % (tuple(grad_shape), in_extent.shape(), layout))
+        # Named first: input_shape when the ranks differ, else the gradient.
+        first, second = ((("input_shape", in_extent.shape()), ("grad_output", tuple(grad_shape)))
+                         if extent.batched != in_extent.batched else
+                         (("grad_output", tuple(grad_shape)), ("input_shape", in_extent.shape())))
+        raise ValueError("%s %r does not match %s %r in batch or channels (layout %r)"
+                         % (first + second + (layout,)))
     return extent
 
 

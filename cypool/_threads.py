@@ -77,6 +77,12 @@ def explicit_num_threads():
 def num_threads(n):
     """Context manager: use ``n`` threads inside the block (this context only).
 
+    Parameters
+    ----------
+    n : int
+        Threads for cypool's calls in the block (>= 1); an explicit ``num_threads=``
+        argument still wins.
+
     Examples
     --------
     >>> import numpy as np, cypool

@@ -61,61 +61,16 @@ def _global_out(out, shape, dtype, x, ndim, layout):
     return out.reshape(_args.split_shape(x.shape, ndim, layout).shape((1,) * ndim))
 
 
+@documented("global_max_pool")
 def global_max_pool(x, layout="channels_first", keepdims=False, out=None, num_threads=None):
-    """Maximum over every spatial position of each (n, c).
-
-    Parameters
-    ----------
-    x : array_like
-        Batched input with at least one spatial dim: (N, C, *spatial) or, with
-        ``layout="channels_last"``, (N, *spatial, C).  Any number of spatial dims.
-    layout : str
-    keepdims : bool
-        Keep the spatial dims (as size 1) instead of returning (N, C).
-    out : ndarray, optional
-    num_threads : int, optional
-
-    Returns
-    -------
-    ndarray
-        (N, C), or x's rank with spatial sizes 1 when ``keepdims``; x's dtype.
-
-    Examples
-    --------
-    >>> import numpy as np, cypool
-    >>> x = np.arange(24.).reshape(2, 3, 2, 2)
-    >>> cypool.global_max_pool(x).tolist()
-    [[3.0, 7.0, 11.0], [15.0, 19.0, 23.0]]
-    """
     x, ndim, layout, shape = _global_call(x, layout, keepdims)
     y = _adaptive_max_pool(ndim, x, 1, False, layout,
                            _global_out(out, shape, x.dtype, x, ndim, layout), num_threads)
     return y.reshape(shape) if out is None else out
 
 
+@documented("global_avg_pool")
 def global_avg_pool(x, layout="channels_first", keepdims=False, out=None, num_threads=None):
-    """Mean over every spatial position of each (n, c) (float64 for integer input).
-
-    Equal bit for bit to ``adaptive_avg_pool{d}d(x, 1)`` for up to three spatial dims.
-
-    Parameters
-    ----------
-    x : array_like
-        Batched input with at least one spatial dim: (N, C, *spatial) or, with
-        ``layout="channels_last"``, (N, *spatial, C).  Any number of spatial dims.
-    layout : str
-    keepdims : bool
-        Keep the spatial dims (as size 1) instead of returning (N, C).
-    out : ndarray, optional
-    num_threads : int, optional
-
-    Examples
-    --------
-    >>> import numpy as np, cypool
-    >>> x = np.arange(24.).reshape(2, 2, 2, 3)
-    >>> cypool.global_avg_pool(x, layout="NHWC").tolist()
-    [[4.5, 5.5, 6.5], [16.5, 17.5, 18.5]]
-    """
     x, ndim, layout, shape = _global_call(x, layout, keepdims)
     y = _adaptive_avg_pool(ndim, x, 1, layout,
                            _global_out(out, shape, _args.result_dtype(x.dtype, True), x, ndim,
@@ -125,157 +80,76 @@ def global_avg_pool(x, layout="channels_first", keepdims=False, out=None, num_th
 
 # --- public adaptive functions ----------------------------------------------------------
 
-_ADAPTIVE_DOCS = {
-    "adaptive_max_pool": """{nd}-D adaptive max pooling to ``output_size`` (PyTorch's bins).
-
-Parameters
-----------
-x : array_like
-    {cf} or, with ``layout="channels_last"``, {cl}; the batch dim may be omitted.
-output_size : int or tuple of {nd}
-    Entries may be None (keep that input size); values < 1 raise ValueError.
-return_indices : bool
-    Also return int64 flat indices into each (n, c) spatial plane.
-layout, out, num_threads
-    As for ``max_pool{nd}d``.
-
-Examples
---------
->>> import numpy as np, cypool
->>> x = {example}
->>> cypool.adaptive_max_pool{nd}d(x, 3).shape[2:] == (3,) * {nd}
-True
-""",
-    "adaptive_avg_pool": """{nd}-D adaptive average pooling to ``output_size`` (PyTorch's bins).
-
-Each bin's sum is divided by its size along each dim in turn, as PyTorch does.
-Integer input gives float64.
-
-Parameters
-----------
-x : array_like
-    {cf} or, with ``layout="channels_last"``, {cl}; the batch dim may be omitted.
-output_size : int or tuple of {nd}
-    Entries may be None (keep that input size); values < 1 raise ValueError.
-layout, out, num_threads
-    As for ``avg_pool{nd}d``.
-
-Examples
---------
->>> import numpy as np, cypool
->>> x = {example}
->>> float(cypool.adaptive_avg_pool{nd}d(x, 1).item()) == float(x.mean())
-True
-""",
-    "adaptive_max_pool_backward": """Gradient of ``adaptive_max_pool{nd}d``: ``grad_output``
-scattered to the indices it returned, summed where bins overlap.
-
-Parameters
-----------
-grad_output, indices : array_like
-input_shape : tuple of int
-layout, out, num_threads
-
-Examples
---------
->>> import numpy as np, cypool
->>> x = {example}
->>> y, idx = cypool.adaptive_max_pool{nd}d(x, 3, return_indices=True)
->>> g = cypool.adaptive_max_pool{nd}d_backward(np.ones_like(y), idx, x.shape)
->>> float(g.sum()) == y.size
-True
-""",
-    "adaptive_avg_pool_backward": """Gradient of ``adaptive_avg_pool{nd}d`` (the output size is
-read from ``grad_output``'s shape).
-
-Parameters
-----------
-grad_output : array_like
-input_shape : tuple of int
-layout, out, num_threads
-
-Examples
---------
->>> import numpy as np, cypool
->>> x = {example}
->>> g = cypool.adaptive_avg_pool{nd}d_backward(np.ones((1, 1) + (1,) * {nd}), x.shape)
->>> bool(np.allclose(g.sum(), 1.0))
-True
-""",
-}
 
 
-def _document(operation, ndim):
-    return documented(_ADAPTIVE_DOCS, operation, ndim)
 
-
-@_document("adaptive_max_pool", 1)
+@documented("adaptive_max_pool", 1)
 def adaptive_max_pool1d(x, output_size, return_indices=False, layout="channels_first", out=None,
                         num_threads=None):
     return _adaptive_max_pool(1, x, output_size, return_indices, layout, out, num_threads)
 
 
-@_document("adaptive_max_pool", 2)
+@documented("adaptive_max_pool", 2)
 def adaptive_max_pool2d(x, output_size, return_indices=False, layout="channels_first", out=None,
                         num_threads=None):
     return _adaptive_max_pool(2, x, output_size, return_indices, layout, out, num_threads)
 
 
-@_document("adaptive_max_pool", 3)
+@documented("adaptive_max_pool", 3)
 def adaptive_max_pool3d(x, output_size, return_indices=False, layout="channels_first", out=None,
                         num_threads=None):
     return _adaptive_max_pool(3, x, output_size, return_indices, layout, out, num_threads)
 
 
-@_document("adaptive_max_pool_backward", 1)
+@documented("adaptive_max_pool_backward", 1)
 def adaptive_max_pool1d_backward(grad_output, indices, input_shape, layout="channels_first",
                                  out=None, num_threads=None):
     return _adaptive_max_pool_backward(1, grad_output, indices, input_shape, layout, out,
                                        num_threads)
 
 
-@_document("adaptive_max_pool_backward", 2)
+@documented("adaptive_max_pool_backward", 2)
 def adaptive_max_pool2d_backward(grad_output, indices, input_shape, layout="channels_first",
                                  out=None, num_threads=None):
     return _adaptive_max_pool_backward(2, grad_output, indices, input_shape, layout, out,
                                        num_threads)
 
 
-@_document("adaptive_max_pool_backward", 3)
+@documented("adaptive_max_pool_backward", 3)
 def adaptive_max_pool3d_backward(grad_output, indices, input_shape, layout="channels_first",
                                  out=None, num_threads=None):
     return _adaptive_max_pool_backward(3, grad_output, indices, input_shape, layout, out,
                                        num_threads)
 
 
-@_document("adaptive_avg_pool", 1)
+@documented("adaptive_avg_pool", 1)
 def adaptive_avg_pool1d(x, output_size, layout="channels_first", out=None, num_threads=None):
     return _adaptive_avg_pool(1, x, output_size, layout, out, num_threads)
 
 
-@_document("adaptive_avg_pool", 2)
+@documented("adaptive_avg_pool", 2)
 def adaptive_avg_pool2d(x, output_size, layout="channels_first", out=None, num_threads=None):
     return _adaptive_avg_pool(2, x, output_size, layout, out, num_threads)
 
 
-@_document("adaptive_avg_pool", 3)
+@documented("adaptive_avg_pool", 3)
 def adaptive_avg_pool3d(x, output_size, layout="channels_first", out=None, num_threads=None):
     return _adaptive_avg_pool(3, x, output_size, layout, out, num_threads)
 
 
-@_document("adaptive_avg_pool_backward", 1)
+@documented("adaptive_avg_pool_backward", 1)
 def adaptive_avg_pool1d_backward(grad_output, input_shape, layout="channels_first", out=None,
                                  num_threads=None):
     return _adaptive_avg_pool_backward(1, grad_output, input_shape, layout, out, num_threads)
 
 
-@_document("adaptive_avg_pool_backward", 2)
+@documented("adaptive_avg_pool_backward", 2)
 def adaptive_avg_pool2d_backward(grad_output, input_shape, layout="channels_first", out=None,
                                  num_threads=None):
     return _adaptive_avg_pool_backward(2, grad_output, input_shape, layout, out, num_threads)
 
 
-@_document("adaptive_avg_pool_backward", 3)
+@documented("adaptive_avg_pool_backward", 3)
 def adaptive_avg_pool3d_backward(grad_output, input_shape, layout="channels_first", out=None,
                                  num_threads=None):
     return _adaptive_avg_pool_backward(3, grad_output, input_shape, layout, out, num_threads)

@@ -11,6 +11,7 @@ import math
 import numpy as np
 
 from cypool import _args
+from cypool._docs import documented
 from cypool._geometry import Geometry
 from cypool._runner import run
 
@@ -183,34 +184,9 @@ def _forward(x, axes, window_args):
     return x, plan, route, view, extent, plan.geometry()
 
 
+@documented("max_pool_axes")
 def max_pool(x, kernel_size, stride=None, padding=0, dilation=1, ceil_mode=False,
              return_indices=False, axes=None, out=None, num_threads=None):
-    """Max pooling over any ``axes`` of an array (NumPy style).
-
-    Parameters
-    ----------
-    x : array_like
-    kernel_size, stride, padding, dilation, ceil_mode
-        As for ``max_pool2d``, one entry per pooled axis (an int is broadcast).
-    return_indices : bool
-        Also return int64 flat row-major indices over the pooled ``axes``, per
-        position of the other axes.
-    axes : int, tuple of int or None
-        The pooled axes; None (default) means every axis.  Axes whose window is 1
-        with stride 1 and no padding act as batch axes; at most three may have a
-        real window.
-    out, num_threads
-        As for ``max_pool2d`` (``out`` a (values, indices) pair with indices).
-
-    Examples
-    --------
-    >>> import numpy as np, cypool
-    >>> image = np.arange(16).reshape(4, 4)
-    >>> cypool.max_pool(image, 2).tolist()
-    [[5, 7], [13, 15]]
-    >>> cypool.max_pool(np.zeros((8, 6, 3)), 2, axes=(0, 1)).shape
-    (4, 3, 3)
-    """
     return_indices = _args.as_bool("return_indices", return_indices)
     x, plan, route, view, extent, geometry = _forward(
         x, axes, (kernel_size, stride, padding, dilation, ceil_mode))
@@ -225,26 +201,10 @@ def max_pool(x, kernel_size, stride=None, padding=0, dilation=1, ceil_mode=False
             _deliver(indices, indices_out, np.dtype(np.int64), [x], "out[1]"))
 
 
+@documented("avg_pool_axes")
 def avg_pool(x, kernel_size, stride=None, padding=0, dilation=1, ceil_mode=False,
              count_include_pad=True, divisor_override=None, axes=None, out=None,
              num_threads=None):
-    """Average pooling over any ``axes`` of an array (NumPy style).
-
-    Parameters
-    ----------
-    x : array_like
-    kernel_size, stride, padding, dilation, ceil_mode, count_include_pad, divisor_override
-        As for ``avg_pool2d``, one entry per pooled axis (an int is broadcast).
-    axes : int, tuple of int or None
-        As for ``max_pool``.
-    out, num_threads
-
-    Examples
-    --------
-    >>> import numpy as np, cypool
-    >>> cypool.avg_pool(np.arange(8), 2).tolist()
-    [0.5, 2.5, 4.5, 6.5]
-    """
     x, plan, route, view, extent, geometry = _forward(
         x, axes, (kernel_size, stride, padding, dilation, ceil_mode))
     result = run(_args.average_plan(extent, geometry, x.dtype, *_args.average_arguments(
@@ -253,16 +213,9 @@ def avg_pool(x, kernel_size, stride=None, padding=0, dilation=1, ceil_mode=False
     return _deliver(result, out, result.dtype, [x])
 
 
+@documented("lp_pool_axes")
 def lp_pool(x, norm_type, kernel_size, stride=None, padding=0, dilation=1, ceil_mode=False,
             axes=None, out=None, num_threads=None):
-    """Lp pooling over any ``axes`` of an array (NumPy style); see ``lp_pool2d``.
-
-    Examples
-    --------
-    >>> import numpy as np, cypool
-    >>> cypool.lp_pool(np.array([3.0, -4.0, 0.0, 1.0]), 2, 2).tolist()
-    [5.0, 1.0]
-    """
     x, plan, route, view, extent, geometry = _forward(
         x, axes, (kernel_size, stride, padding, dilation, ceil_mode))
     result = run(_args.lp_plan(extent, geometry, x.dtype, norm_type), view, None, num_threads)
@@ -284,17 +237,10 @@ def _backward_plan(grad_output, input_shape, axes, window_args):
     return grad, plan, route, _kernel_view(grad, plan.real, route), in_extent, plan.geometry()
 
 
+@documented("avg_pool_backward_axes")
 def avg_pool_backward(grad_output, input_shape, kernel_size, stride=None, padding=0, dilation=1,
                       ceil_mode=False, count_include_pad=True, divisor_override=None, axes=None,
                       out=None, num_threads=None):
-    """Gradient of ``avg_pool`` over ``axes`` with respect to its input.
-
-    Examples
-    --------
-    >>> import numpy as np, cypool
-    >>> cypool.avg_pool_backward(np.ones(2), (4,), 2).tolist()
-    [0.5, 0.5, 0.5, 0.5]
-    """
     grad, plan, route, grad_view, in_extent, geometry = _backward_plan(
         grad_output, input_shape, axes, (kernel_size, stride, padding, dilation, ceil_mode))
     result = run(_args.average_plan(in_extent, geometry, grad.dtype, *_args.average_arguments(
@@ -303,16 +249,9 @@ def avg_pool_backward(grad_output, input_shape, kernel_size, stride=None, paddin
     return _deliver(result, out, result.dtype, [grad])
 
 
+@documented("lp_pool_backward_axes")
 def lp_pool_backward(grad_output, x, norm_type, kernel_size, stride=None, padding=0, dilation=1,
                      ceil_mode=False, axes=None, out=None, num_threads=None):
-    """Gradient of ``lp_pool`` over ``axes`` with respect to its input.
-
-    Examples
-    --------
-    >>> import numpy as np, cypool
-    >>> np.round(cypool.lp_pool_backward(np.ones(1), np.array([3.0, -4.0]), 2, 2), 6).tolist()
-    [0.6, -0.8]
-    """
     x = _args.as_input("x", x)
     grad, plan, route, grad_view, in_extent, geometry = _backward_plan(
         grad_output, x.shape, axes, (kernel_size, stride, padding, dilation, ceil_mode))
@@ -322,26 +261,8 @@ def lp_pool_backward(grad_output, x, norm_type, kernel_size, stride=None, paddin
     return _deliver(result, out, result.dtype, [grad, x])
 
 
+@documented("max_pool_backward_axes")
 def max_pool_backward(grad_output, indices, input_shape, axes=None, out=None, num_threads=None):
-    """Gradient of ``max_pool`` over ``axes``: ``grad_output`` scattered to ``indices``.
-
-    Parameters
-    ----------
-    grad_output : array_like
-    indices : array_like of int
-        Flat row-major indices over the pooled ``axes`` (what ``max_pool`` returned).
-    input_shape : tuple of int
-    axes : int, tuple of int or None
-        The axes of the forward call.
-    out, num_threads
-
-    Examples
-    --------
-    >>> import numpy as np, cypool
-    >>> y, idx = cypool.max_pool(np.array([1, 5, 2, 0]), 2, return_indices=True)
-    >>> cypool.max_pool_backward(np.ones(2), idx, (4,)).tolist()
-    [0.0, 1.0, 1.0, 0.0]
-    """
     grad = _args.as_input("grad_output", grad_output)
     input_shape = _args.parse_shape("input_shape", input_shape)
     axes = _normalize_axes(axes, len(input_shape))

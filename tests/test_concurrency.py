@@ -1,5 +1,6 @@
 """The GIL is released in every kernel: concurrent Python threads get the serial
 results, whatever thread count each asks for."""
+import os
 import threading
 import time
 
@@ -60,18 +61,30 @@ def test_four_threads_with_different_thread_counts_match_serial_calls(capsys):
 
 
 def test_threads_overlap_when_the_gil_is_released(capsys):
+    """Four Python threads, one OpenMP thread each: with the GIL released in the
+    kernels they run side by side, so on two or more cores the threaded run takes
+    clearly less than the serial one (with the GIL held it would take as long).
+    Best of five tries, because this VM stalls threads at times; with the GIL
+    held no try could exceed about 1.0x."""
     arrays, _ = _inputs()
     call = lambda x: cypool.max_pool2d(x, 3, 2, 1, num_threads=1)
     for x in arrays:  # warm up
         call(x)
-    start = time.perf_counter()
-    serial = [call(x) for x in arrays for _ in range(3)]
-    serial_time = time.perf_counter() - start
-    results, threaded_time = _run_threads([lambda x=x: [call(x) for _ in range(3)]
-                                           for x in arrays])
-    for i, x in enumerate(arrays):
-        np.testing.assert_array_equal(results[i][0], serial[3 * i])
+    ratios = []
+    for _ in range(5):
+        start = time.perf_counter()
+        serial = [call(x) for x in arrays for _ in range(3)]
+        serial_time = time.perf_counter() - start
+        results, threaded_time = _run_threads([lambda x=x: [call(x) for _ in range(3)]
+                                               for x in arrays])
+        for i, x in enumerate(arrays):
+            np.testing.assert_array_equal(results[i][0], serial[3 * i])
+        ratios.append(serial_time / threaded_time)
+        if ratios[-1] > 1.25:
+            break
     with capsys.disabled():
         print("\n[gil] 4 Python threads x 3 max_pool2d calls of (8, 16, 128, 128) float32, "
-              "1 OpenMP thread each: serial %.1f ms, threaded %.1f ms (%.2fx)"
-              % (1e3 * serial_time, 1e3 * threaded_time, serial_time / threaded_time))
+              "1 OpenMP thread each: threaded speed-ups %s"
+              % ", ".join("%.2fx" % r for r in ratios))
+    if (os.cpu_count() or 1) >= 2:
+        assert max(ratios) > 1.1, "threads did not overlap: %s" % ratios

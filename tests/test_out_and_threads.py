@@ -6,6 +6,7 @@ import numpy as np
 import pytest
 
 import cypool
+from cypool import _threads
 
 
 @pytest.fixture
@@ -40,6 +41,9 @@ def test_out_float16_runs_in_float32():
 
 @pytest.mark.parametrize("threads", [1, 2, 3])
 def test_thread_counts_give_bit_identical_results(x, threads):
+    if threads > 1 and _threads.resolve(threads, 10**6) != threads:
+        # Only a serial build gets here; CI requires OpenMP (CYPOOL_REQUIRE_OPENMP).
+        pytest.skip("a serial build runs every call in one thread: nothing to compare")
     one = dict(num_threads=1)
     many = dict(num_threads=threads)
     for kwargs in (dict(kernel_size=3, stride=1, padding=1), dict(kernel_size=2),
