@@ -212,6 +212,12 @@ class Extent:
     def kernel_channels(self):
         return 1 if self.layout == CHANNELS_FIRST else self.channels
 
+    @property
+    def spatial_axes(self):
+        """Positions of the spatial dims in the full array shape."""
+        first = int(self.batched) + (self.layout == CHANNELS_FIRST)
+        return tuple(range(first, first + len(self.spatial)))
+
     def shape(self, spatial=None):
         """The full array shape, with ``spatial`` replacing the spatial sizes."""
         spatial = self.spatial if spatial is None else tuple(spatial)

@@ -29,13 +29,6 @@ import cypool
 from cypool import _args
 
 
-def _spatial_axes(ndim_array, ndim, layout):
-    lead = ndim_array - ndim - 1   # axes before the spatial ones in channels-last
-    if layout == _args.CHANNELS_FIRST:
-        return tuple(range(ndim_array - ndim, ndim_array))
-    return tuple(range(lead, lead + ndim))
-
-
 def _output_blocks(in_chunks, geometry, d):
     """Per output block along spatial dim d: (out_start, out_stop, in_start, in_stop,
     pad_before, pad_after, ceil) for a local call that yields exactly those outputs."""
@@ -72,7 +65,7 @@ def _windowed(function, ndim, x, window, layout, extra):
     extent = _args.split_shape(x.shape, ndim, layout)
     geometry = _args.window_geometry(extent.spatial, window["kernel_size"], window["stride"],
                                      window["padding"], window["dilation"], window["ceil_mode"])
-    axes = _spatial_axes(x.ndim, ndim, layout)
+    axes = extent.spatial_axes
     per_dim = [_output_blocks(x.chunks[axis], geometry, d) for d, axis in enumerate(axes)]
     base = dict(kernel_size=geometry.kernel_size, stride=geometry.stride,
                 dilation=geometry.dilation, layout=layout)
@@ -123,7 +116,7 @@ def _whole_planes(function, ndim, x, layout, extra):
     layout = _args.parse_layout(layout)
     if not isinstance(x, da.Array):
         x = da.asarray(x)
-    axes = _spatial_axes(x.ndim, ndim, layout)
+    axes = _args.split_shape(x.shape, ndim, layout).spatial_axes
     x = x.rechunk({axis: -1 for axis in axes})
     sample = function(np.zeros((1,) * x.ndim, x.dtype), layout=layout, **extra)
     chunks = list(x.chunks)
