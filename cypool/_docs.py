@@ -53,6 +53,9 @@ GRAD = """grad_output : array_like
 INPUT_SHAPE = """input_shape : tuple of int
     Shape of the forward call's input ``x`` (the gradient's shape).
 """
+AVERAGE_GRAD_INPUT = """grad_input : ndarray of shape ``input_shape``
+    grad_output's dtype (float64 for integer gradients).
+"""
 FORWARD_INDICES = """indices : array_like of int
     The indices the forward call returned (``return_indices=True``).
 """
@@ -167,9 +170,7 @@ Parameters
 """ + GRAD + INPUT_SHAPE + WINDOW + AVERAGE + RUNTIME + """
 Returns
 -------
-grad_input : ndarray of shape ``input_shape``
-    grad_output's dtype (float64 for integer gradients).
-
+""" + AVERAGE_GRAD_INPUT + """
 Examples
 --------
 >>> import numpy as np, cypool
@@ -303,9 +304,7 @@ Parameters
 """ + GRAD + INPUT_SHAPE + RUNTIME + """
 Returns
 -------
-grad_input : ndarray of shape ``input_shape``
-    grad_output's dtype (float64 for integer gradients).
-
+""" + AVERAGE_GRAD_INPUT + """
 Examples
 --------
 >>> import numpy as np, cypool

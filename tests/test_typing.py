@@ -1,6 +1,5 @@
 """The installed package is typed: the stub is generated from the code, stubtest
 finds it consistent with the runtime, and mypy --strict accepts a typed usage file."""
-import inspect
 import os
 import subprocess
 import sys
@@ -29,29 +28,28 @@ def test_stub_is_generated_from_the_code():
     assert os.path.exists(os.path.join(os.path.dirname(cypool.__file__), "py.typed"))
 
 
-def test_stubtest_finds_the_stub_consistent_with_the_runtime():
+def _run_mypy(*arguments):
+    """``python -m mypy <arguments>`` against the cypool under test: an installed one
+    (CI) is found through site-packages, a source-tree build (developers) needs its
+    folder on MYPYPATH and PYTHONPATH."""
     pytest.importorskip("mypy", reason="mypy is a test extra")
     folder = os.path.dirname(os.path.dirname(cypool.__file__))
     env = dict(os.environ)
     if "site-packages" not in folder:
         env["MYPYPATH"] = folder
         env["PYTHONPATH"] = folder + os.pathsep + env.get("PYTHONPATH", "")
-    result = subprocess.run([sys.executable, "-m", "mypy.stubtest", "cypool",
-                             "--mypy-config-file", os.path.join(HERE, "stubtest_mypy.ini"),
-                             "--allowlist", os.path.join(HERE, "stubtest_allowlist.txt")],
-                            capture_output=True, text=True, cwd=HERE, timeout=900, env=env)
+    return subprocess.run([sys.executable, "-m", *arguments], capture_output=True, text=True,
+                          cwd=HERE, timeout=900, env=env)
+
+
+def test_stubtest_finds_the_stub_consistent_with_the_runtime():
+    result = _run_mypy("mypy.stubtest", "cypool",
+                       "--mypy-config-file", os.path.join(HERE, "stubtest_mypy.ini"),
+                       "--allowlist", os.path.join(HERE, "stubtest_allowlist.txt"))
     assert result.returncode == 0, result.stdout[-4000:] + result.stderr[-2000:]
 
 
 def test_mypy_strict_accepts_typed_usage():
-    pytest.importorskip("mypy", reason="mypy is a test extra")
-    # An installed cypool (CI) is found through site-packages; a source-tree build
-    # (developers) needs its folder on MYPYPATH.
-    folder = os.path.dirname(os.path.dirname(cypool.__file__))
-    env = dict(os.environ)
-    if "site-packages" not in folder:
-        env["MYPYPATH"] = folder
-    result = subprocess.run([sys.executable, "-m", "mypy", "--strict", "--no-incremental",
-                             os.path.join(HERE, "typing", "usage.py")],
-                            capture_output=True, text=True, cwd=HERE, timeout=600, env=env)
+    result = _run_mypy("mypy", "--strict", "--no-incremental",
+                       os.path.join(HERE, "typing", "usage.py"))
     assert result.returncode == 0, result.stdout + result.stderr
