@@ -13,8 +13,8 @@ from libc.string cimport memset
 
 from cypool._openmp cimport omp_get_thread_num
 from cypool._staging cimport (
-    convert_fn, floats_to_halves, lp_grad_f32, lp_grad_f64, lp_ratio_f32, lp_ratio_f64, root_f16,
-    root_f32, root_f64, staged_run, terms_of, work_item_of)
+    convert_fn, is_half, lp_grad_f32, lp_grad_f64, lp_ratio_f32, lp_ratio_f64, narrowing_of,
+    root_bf16, root_f16, root_f32, root_f64, staged_run, terms_of, work_item_of)
 from cypool._typedefs cimport real_t
 from cypool._window_pass cimport (
     ROW_CHUNKS_PER_THREAD, cache_lines, chunk_start, interior_outputs,
@@ -654,8 +654,10 @@ cdef _dispatch(cnp.ndarray source, cnp.ndarray target, _avg_call_t* call, double
     cdef convert_fn stage_out = NULL
     cdef size_t target_item = target.descr.itemsize
     cdef bint staged = power > 0 or not (kind == b'f' and size in (4, 8))
-    if stage_in == NULL or target.descr.kind != b'f' or (
-            target_item != (size if kind == b'f' else 8)) or (
+    cdef bint half = is_half(kind, size)    # float16 or bfloat16: kept, computed in float32
+    cdef char result_kind = kind if half else b'f'
+    cdef size_t result_item = size if kind == b'f' or half else 8
+    if stage_in == NULL or target.descr.kind != result_kind or target_item != result_item or (
             along is not None and (along.descr.type_num != target.descr.type_num
                                    or source.descr.type_num != target.descr.type_num
                                    or size not in (4, 8) or power not in (1, 2))):
@@ -669,10 +671,10 @@ cdef _dispatch(cnp.ndarray source, cnp.ndarray target, _avg_call_t* call, double
         elif along is not None:    # the ratios g / y Lp's gradient spreads, g = along
             stage_out = lp_ratio_f32 if size == 4 else lp_ratio_f64
         elif power > 0:
-            stage_out = root_f16 if size == 2 and kind == b'f' else (
+            stage_out = (root_f16 if kind == b'f' else root_bf16) if half else (
                 root_f64 if call.wide else root_f32)
-        elif kind == b'f' and size == 2:
-            stage_out = floats_to_halves
+        elif half:
+            stage_out = narrowing_of(kind)
         with nogil:
             status = staged_run(a, b, call.outer, source_slab, target_slab, size, target_item,
                                 work_item_of(kind, size), stage_in, stage_out, power, _run_slab,

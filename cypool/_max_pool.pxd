@@ -19,6 +19,16 @@ cdef int adaptive_max_pool_forward(const max_t* x, max_t* y, index_t* indices,
                                    int64_t outer, int64_t channels,
                                    int num_threads) noexcept nogil
 
+# Fractional max pooling: output (od, oh, ow) of plane (n, c) is the maximum of
+# the kernel-sized window starting at that plane's own interval starts, stored at
+# starts[(n * channels + c) * (out_size[0] + out_size[1] + out_size[2]) + ...]:
+# the D starts, then H's, then W's (each window inside the input).
+cdef int fractional_max_pool_forward(const max_t* x, max_t* y, index_t* indices,
+                                     const int64_t* starts, const int64_t* in_size,
+                                     const int64_t* out_size, const int64_t* kernel,
+                                     int64_t outer, int64_t channels,
+                                     int num_threads) noexcept nogil
+
 # grad_in (outer, in_plane, channels) = grad_out scattered to indices, summed.
 # Writes every grad_in element; returns how many indices were outside
 # [0, in_plane) (their gradients are dropped).  Serves adaptive max pooling too.

@@ -17,7 +17,9 @@ from libc.math cimport INFINITY
 
 from cypool._openmp cimport omp_get_thread_num
 from cypool._staging cimport (
-    convert_fn, floats_to_halves, staged_run, terms_of, work_item_of)
+    convert_fn, flip_of, flipped_bf16s_to_floats, flipped_halves_to_floats,
+    floats_to_flipped_bf16s, floats_to_flipped_halves, is_half, narrowing_of, staged_run,
+    terms_of, work_item_of)
 from cypool._typedefs cimport index_t, max_t
 from cypool._window_pass cimport (
     ROW_CHUNKS_PER_THREAD, SWEEP_ELEMENTS, WINDOW_PASS_FEW_CHANNELS, WINDOW_PASS_MAX_ROWS,
@@ -430,6 +432,51 @@ cdef int adaptive_max_pool_forward(const max_t* x, max_t* y, index_t* indices,
     return status
 
 
+cdef int fractional_max_pool_forward(const max_t* x, max_t* y, index_t* indices,
+                                     const int64_t* starts, const int64_t* in_size,
+                                     const int64_t* out_size, const int64_t* kernel,
+                                     int64_t outer, int64_t channels,
+                                     int num_threads) noexcept nogil:
+    """Each plane (n, c) has its own windows, so a thread takes whole planes; within
+    a window the taps go in row-major order with max pooling's rule (the first
+    maximum wins, a NaN wins and stays)."""
+    cdef int64_t plane, n, c, od, oh, ow, kd, kh, kw, row, best_at, out_at
+    cdef int64_t in_plane = in_size[0] * in_size[1] * in_size[2]
+    cdef int64_t out_plane = out_size[0] * out_size[1] * out_size[2]
+    cdef int64_t per_plane = out_size[0] + out_size[1] + out_size[2]
+    cdef const int64_t* start_d
+    cdef const int64_t* start_h
+    cdef const int64_t* start_w
+    cdef max_t v, best
+    for plane in prange(outer * channels, nogil=True, num_threads=num_threads,
+                        schedule="static"):
+        n = plane // channels
+        c = plane - n * channels
+        start_d = starts + plane * per_plane
+        start_h = start_d + out_size[0]
+        start_w = start_h + out_size[1]
+        out_at = n * out_plane * channels + c
+        for od in range(out_size[0]):
+            for oh in range(out_size[1]):
+                for ow in range(out_size[2]):
+                    best = lowest_value(y)
+                    best_at = (start_d[od] * in_size[1] + start_h[oh]) * in_size[2] + start_w[ow]
+                    for kd in range(kernel[0]):
+                        for kh in range(kernel[1]):
+                            row = (((start_d[od] + kd) * in_size[1] + start_h[oh] + kh)
+                                   * in_size[2] + start_w[ow])
+                            for kw in range(kernel[2]):
+                                v = x[(n * in_plane + row + kw) * channels + c]
+                                if v > best or is_nan(v):
+                                    best = v
+                                    best_at = row + kw
+                    y[out_at] = best
+                    if indices != NULL:
+                        indices[out_at] = best_at
+                    out_at = out_at + channels
+    return 0
+
+
 cdef inline void _zero_channels(max_t* target, int64_t first, int64_t end, int64_t channels,
                                 int64_t c0, int64_t c1) noexcept nogil:
     """Zero channels c0 <= c < c1 of target positions first <= p < end."""
@@ -584,7 +631,10 @@ ctypedef struct _call_t:
     int64_t source_plane
     int64_t target_plane
     index_t* indices
-    bint wide          # a staged call computes in float64 (else float32)
+    char work_kind     # the type a staged call's kernel runs on (kind, itemsize)
+    int work_size
+    const int64_t* starts       # fractional pooling's interval starts (see the .pxd)
+    int64_t kernel[3]
     int num_threads
 
 cdef enum:
@@ -593,6 +643,7 @@ cdef enum:
     BACKWARD = 2
     UNPOOL_FORWARD = 3
     UNPOOL_BACKWARD = 4
+    FRACTIONAL_FORWARD = 5
 
 
 cdef int64_t _run(max_t* tag, const void* source, void* target,
@@ -605,6 +656,10 @@ cdef int64_t _run(max_t* tag, const void* source, void* target,
     if call.entry == ADAPTIVE_FORWARD:
         return adaptive_max_pool_forward(src, dst, call.indices, call.in_size, call.out_size,
                                          call.outer, call.channels, call.num_threads)
+    if call.entry == FRACTIONAL_FORWARD:
+        return fractional_max_pool_forward(src, dst, call.indices, call.starts, call.in_size,
+                                           call.out_size, call.kernel, call.outer,
+                                           call.channels, call.num_threads)
     if call.entry == BACKWARD:
         return max_pool_backward(src, call.indices, dst, call.outer, call.channels,
                                  call.source_plane, call.target_plane, call.num_threads)
@@ -625,7 +680,7 @@ cdef void _slabs(const _call_t* call, int64_t* source_slab, int64_t* target_slab
     if call.entry == FORWARD:
         source_slab[0] = _product(call.geometry.in_size) * call.channels
         target_slab[0] = _product(call.geometry.out_size) * call.channels
-    elif call.entry == ADAPTIVE_FORWARD:
+    elif call.entry == ADAPTIVE_FORWARD or call.entry == FRACTIONAL_FORWARD:
         source_slab[0] = _product(call.in_size) * call.channels
         target_slab[0] = _product(call.out_size) * call.channels
     else:
@@ -634,12 +689,42 @@ cdef void _slabs(const _call_t* call, int64_t* source_slab, int64_t* target_slab
     # Indices are shaped like the pooled side: the forward output, or the scatter's
     # source; unpool backward's like its target.
     index_slab[0] = target_slab[0] if call.entry in (FORWARD, ADAPTIVE_FORWARD,
+                                                     FRACTIONAL_FORWARD,
                                                      UNPOOL_BACKWARD) else source_slab[0]
+
+
+cdef int64_t _run_typed(char kind, int size, const void* source, void* target,
+                        const _call_t* call) noexcept nogil:
+    """_run for the element type (kind, itemsize); -9 for a type with no kernel."""
+    if kind == b'f':
+        if size == 4:
+            return _run(<float*> NULL, source, target, call)
+        if size == 8:
+            return _run(<double*> NULL, source, target, call)
+    elif kind == b'i':
+        if size == 1:
+            return _run(<int8_t*> NULL, source, target, call)
+        if size == 2:
+            return _run(<int16_t*> NULL, source, target, call)
+        if size == 4:
+            return _run(<int32_t*> NULL, source, target, call)
+        if size == 8:
+            return _run(<int64_t*> NULL, source, target, call)
+    elif kind == b'u':
+        if size == 1:
+            return _run(<uint8_t*> NULL, source, target, call)
+        if size == 2:
+            return _run(<uint16_t*> NULL, source, target, call)
+        if size == 4:
+            return _run(<uint32_t*> NULL, source, target, call)
+        if size == 8:
+            return _run(<uint64_t*> NULL, source, target, call)
+    return -9
 
 
 cdef int64_t _run_slab(const void* source, void* target, int64_t first, int64_t count,
                        const void* context, int num_threads) noexcept nogil:
-    """The float kernel on outer units [first, first + count) of a staged call."""
+    """The kernel on outer units [first, first + count) of a staged call."""
     cdef _call_t call = (<const _call_t*> context)[0]
     cdef int64_t source_slab, target_slab, index_slab
     _slabs(&call, &source_slab, &target_slab, &index_slab)
@@ -647,60 +732,53 @@ cdef int64_t _run_slab(const void* source, void* target, int64_t first, int64_t 
     call.num_threads = num_threads
     if call.indices != NULL:
         call.indices = call.indices + first * index_slab
-    if call.wide:
-        return _run(<double*> NULL, source, target, &call)
-    return _run(<float*> NULL, source, target, &call)
+    if call.entry == FRACTIONAL_FORWARD:     # the slab's planes' own interval starts
+        call.starts = call.starts + first * call.channels * (
+            call.out_size[0] + call.out_size[1] + call.out_size[2])
+    return _run_typed(call.work_kind, call.work_size, source, target, &call)
 
 
 cdef int64_t _dispatch(cnp.ndarray source, cnp.ndarray target, object indices,
-                       _call_t* call, double transform=0) except? -9:
+                       _call_t* call, double transform=0, bint flip=False) except? -9:
+    """Run ``call`` on the arrays' type, staged (cypool._staging) where the kernels
+    do not compute in it: float16 and bfloat16 in float32, |x| for Lp pooling with
+    p = inf (``transform``), order-reversed bits for min pooling (``flip``)."""
     cdef void* a = cnp.PyArray_DATA(source)
     cdef void* b = cnp.PyArray_DATA(target)
     cdef char kind = source.descr.kind
     cdef int size = source.descr.itemsize
     cdef int64_t result, source_slab, target_slab, index_slab
+    cdef convert_fn stage_in = terms_of(kind, size)
     cdef convert_fn stage_out = NULL
     cdef size_t target_item = target.descr.itemsize
+    cdef bint half = is_half(kind, size)
     call.indices = NULL if indices is None else <index_t*> cnp.PyArray_DATA(indices)
-    if transform != 0 or (kind == b'f' and size == 2):
-        call.wide = work_item_of(kind, size) == 8
-        if kind == b'f' and size == 2:
-            stage_out = floats_to_halves
-        elif target.descr.itemsize != work_item_of(kind, size) or target.descr.kind != b'f':
-            raise TypeError("internal: no staged max kernel from %s to %s"
-                            % (source.dtype, target.dtype))
+    call.work_kind, call.work_size = b'f', work_item_of(kind, size)
+    if flip and half:
+        stage_in = flipped_halves_to_floats if kind == b'f' else flipped_bf16s_to_floats
+        stage_out = floats_to_flipped_halves if kind == b'f' else floats_to_flipped_bf16s
+    elif flip:      # the stored type itself, bits reversed in and out
+        stage_in = stage_out = flip_of(kind, size)
+        call.work_kind, call.work_size = kind, size
+    elif half:
+        stage_out = narrowing_of(kind)
+    elif transform != 0 and (target.descr.itemsize != work_item_of(kind, size)
+                             or target.descr.kind != b'f'):
+        raise TypeError("internal: no staged max kernel from %s to %s"
+                        % (source.dtype, target.dtype))
+    if transform != 0 or half or flip:
         _slabs(call, &source_slab, &target_slab, &index_slab)
         with nogil:
             result = staged_run(a, b, call.outer, source_slab, target_slab, size,
-                                target_item, work_item_of(kind, size),
-                                terms_of(kind, size), stage_out, transform, _run_slab, call,
-                                call.num_threads)
+                                target_item, call.work_size, stage_in, stage_out, transform,
+                                _run_slab, call, call.num_threads)
+        if result == -9:
+            raise TypeError("internal: no max kernel for dtype %s" % source.dtype)
         return result
     if source.descr.type_num != target.descr.type_num:
         raise TypeError("internal: source and target dtypes differ")
     with nogil:
-        if kind == b'f' and size == 4:
-            result = _run(<float*> NULL, a, b, call)
-        elif kind == b'f' and size == 8:
-            result = _run(<double*> NULL, a, b, call)
-        elif kind == b'i' and size == 1:
-            result = _run(<int8_t*> NULL, a, b, call)
-        elif kind == b'u' and size == 1:
-            result = _run(<uint8_t*> NULL, a, b, call)
-        elif kind == b'i' and size == 2:
-            result = _run(<int16_t*> NULL, a, b, call)
-        elif kind == b'u' and size == 2:
-            result = _run(<uint16_t*> NULL, a, b, call)
-        elif kind == b'i' and size == 4:
-            result = _run(<int32_t*> NULL, a, b, call)
-        elif kind == b'u' and size == 4:
-            result = _run(<uint32_t*> NULL, a, b, call)
-        elif kind == b'i' and size == 8:
-            result = _run(<int64_t*> NULL, a, b, call)
-        elif kind == b'u' and size == 8:
-            result = _run(<uint64_t*> NULL, a, b, call)
-        else:
-            result = -9
+        result = _run_typed(kind, size, a, b, call)
     if result == -9:
         raise TypeError("internal: no max kernel for dtype %s" % source.dtype)
     return result
@@ -716,26 +794,46 @@ def _raise_for(int64_t status, str name):
 
 def max_pool_forward_call(cnp.ndarray x, cnp.ndarray y, object indices, Geometry geometry,
                           int64_t outer, int64_t channels, int num_threads,
-                          bint absolute=False):
+                          bint absolute=False, bint minimum=False):
     """Run max_pool_forward (``indices`` may be None); with ``absolute``, of |x|
-    (Lp pooling with p = inf: y is float64 for integer x)."""
+    (Lp pooling with p = inf: y is float64 for integer x); with ``minimum``, min
+    pooling (max pooling of order-reversed values, so its rules mirror max's)."""
     cdef _call_t call
     call.entry = FORWARD
     call.geometry = &geometry.c
     call.outer, call.channels, call.num_threads = outer, channels, num_threads
-    _raise_for(_dispatch(x, y, indices, &call, INFINITY if absolute else 0), "max_pool")
+    _raise_for(_dispatch(x, y, indices, &call, INFINITY if absolute else 0, minimum),
+               "min_pool" if minimum else "max_pool")
 
 
 def adaptive_max_pool_forward_call(cnp.ndarray x, cnp.ndarray y, object indices,
                                    tuple in_size, tuple out_size, int64_t outer,
-                                   int64_t channels, int num_threads):
-    """Run adaptive_max_pool_forward; sizes are 3-tuples (leading 1s for 1-D/2-D)."""
+                                   int64_t channels, int num_threads, bint minimum=False):
+    """Run adaptive_max_pool_forward (of order-reversed values with ``minimum``);
+    sizes are 3-tuples (leading 1s for 1-D/2-D)."""
     cdef _call_t call
     call.entry = ADAPTIVE_FORWARD
     call.in_size = in_size
     call.out_size = out_size
     call.outer, call.channels, call.num_threads = outer, channels, num_threads
-    _raise_for(_dispatch(x, y, indices, &call), "adaptive_max_pool")
+    _raise_for(_dispatch(x, y, indices, &call, 0, minimum), "adaptive_max_pool")
+
+
+def fractional_max_pool_forward_call(cnp.ndarray x, cnp.ndarray y, object indices,
+                                     cnp.ndarray starts, tuple in_size, tuple out_size,
+                                     tuple kernel, int64_t outer, int64_t channels,
+                                     int num_threads):
+    """Run fractional_max_pool_forward; sizes are 3-tuples (leading 1s for 2-D),
+    ``starts`` a C-contiguous int64 array (outer * channels, sum(out_size)), every
+    window inside the input (the caller checks)."""
+    cdef _call_t call
+    call.entry = FRACTIONAL_FORWARD
+    call.in_size = in_size
+    call.out_size = out_size
+    call.kernel = kernel
+    call.starts = <const int64_t*> cnp.PyArray_DATA(starts)
+    call.outer, call.channels, call.num_threads = outer, channels, num_threads
+    _raise_for(_dispatch(x, y, indices, &call), "fractional_max_pool")
 
 
 def route_call(str operation, cnp.ndarray source, cnp.ndarray indices, cnp.ndarray target,

@@ -108,6 +108,64 @@ cdef extern from *:
             d[i] = cypool_float_to_half(s[i]);
     }
 
+    /* bfloat16 <-> binary32: widening is exact (bfloat16 is binary32's top half);
+       narrowing rounds to nearest even, and a NaN stays that NaN's top half,
+       quietened, as ml_dtypes does. */
+    static inline float cypool_bf16_to_float(uint16_t h) {
+        uint32_t bits = (uint32_t) h << 16;
+        float f;
+        memcpy(&f, &bits, 4);
+        return f;
+    }
+
+    static inline uint16_t cypool_float_to_bf16(float f) {
+        uint32_t x;
+        memcpy(&x, &f, 4);
+        if ((x & 0x7FFFFFFFu) > 0x7F800000u)
+            return (uint16_t) ((x >> 16) | 0x40u);
+        x += 0x7FFFu + ((x >> 16) & 1u);
+        return (uint16_t) (x >> 16);
+    }
+
+    static inline void cypool_bf16s_to_floats(const void* source, void* target, int64_t n,
+                                              double unused, const void* along) {
+        const uint16_t* s = (const uint16_t*) source;
+        float* d = (float*) target;
+        int64_t i;
+        (void) unused; (void) along;
+        for (i = 0; i < n; i++)
+            d[i] = cypool_bf16_to_float(s[i]);
+    }
+
+    static inline void cypool_floats_to_bf16s(const void* source, void* target, int64_t n,
+                                              double unused, const void* along) {
+        const float* s = (const float*) source;
+        uint16_t* d = (uint16_t*) target;
+        int64_t i;
+        (void) unused; (void) along;
+        for (i = 0; i < n; i++)
+            d[i] = cypool_float_to_bf16(s[i]);
+    }
+
+    /* Min pooling is max pooling of order-reversed bits: a float with its sign bit
+       flipped (its exact negation; a NaN stays a NaN) or an integer with every bit
+       inverted (~x reverses the order of signed and unsigned integers alike).
+       Flipping again restores every bit of the winner. */
+    #define CYPOOL_FLIP(NAME, T, MASK)                                                \
+        static inline void NAME(const void* source, void* target, int64_t n,          \
+                                double unused, const void* along) {                   \
+            const T* s = (const T*) source; T* d = (T*) target; int64_t i;            \
+            (void) unused; (void) along;                                              \
+            for (i = 0; i < n; i++) d[i] = (T) (s[i] ^ (T) (MASK));                   \
+        }
+    CYPOOL_FLIP(cypool_flip_sign_16, uint16_t, 0x8000u)
+    CYPOOL_FLIP(cypool_flip_sign_32, uint32_t, 0x80000000u)
+    CYPOOL_FLIP(cypool_flip_sign_64, uint64_t, 0x8000000000000000ull)
+    CYPOOL_FLIP(cypool_flip_bits_8, uint8_t, 0xFFu)
+    CYPOOL_FLIP(cypool_flip_bits_16, uint16_t, 0xFFFFu)
+    CYPOOL_FLIP(cypool_flip_bits_32, uint32_t, 0xFFFFFFFFu)
+    CYPOOL_FLIP(cypool_flip_bits_64, uint64_t, 0xFFFFFFFFFFFFFFFFull)
+
     /* Kernel input from the stored type, in the compute type W: p == 0 the value
        itself, p == 1 or inf |x|, p == 2 x*x, else |x|**p (Lp pooling's terms). */
     #define CYPOOL_TERMS_LOOP(W, ABS, POW, LOAD)                                      \
@@ -188,6 +246,43 @@ cdef extern from *:
     CYPOOL_LP_RATIO(cypool_lp_ratio_f32, float, sqrtf)
     CYPOOL_LP_RATIO(cypool_lp_ratio_f64, double, sqrt)
 
+    static inline void cypool_terms_bf16(const void* source, void* target, int64_t n,
+                                         double p, const void* along) {
+        float* d = (float*) target;
+        int64_t i;
+        cypool_bf16s_to_floats(source, target, n, 0, along);
+        if (p != 0) {
+            CYPOOL_TERMS_LOOP(float, fabsf, powf, d[i])
+        }
+    }
+
+    static inline void cypool_root_bf16(const void* source, void* target, int64_t n, double p,
+                                        const void* along) {
+        float* s = (float*) source; int64_t i;
+        CYPOOL_ROOT_LOOP(float, sqrtf, powf)
+        cypool_floats_to_bf16s(s, target, n, 0, along);
+    }
+
+    /* float16 and bfloat16 min pooling: widened and negated in one pass, and back. */
+    #define CYPOOL_FLIPPED_WIDEN(NAME, WIDEN)                                         \
+        static inline void NAME(const void* source, void* target, int64_t n,          \
+                                double unused, const void* along) {                   \
+            float* d = (float*) target; int64_t i;                                    \
+            WIDEN(source, target, n, unused, along);                                  \
+            for (i = 0; i < n; i++) d[i] = -d[i];                                     \
+        }
+    #define CYPOOL_FLIPPED_NARROW(NAME, NARROW)                                       \
+        static inline void NAME(const void* source, void* target, int64_t n,          \
+                                double unused, const void* along) {                   \
+            uint16_t* d = (uint16_t*) target; int64_t i;                              \
+            NARROW(source, target, n, unused, along);                                 \
+            for (i = 0; i < n; i++) d[i] ^= 0x8000u;                                  \
+        }
+    CYPOOL_FLIPPED_WIDEN(cypool_flipped_halves_to_floats, cypool_halves_to_floats)
+    CYPOOL_FLIPPED_NARROW(cypool_floats_to_flipped_halves, cypool_floats_to_halves)
+    CYPOOL_FLIPPED_WIDEN(cypool_flipped_bf16s_to_floats, cypool_bf16s_to_floats)
+    CYPOOL_FLIPPED_NARROW(cypool_floats_to_flipped_bf16s, cypool_floats_to_bf16s)
+
     static inline void cypool_root_f16(const void* source, void* target, int64_t n, double p,
                                         const void* along) {
         float* s = (float*) source; int64_t i;
@@ -202,6 +297,36 @@ cdef extern from *:
     void floats_to_halves "cypool_floats_to_halves"(const void* source, void* target,
                                                       int64_t n, double unused,
                                                       const void* along) noexcept nogil
+    void bf16s_to_floats "cypool_bf16s_to_floats"(const void*, void*, int64_t, double,
+                                                  const void*) noexcept nogil
+    void floats_to_bf16s "cypool_floats_to_bf16s"(const void*, void*, int64_t, double,
+                                                  const void*) noexcept nogil
+    void terms_bf16 "cypool_terms_bf16"(const void*, void*, int64_t, double,
+                                        const void*) noexcept nogil
+    void root_bf16 "cypool_root_bf16"(const void*, void*, int64_t, double,
+                                      const void*) noexcept nogil
+    void flip_sign_16 "cypool_flip_sign_16"(const void*, void*, int64_t, double,
+                                            const void*) noexcept nogil
+    void flip_sign_32 "cypool_flip_sign_32"(const void*, void*, int64_t, double,
+                                            const void*) noexcept nogil
+    void flip_sign_64 "cypool_flip_sign_64"(const void*, void*, int64_t, double,
+                                            const void*) noexcept nogil
+    void flip_bits_8 "cypool_flip_bits_8"(const void*, void*, int64_t, double,
+                                          const void*) noexcept nogil
+    void flip_bits_16 "cypool_flip_bits_16"(const void*, void*, int64_t, double,
+                                            const void*) noexcept nogil
+    void flip_bits_32 "cypool_flip_bits_32"(const void*, void*, int64_t, double,
+                                            const void*) noexcept nogil
+    void flip_bits_64 "cypool_flip_bits_64"(const void*, void*, int64_t, double,
+                                            const void*) noexcept nogil
+    void flipped_halves_to_floats "cypool_flipped_halves_to_floats"(
+        const void*, void*, int64_t, double, const void*) noexcept nogil
+    void floats_to_flipped_halves "cypool_floats_to_flipped_halves"(
+        const void*, void*, int64_t, double, const void*) noexcept nogil
+    void flipped_bf16s_to_floats "cypool_flipped_bf16s_to_floats"(
+        const void*, void*, int64_t, double, const void*) noexcept nogil
+    void floats_to_flipped_bf16s "cypool_floats_to_flipped_bf16s"(
+        const void*, void*, int64_t, double, const void*) noexcept nogil
     void lp_grad_f32 "cypool_lp_grad_f32"(const void*, void*, int64_t, double,
                                           const void*) noexcept nogil
     void lp_grad_f64 "cypool_lp_grad_f64"(const void*, void*, int64_t, double,
@@ -261,6 +386,8 @@ cdef inline convert_fn terms_of(char kind, int size) noexcept nogil:
     float32 become float32, everything else float64; NULL for none."""
     if kind == b'f':
         return terms_f16 if size == 2 else terms_f32 if size == 4 else terms_f64
+    if kind == b'V' and size == 2:     # bfloat16 (ml_dtypes)
+        return terms_bf16
     if kind == b'i':
         return (terms_i8 if size == 1 else terms_i16 if size == 2 else terms_i32 if size == 4
                 else terms_i64)
@@ -272,7 +399,25 @@ cdef inline convert_fn terms_of(char kind, int size) noexcept nogil:
 
 cdef inline size_t work_item_of(char kind, int size) noexcept nogil:
     """Bytes of the compute type terms_of converts a stored dtype to."""
-    return 4 if kind == b'f' and size <= 4 else 8
+    return 4 if (kind == b'f' and size <= 4) or (kind == b'V' and size == 2) else 8
+
+
+cdef inline bint is_half(char kind, int size) noexcept nogil:
+    """float16 or bfloat16: stored in 2 bytes, computed in float32."""
+    return size == 2 and (kind == b'f' or kind == b'V')
+
+
+cdef inline convert_fn narrowing_of(char kind) noexcept nogil:
+    """float32 -> the stored half type (float16 or bfloat16)."""
+    return floats_to_halves if kind == b'f' else floats_to_bf16s
+
+
+cdef inline convert_fn flip_of(char kind, int size) noexcept nogil:
+    """The order-reversing bit flip of a stored type (see CYPOOL_FLIP)."""
+    if kind == b'f':
+        return flip_sign_32 if size == 4 else flip_sign_64
+    return (flip_bits_8 if size == 1 else flip_bits_16 if size == 2 else flip_bits_32
+            if size == 4 else flip_bits_64)
 
 
 cdef inline int64_t _staged_slab(const char* source, char* target, int64_t first, int64_t count,
