@@ -1,8 +1,9 @@
 """cypool: fast, PyTorch-exact pooling for NumPy arrays on the CPU.
 
-Max, average, Lp, adaptive and global pooling and max-unpooling over 1, 2 or 3
-spatial dims (or any axes, NumPy style), forward and backward, channels-first or
-channels-last, computed by OpenMP-parallel Cython kernels that release the GIL.
+Max, min, average, Lp, adaptive, global and fractional max pooling and
+max-unpooling over 1, 2 or 3 spatial dims (or any axes, NumPy style), forward and
+backward, channels-first or channels-last, computed by OpenMP-parallel Cython
+kernels that release the GIL.
 ``cypool.reference`` holds plain Python versions of every function (the test
 oracle and benchmark baseline); ``cypool.get_include()`` serves Cython callers.
 """
@@ -17,7 +18,12 @@ from cypool.adaptive import (
     adaptive_max_pool2d_backward, adaptive_max_pool3d, adaptive_max_pool3d_backward,
     global_avg_pool, global_max_pool)
 from cypool.axes import (
-    avg_pool, avg_pool_backward, lp_pool, lp_pool_backward, max_pool, max_pool_backward)
+    avg_pool, avg_pool_backward, lp_pool, lp_pool_backward, max_pool, max_pool_backward,
+    min_pool, min_pool_backward)
+from cypool.blocks import block_reduce
+from cypool.fractional import (
+    fractional_max_pool2d, fractional_max_pool2d_backward, fractional_max_pool3d,
+    fractional_max_pool3d_backward)
 from cypool.pooling import (
     avg_pool1d, avg_pool1d_backward, avg_pool2d, avg_pool2d_backward, avg_pool3d,
     avg_pool3d_backward, lp_pool1d, lp_pool1d_backward, lp_pool2d, lp_pool2d_backward, lp_pool3d,
@@ -48,5 +54,9 @@ __all__ = sorted(
     ["%s%dd%s" % (family, nd, suffix) for family in _FAMILIES for nd in (1, 2, 3)
      for suffix in ("", "_backward")]
     + ["global_max_pool", "global_avg_pool", "max_pool", "avg_pool", "lp_pool",
-       "max_pool_backward", "avg_pool_backward", "lp_pool_backward",
+       "max_pool_backward", "avg_pool_backward", "lp_pool_backward", "min_pool",
+       "min_pool_backward", "fractional_max_pool2d", "fractional_max_pool3d", "block_reduce",
+       "fractional_max_pool2d_backward", "fractional_max_pool3d_backward",
        "get_num_threads", "num_threads", "set_num_threads", "show_config", "get_include"])
+
+from cypool import layers  # noqa: E402  (its classes call the functions above)

@@ -2,8 +2,11 @@
 
 Checked against the code by mypy.stubtest and with mypy --strict in the tests.
 """
+from collections.abc import Callable
 from contextlib import AbstractContextManager
 from typing import Any, Literal, overload
+
+from cypool import layers as layers
 
 import numpy as np
 import numpy.typing as npt
@@ -39,6 +42,11 @@ __all__ = [
     "avg_pool3d",
     "avg_pool3d_backward",
     "avg_pool_backward",
+    "block_reduce",
+    "fractional_max_pool2d",
+    "fractional_max_pool2d_backward",
+    "fractional_max_pool3d",
+    "fractional_max_pool3d_backward",
     "get_include",
     "get_num_threads",
     "global_avg_pool",
@@ -65,6 +73,8 @@ __all__ = [
     "max_unpool2d_backward",
     "max_unpool3d",
     "max_unpool3d_backward",
+    "min_pool",
+    "min_pool_backward",
     "num_threads",
     "set_num_threads",
     "show_config",
@@ -1131,6 +1141,439 @@ def avg_pool_backward(grad_output: npt.ArrayLike, input_shape: _Shape, kernel_si
     >>> import numpy as np, cypool
     >>> cypool.avg_pool_backward(np.ones(2), (4,), 2).tolist()
     [0.5, 0.5, 0.5, 0.5]
+    """
+
+def block_reduce(image: npt.ArrayLike, block_size: int | tuple[int, ...] = ..., func: Callable[..., Any] = ..., cval: Any = ..., func_kwargs: dict[str, Any] | None = ...) -> _Array:
+    """Downsample an image by applying ``func`` to its blocks (scikit-image's
+    ``skimage.measure.block_reduce``, same signature and results).
+
+    Parameters
+    ----------
+    image : array_like
+        N-dimensional image (uint8 images, bool masks, floats, ...).
+    block_size : int or sequence of ints
+        Down-sampling factor per axis (an int applies to every axis).
+    func : callable
+        Reduces each block; must take an ``axis`` argument.  ``np.max``,
+        ``np.min``, ``np.sum``, ``np.mean`` (and ``np.nanmax`` etc. on NaN-free
+        input) run on cypool's kernels; any other function (``np.median`` too)
+        is applied by NumPy to a block view, as scikit-image does.
+    cval : scalar
+        Value the end of each axis is padded with up to a whole block (cast to
+        the image's dtype).
+    func_kwargs : dict, optional
+        Keyword arguments for ``func`` (with any, ``func`` runs through NumPy).
+
+    Returns
+    -------
+    ndarray
+        ``ceil(n / block)`` per axis, the dtype ``func`` gives (``np.max`` keeps
+        the image's, ``np.mean`` float64 for integers, ``np.sum`` NumPy's sum type).
+
+    Examples
+    --------
+    >>> import numpy as np, cypool
+    >>> image = np.arange(3 * 3 * 4).reshape(3, 3, 4)
+    >>> cypool.block_reduce(image, block_size=(3, 3, 1), func=np.mean).tolist()
+    [[[16.0, 17.0, 18.0, 19.0]]]
+    >>> cypool.block_reduce(np.arange(10, dtype=np.uint8), 4, func=np.max, cval=255).tolist()
+    [3, 7, 255]
+    """
+
+@overload
+def fractional_max_pool2d(x: npt.ArrayLike, kernel_size: _Window, output_size: _OutputSize | None = ..., output_ratio: float | tuple[float, ...] | None = ..., return_indices: Literal[False] = ..., samples: npt.ArrayLike | None = ..., rng: np.random.Generator | int | None = ..., layout: _Layout = ..., out: _Array | None = ..., num_threads: int | None = ...) -> _Array:
+    """2-D fractional max pooling (Graham, 2014), PyTorch's ``fractional_max_pool2d``.
+
+    Each (n, c) plane draws one number u in [0, 1) per spatial dim, and its windows
+    (``kernel_size`` each, inside the input) start at PyTorch's pseudo-random
+    intervals: for output i < out - 1 of a dim of size n, ``int((i + u) * alpha) -
+    int(u * alpha)`` with ``alpha = (n - k) / (out - 1)``, computed in x's floating
+    type; the last window ends at the input's end.  Max pooling's rules: the first
+    maximum wins, a NaN wins (the last NaN's index).
+
+    Parameters
+    ----------
+    x : array_like
+        (N, C, H, W) (``layout="channels_first"``, the default) or (N, H, W, C) (``"channels_last"``);
+        the batch dim may be omitted.  Any strides or byte order; C-contiguous native
+        input is not copied.
+    kernel_size : int or tuple of 2 ints
+        Window size per spatial dim (H, W).
+    output_size : int or tuple of 2 ints, optional
+        The result's spatial sizes; each at most ``in - kernel_size + 1``.
+    output_ratio : float or tuple of 2 floats, optional
+        Output sizes as ``int(in * ratio)``, each ratio in (0, 1).  Pass exactly one
+        of ``output_size`` and ``output_ratio``.
+    return_indices : bool
+        Also return int64 flat indices of each maximum into its (n, c) spatial plane.
+    samples : array_like, optional
+        (N, C, 2) (or (C, 2) unbatched) numbers in [0, 1): PyTorch's
+        ``_random_samples`` (2-D: entry 0 draws W, entry 1 H; 3-D: D, H, W).  The
+        same samples give PyTorch's results bit for bit.
+    rng : numpy.random.Generator or int, optional
+        Draws the samples when ``samples`` is None (an int seeds a new generator).
+    layout : str
+        "channels_first" (aliases "NCL", "NCW", "NCHW", "NCDHW") or "channels_last"
+        ("NLC", "NWC", "NHWC", "NDHWC"), case-insensitive.
+    out : ndarray, optional
+        Result buffer of exactly the result's shape and dtype, C-contiguous, not
+        overlapping the inputs; it is filled and returned.
+    num_threads : int, optional
+        OpenMP threads for this call (default: ``cypool.get_num_threads()``).
+
+    Returns
+    -------
+    y : ndarray, or (y, indices) when ``return_indices``
+        Same layout and dtype as ``x``, spatial sizes ``output_size``.
+
+    Examples
+    --------
+    >>> import numpy as np, cypool
+    >>> x = np.arange(16.).reshape(1, 1, 4, 4)
+    >>> y = cypool.fractional_max_pool2d(x, 2, output_size=3, samples=np.full((1, 1, 2), 0.5))
+    >>> y.shape[2:] == (3,) * 2
+    True
+    """
+@overload
+def fractional_max_pool2d(x: npt.ArrayLike, kernel_size: _Window, output_size: _OutputSize | None = ..., output_ratio: float | tuple[float, ...] | None = ..., *, return_indices: Literal[True], samples: npt.ArrayLike | None = ..., rng: np.random.Generator | int | None = ..., layout: _Layout = ..., out: tuple[_Array, _Array] | None = ..., num_threads: int | None = ...) -> tuple[_Array, _Array]:
+    """2-D fractional max pooling (Graham, 2014), PyTorch's ``fractional_max_pool2d``.
+
+    Each (n, c) plane draws one number u in [0, 1) per spatial dim, and its windows
+    (``kernel_size`` each, inside the input) start at PyTorch's pseudo-random
+    intervals: for output i < out - 1 of a dim of size n, ``int((i + u) * alpha) -
+    int(u * alpha)`` with ``alpha = (n - k) / (out - 1)``, computed in x's floating
+    type; the last window ends at the input's end.  Max pooling's rules: the first
+    maximum wins, a NaN wins (the last NaN's index).
+
+    Parameters
+    ----------
+    x : array_like
+        (N, C, H, W) (``layout="channels_first"``, the default) or (N, H, W, C) (``"channels_last"``);
+        the batch dim may be omitted.  Any strides or byte order; C-contiguous native
+        input is not copied.
+    kernel_size : int or tuple of 2 ints
+        Window size per spatial dim (H, W).
+    output_size : int or tuple of 2 ints, optional
+        The result's spatial sizes; each at most ``in - kernel_size + 1``.
+    output_ratio : float or tuple of 2 floats, optional
+        Output sizes as ``int(in * ratio)``, each ratio in (0, 1).  Pass exactly one
+        of ``output_size`` and ``output_ratio``.
+    return_indices : bool
+        Also return int64 flat indices of each maximum into its (n, c) spatial plane.
+    samples : array_like, optional
+        (N, C, 2) (or (C, 2) unbatched) numbers in [0, 1): PyTorch's
+        ``_random_samples`` (2-D: entry 0 draws W, entry 1 H; 3-D: D, H, W).  The
+        same samples give PyTorch's results bit for bit.
+    rng : numpy.random.Generator or int, optional
+        Draws the samples when ``samples`` is None (an int seeds a new generator).
+    layout : str
+        "channels_first" (aliases "NCL", "NCW", "NCHW", "NCDHW") or "channels_last"
+        ("NLC", "NWC", "NHWC", "NDHWC"), case-insensitive.
+    out : ndarray, optional
+        Result buffer of exactly the result's shape and dtype, C-contiguous, not
+        overlapping the inputs; it is filled and returned.
+    num_threads : int, optional
+        OpenMP threads for this call (default: ``cypool.get_num_threads()``).
+
+    Returns
+    -------
+    y : ndarray, or (y, indices) when ``return_indices``
+        Same layout and dtype as ``x``, spatial sizes ``output_size``.
+
+    Examples
+    --------
+    >>> import numpy as np, cypool
+    >>> x = np.arange(16.).reshape(1, 1, 4, 4)
+    >>> y = cypool.fractional_max_pool2d(x, 2, output_size=3, samples=np.full((1, 1, 2), 0.5))
+    >>> y.shape[2:] == (3,) * 2
+    True
+    """
+@overload
+def fractional_max_pool2d(x: npt.ArrayLike, kernel_size: _Window, output_size: _OutputSize | None = ..., output_ratio: float | tuple[float, ...] | None = ..., return_indices: bool = ..., samples: npt.ArrayLike | None = ..., rng: np.random.Generator | int | None = ..., layout: _Layout = ..., out: _Array | tuple[_Array, _Array] | None = ..., num_threads: int | None = ...) -> _Array | tuple[_Array, _Array]:
+    """2-D fractional max pooling (Graham, 2014), PyTorch's ``fractional_max_pool2d``.
+
+    Each (n, c) plane draws one number u in [0, 1) per spatial dim, and its windows
+    (``kernel_size`` each, inside the input) start at PyTorch's pseudo-random
+    intervals: for output i < out - 1 of a dim of size n, ``int((i + u) * alpha) -
+    int(u * alpha)`` with ``alpha = (n - k) / (out - 1)``, computed in x's floating
+    type; the last window ends at the input's end.  Max pooling's rules: the first
+    maximum wins, a NaN wins (the last NaN's index).
+
+    Parameters
+    ----------
+    x : array_like
+        (N, C, H, W) (``layout="channels_first"``, the default) or (N, H, W, C) (``"channels_last"``);
+        the batch dim may be omitted.  Any strides or byte order; C-contiguous native
+        input is not copied.
+    kernel_size : int or tuple of 2 ints
+        Window size per spatial dim (H, W).
+    output_size : int or tuple of 2 ints, optional
+        The result's spatial sizes; each at most ``in - kernel_size + 1``.
+    output_ratio : float or tuple of 2 floats, optional
+        Output sizes as ``int(in * ratio)``, each ratio in (0, 1).  Pass exactly one
+        of ``output_size`` and ``output_ratio``.
+    return_indices : bool
+        Also return int64 flat indices of each maximum into its (n, c) spatial plane.
+    samples : array_like, optional
+        (N, C, 2) (or (C, 2) unbatched) numbers in [0, 1): PyTorch's
+        ``_random_samples`` (2-D: entry 0 draws W, entry 1 H; 3-D: D, H, W).  The
+        same samples give PyTorch's results bit for bit.
+    rng : numpy.random.Generator or int, optional
+        Draws the samples when ``samples`` is None (an int seeds a new generator).
+    layout : str
+        "channels_first" (aliases "NCL", "NCW", "NCHW", "NCDHW") or "channels_last"
+        ("NLC", "NWC", "NHWC", "NDHWC"), case-insensitive.
+    out : ndarray, optional
+        Result buffer of exactly the result's shape and dtype, C-contiguous, not
+        overlapping the inputs; it is filled and returned.
+    num_threads : int, optional
+        OpenMP threads for this call (default: ``cypool.get_num_threads()``).
+
+    Returns
+    -------
+    y : ndarray, or (y, indices) when ``return_indices``
+        Same layout and dtype as ``x``, spatial sizes ``output_size``.
+
+    Examples
+    --------
+    >>> import numpy as np, cypool
+    >>> x = np.arange(16.).reshape(1, 1, 4, 4)
+    >>> y = cypool.fractional_max_pool2d(x, 2, output_size=3, samples=np.full((1, 1, 2), 0.5))
+    >>> y.shape[2:] == (3,) * 2
+    True
+    """
+
+def fractional_max_pool2d_backward(grad_output: npt.ArrayLike, indices: npt.ArrayLike, input_shape: _Shape, layout: _Layout = ..., out: _Array | None = ..., num_threads: int | None = ...) -> _Array:
+    """Gradient of ``fractional_max_pool2d``: ``grad_output`` scattered to its indices.
+
+    Parameters
+    ----------
+    grad_output : array_like
+        Gradient of the loss with respect to the forward call's result (its shape).
+    indices : array_like of int
+        The indices the forward call returned (``return_indices=True``).
+    input_shape : tuple of int
+        Shape of the forward call's input ``x`` (the gradient's shape).
+    layout : str
+        "channels_first" (aliases "NCL", "NCW", "NCHW", "NCDHW") or "channels_last"
+        ("NLC", "NWC", "NHWC", "NDHWC"), case-insensitive.
+    out : ndarray, optional
+        Result buffer of exactly the result's shape and dtype, C-contiguous, not
+        overlapping the inputs; it is filled and returned.
+    num_threads : int, optional
+        OpenMP threads for this call (default: ``cypool.get_num_threads()``).
+
+    Returns
+    -------
+    grad_input : ndarray of shape ``input_shape``
+        Summed where windows overlap.
+
+    Examples
+    --------
+    >>> import numpy as np, cypool
+    >>> x = np.arange(16.).reshape(1, 1, 4, 4)
+    >>> y, idx = cypool.fractional_max_pool2d(x, 2, output_size=3, return_indices=True, rng=0)
+    >>> g = cypool.fractional_max_pool2d_backward(np.ones_like(y), idx, x.shape)
+    >>> float(g.sum()) == y.size
+    True
+    """
+
+@overload
+def fractional_max_pool3d(x: npt.ArrayLike, kernel_size: _Window, output_size: _OutputSize | None = ..., output_ratio: float | tuple[float, ...] | None = ..., return_indices: Literal[False] = ..., samples: npt.ArrayLike | None = ..., rng: np.random.Generator | int | None = ..., layout: _Layout = ..., out: _Array | None = ..., num_threads: int | None = ...) -> _Array:
+    """3-D fractional max pooling (Graham, 2014), PyTorch's ``fractional_max_pool3d``.
+
+    Each (n, c) plane draws one number u in [0, 1) per spatial dim, and its windows
+    (``kernel_size`` each, inside the input) start at PyTorch's pseudo-random
+    intervals: for output i < out - 1 of a dim of size n, ``int((i + u) * alpha) -
+    int(u * alpha)`` with ``alpha = (n - k) / (out - 1)``, computed in x's floating
+    type; the last window ends at the input's end.  Max pooling's rules: the first
+    maximum wins, a NaN wins (the last NaN's index).
+
+    Parameters
+    ----------
+    x : array_like
+        (N, C, D, H, W) (``layout="channels_first"``, the default) or (N, D, H, W, C) (``"channels_last"``);
+        the batch dim may be omitted.  Any strides or byte order; C-contiguous native
+        input is not copied.
+    kernel_size : int or tuple of 3 ints
+        Window size per spatial dim (D, H, W).
+    output_size : int or tuple of 3 ints, optional
+        The result's spatial sizes; each at most ``in - kernel_size + 1``.
+    output_ratio : float or tuple of 3 floats, optional
+        Output sizes as ``int(in * ratio)``, each ratio in (0, 1).  Pass exactly one
+        of ``output_size`` and ``output_ratio``.
+    return_indices : bool
+        Also return int64 flat indices of each maximum into its (n, c) spatial plane.
+    samples : array_like, optional
+        (N, C, 3) (or (C, 3) unbatched) numbers in [0, 1): PyTorch's
+        ``_random_samples`` (2-D: entry 0 draws W, entry 1 H; 3-D: D, H, W).  The
+        same samples give PyTorch's results bit for bit.
+    rng : numpy.random.Generator or int, optional
+        Draws the samples when ``samples`` is None (an int seeds a new generator).
+    layout : str
+        "channels_first" (aliases "NCL", "NCW", "NCHW", "NCDHW") or "channels_last"
+        ("NLC", "NWC", "NHWC", "NDHWC"), case-insensitive.
+    out : ndarray, optional
+        Result buffer of exactly the result's shape and dtype, C-contiguous, not
+        overlapping the inputs; it is filled and returned.
+    num_threads : int, optional
+        OpenMP threads for this call (default: ``cypool.get_num_threads()``).
+
+    Returns
+    -------
+    y : ndarray, or (y, indices) when ``return_indices``
+        Same layout and dtype as ``x``, spatial sizes ``output_size``.
+
+    Examples
+    --------
+    >>> import numpy as np, cypool
+    >>> x = np.arange(64.).reshape(1, 1, 4, 4, 4)
+    >>> y = cypool.fractional_max_pool3d(x, 2, output_size=3, samples=np.full((1, 1, 3), 0.5))
+    >>> y.shape[2:] == (3,) * 3
+    True
+    """
+@overload
+def fractional_max_pool3d(x: npt.ArrayLike, kernel_size: _Window, output_size: _OutputSize | None = ..., output_ratio: float | tuple[float, ...] | None = ..., *, return_indices: Literal[True], samples: npt.ArrayLike | None = ..., rng: np.random.Generator | int | None = ..., layout: _Layout = ..., out: tuple[_Array, _Array] | None = ..., num_threads: int | None = ...) -> tuple[_Array, _Array]:
+    """3-D fractional max pooling (Graham, 2014), PyTorch's ``fractional_max_pool3d``.
+
+    Each (n, c) plane draws one number u in [0, 1) per spatial dim, and its windows
+    (``kernel_size`` each, inside the input) start at PyTorch's pseudo-random
+    intervals: for output i < out - 1 of a dim of size n, ``int((i + u) * alpha) -
+    int(u * alpha)`` with ``alpha = (n - k) / (out - 1)``, computed in x's floating
+    type; the last window ends at the input's end.  Max pooling's rules: the first
+    maximum wins, a NaN wins (the last NaN's index).
+
+    Parameters
+    ----------
+    x : array_like
+        (N, C, D, H, W) (``layout="channels_first"``, the default) or (N, D, H, W, C) (``"channels_last"``);
+        the batch dim may be omitted.  Any strides or byte order; C-contiguous native
+        input is not copied.
+    kernel_size : int or tuple of 3 ints
+        Window size per spatial dim (D, H, W).
+    output_size : int or tuple of 3 ints, optional
+        The result's spatial sizes; each at most ``in - kernel_size + 1``.
+    output_ratio : float or tuple of 3 floats, optional
+        Output sizes as ``int(in * ratio)``, each ratio in (0, 1).  Pass exactly one
+        of ``output_size`` and ``output_ratio``.
+    return_indices : bool
+        Also return int64 flat indices of each maximum into its (n, c) spatial plane.
+    samples : array_like, optional
+        (N, C, 3) (or (C, 3) unbatched) numbers in [0, 1): PyTorch's
+        ``_random_samples`` (2-D: entry 0 draws W, entry 1 H; 3-D: D, H, W).  The
+        same samples give PyTorch's results bit for bit.
+    rng : numpy.random.Generator or int, optional
+        Draws the samples when ``samples`` is None (an int seeds a new generator).
+    layout : str
+        "channels_first" (aliases "NCL", "NCW", "NCHW", "NCDHW") or "channels_last"
+        ("NLC", "NWC", "NHWC", "NDHWC"), case-insensitive.
+    out : ndarray, optional
+        Result buffer of exactly the result's shape and dtype, C-contiguous, not
+        overlapping the inputs; it is filled and returned.
+    num_threads : int, optional
+        OpenMP threads for this call (default: ``cypool.get_num_threads()``).
+
+    Returns
+    -------
+    y : ndarray, or (y, indices) when ``return_indices``
+        Same layout and dtype as ``x``, spatial sizes ``output_size``.
+
+    Examples
+    --------
+    >>> import numpy as np, cypool
+    >>> x = np.arange(64.).reshape(1, 1, 4, 4, 4)
+    >>> y = cypool.fractional_max_pool3d(x, 2, output_size=3, samples=np.full((1, 1, 3), 0.5))
+    >>> y.shape[2:] == (3,) * 3
+    True
+    """
+@overload
+def fractional_max_pool3d(x: npt.ArrayLike, kernel_size: _Window, output_size: _OutputSize | None = ..., output_ratio: float | tuple[float, ...] | None = ..., return_indices: bool = ..., samples: npt.ArrayLike | None = ..., rng: np.random.Generator | int | None = ..., layout: _Layout = ..., out: _Array | tuple[_Array, _Array] | None = ..., num_threads: int | None = ...) -> _Array | tuple[_Array, _Array]:
+    """3-D fractional max pooling (Graham, 2014), PyTorch's ``fractional_max_pool3d``.
+
+    Each (n, c) plane draws one number u in [0, 1) per spatial dim, and its windows
+    (``kernel_size`` each, inside the input) start at PyTorch's pseudo-random
+    intervals: for output i < out - 1 of a dim of size n, ``int((i + u) * alpha) -
+    int(u * alpha)`` with ``alpha = (n - k) / (out - 1)``, computed in x's floating
+    type; the last window ends at the input's end.  Max pooling's rules: the first
+    maximum wins, a NaN wins (the last NaN's index).
+
+    Parameters
+    ----------
+    x : array_like
+        (N, C, D, H, W) (``layout="channels_first"``, the default) or (N, D, H, W, C) (``"channels_last"``);
+        the batch dim may be omitted.  Any strides or byte order; C-contiguous native
+        input is not copied.
+    kernel_size : int or tuple of 3 ints
+        Window size per spatial dim (D, H, W).
+    output_size : int or tuple of 3 ints, optional
+        The result's spatial sizes; each at most ``in - kernel_size + 1``.
+    output_ratio : float or tuple of 3 floats, optional
+        Output sizes as ``int(in * ratio)``, each ratio in (0, 1).  Pass exactly one
+        of ``output_size`` and ``output_ratio``.
+    return_indices : bool
+        Also return int64 flat indices of each maximum into its (n, c) spatial plane.
+    samples : array_like, optional
+        (N, C, 3) (or (C, 3) unbatched) numbers in [0, 1): PyTorch's
+        ``_random_samples`` (2-D: entry 0 draws W, entry 1 H; 3-D: D, H, W).  The
+        same samples give PyTorch's results bit for bit.
+    rng : numpy.random.Generator or int, optional
+        Draws the samples when ``samples`` is None (an int seeds a new generator).
+    layout : str
+        "channels_first" (aliases "NCL", "NCW", "NCHW", "NCDHW") or "channels_last"
+        ("NLC", "NWC", "NHWC", "NDHWC"), case-insensitive.
+    out : ndarray, optional
+        Result buffer of exactly the result's shape and dtype, C-contiguous, not
+        overlapping the inputs; it is filled and returned.
+    num_threads : int, optional
+        OpenMP threads for this call (default: ``cypool.get_num_threads()``).
+
+    Returns
+    -------
+    y : ndarray, or (y, indices) when ``return_indices``
+        Same layout and dtype as ``x``, spatial sizes ``output_size``.
+
+    Examples
+    --------
+    >>> import numpy as np, cypool
+    >>> x = np.arange(64.).reshape(1, 1, 4, 4, 4)
+    >>> y = cypool.fractional_max_pool3d(x, 2, output_size=3, samples=np.full((1, 1, 3), 0.5))
+    >>> y.shape[2:] == (3,) * 3
+    True
+    """
+
+def fractional_max_pool3d_backward(grad_output: npt.ArrayLike, indices: npt.ArrayLike, input_shape: _Shape, layout: _Layout = ..., out: _Array | None = ..., num_threads: int | None = ...) -> _Array:
+    """Gradient of ``fractional_max_pool3d``: ``grad_output`` scattered to its indices.
+
+    Parameters
+    ----------
+    grad_output : array_like
+        Gradient of the loss with respect to the forward call's result (its shape).
+    indices : array_like of int
+        The indices the forward call returned (``return_indices=True``).
+    input_shape : tuple of int
+        Shape of the forward call's input ``x`` (the gradient's shape).
+    layout : str
+        "channels_first" (aliases "NCL", "NCW", "NCHW", "NCDHW") or "channels_last"
+        ("NLC", "NWC", "NHWC", "NDHWC"), case-insensitive.
+    out : ndarray, optional
+        Result buffer of exactly the result's shape and dtype, C-contiguous, not
+        overlapping the inputs; it is filled and returned.
+    num_threads : int, optional
+        OpenMP threads for this call (default: ``cypool.get_num_threads()``).
+
+    Returns
+    -------
+    grad_input : ndarray of shape ``input_shape``
+        Summed where windows overlap.
+
+    Examples
+    --------
+    >>> import numpy as np, cypool
+    >>> x = np.arange(64.).reshape(1, 1, 4, 4, 4)
+    >>> y, idx = cypool.fractional_max_pool3d(x, 2, output_size=3, return_indices=True, rng=0)
+    >>> g = cypool.fractional_max_pool3d_backward(np.ones_like(y), idx, x.shape)
+    >>> float(g.sum()) == y.size
+    True
     """
 
 def get_include() -> str:
@@ -2580,6 +3023,173 @@ def max_unpool3d_backward(grad_output: npt.ArrayLike, indices: npt.ArrayLike, la
     >>> g = cypool.max_unpool3d_backward(x, idx)
     >>> bool(np.array_equal(g, y))
     True
+    """
+
+@overload
+def min_pool(x: npt.ArrayLike, kernel_size: _Window, stride: _Window | None = ..., padding: _Padding = ..., dilation: _Window = ..., ceil_mode: bool = ..., return_indices: Literal[False] = ..., axes: int | tuple[int, ...] | None = ..., out: _Array | None = ..., num_threads: int | None = ...) -> _Array:
+    """Min pooling over any ``axes`` of an array (NumPy style).
+
+    Max pooling's rules mirrored: padding never wins, a window holding NaN yields
+    NaN (the last NaN's index), otherwise the first minimum in row-major window
+    order.  On a bool mask it is "all" over each window.
+
+    Parameters
+    ----------
+    x : array_like
+        Any array of a floating or integer dtype (an image, a volume, a stack).
+    kernel_size : int or tuple of ints
+        Window size per pooled axis (an int applies to each).
+    stride : int, tuple of ints or None
+        Step between windows per pooled axis; None (default) means ``kernel_size``.
+    padding : int, tuple of ints, tuple of (before, after) pairs, "same" or "valid"
+        As for ``max_pool2d``, one entry per pooled axis.
+    dilation : int or tuple of ints
+        Spacing between a window's taps per pooled axis.
+    ceil_mode : bool
+        Round output sizes up (PyTorch's rule), as for ``max_pool2d``.
+    return_indices : bool
+        Also return int64 flat row-major indices over the pooled ``axes``, per
+        position of the other axes; with ``out``, pass a (values, indices) pair.
+    axes : int, tuple of int or None
+        The pooled axes; None (default) means every axis.  Axes whose window is 1
+        with stride 1 and no padding act as batch axes; at most three may have a
+        real window.
+    out : ndarray, optional
+        Result buffer of exactly the result's shape and dtype; filled and returned.
+    num_threads : int, optional
+        OpenMP threads for this call (default: ``cypool.get_num_threads()``).
+
+    Returns
+    -------
+    y : ndarray, or (y, indices) when ``return_indices``
+        x's dtype; the pooled axes resized.
+
+    Examples
+    --------
+    >>> import numpy as np, cypool
+    >>> cypool.min_pool(np.arange(16).reshape(4, 4), 2).tolist()
+    [[0, 2], [8, 10]]
+    """
+@overload
+def min_pool(x: npt.ArrayLike, kernel_size: _Window, stride: _Window | None = ..., padding: _Padding = ..., dilation: _Window = ..., ceil_mode: bool = ..., *, return_indices: Literal[True], axes: int | tuple[int, ...] | None = ..., out: tuple[_Array, _Array] | None = ..., num_threads: int | None = ...) -> tuple[_Array, _Array]:
+    """Min pooling over any ``axes`` of an array (NumPy style).
+
+    Max pooling's rules mirrored: padding never wins, a window holding NaN yields
+    NaN (the last NaN's index), otherwise the first minimum in row-major window
+    order.  On a bool mask it is "all" over each window.
+
+    Parameters
+    ----------
+    x : array_like
+        Any array of a floating or integer dtype (an image, a volume, a stack).
+    kernel_size : int or tuple of ints
+        Window size per pooled axis (an int applies to each).
+    stride : int, tuple of ints or None
+        Step between windows per pooled axis; None (default) means ``kernel_size``.
+    padding : int, tuple of ints, tuple of (before, after) pairs, "same" or "valid"
+        As for ``max_pool2d``, one entry per pooled axis.
+    dilation : int or tuple of ints
+        Spacing between a window's taps per pooled axis.
+    ceil_mode : bool
+        Round output sizes up (PyTorch's rule), as for ``max_pool2d``.
+    return_indices : bool
+        Also return int64 flat row-major indices over the pooled ``axes``, per
+        position of the other axes; with ``out``, pass a (values, indices) pair.
+    axes : int, tuple of int or None
+        The pooled axes; None (default) means every axis.  Axes whose window is 1
+        with stride 1 and no padding act as batch axes; at most three may have a
+        real window.
+    out : ndarray, optional
+        Result buffer of exactly the result's shape and dtype; filled and returned.
+    num_threads : int, optional
+        OpenMP threads for this call (default: ``cypool.get_num_threads()``).
+
+    Returns
+    -------
+    y : ndarray, or (y, indices) when ``return_indices``
+        x's dtype; the pooled axes resized.
+
+    Examples
+    --------
+    >>> import numpy as np, cypool
+    >>> cypool.min_pool(np.arange(16).reshape(4, 4), 2).tolist()
+    [[0, 2], [8, 10]]
+    """
+@overload
+def min_pool(x: npt.ArrayLike, kernel_size: _Window, stride: _Window | None = ..., padding: _Padding = ..., dilation: _Window = ..., ceil_mode: bool = ..., return_indices: bool = ..., axes: int | tuple[int, ...] | None = ..., out: _Array | tuple[_Array, _Array] | None = ..., num_threads: int | None = ...) -> _Array | tuple[_Array, _Array]:
+    """Min pooling over any ``axes`` of an array (NumPy style).
+
+    Max pooling's rules mirrored: padding never wins, a window holding NaN yields
+    NaN (the last NaN's index), otherwise the first minimum in row-major window
+    order.  On a bool mask it is "all" over each window.
+
+    Parameters
+    ----------
+    x : array_like
+        Any array of a floating or integer dtype (an image, a volume, a stack).
+    kernel_size : int or tuple of ints
+        Window size per pooled axis (an int applies to each).
+    stride : int, tuple of ints or None
+        Step between windows per pooled axis; None (default) means ``kernel_size``.
+    padding : int, tuple of ints, tuple of (before, after) pairs, "same" or "valid"
+        As for ``max_pool2d``, one entry per pooled axis.
+    dilation : int or tuple of ints
+        Spacing between a window's taps per pooled axis.
+    ceil_mode : bool
+        Round output sizes up (PyTorch's rule), as for ``max_pool2d``.
+    return_indices : bool
+        Also return int64 flat row-major indices over the pooled ``axes``, per
+        position of the other axes; with ``out``, pass a (values, indices) pair.
+    axes : int, tuple of int or None
+        The pooled axes; None (default) means every axis.  Axes whose window is 1
+        with stride 1 and no padding act as batch axes; at most three may have a
+        real window.
+    out : ndarray, optional
+        Result buffer of exactly the result's shape and dtype; filled and returned.
+    num_threads : int, optional
+        OpenMP threads for this call (default: ``cypool.get_num_threads()``).
+
+    Returns
+    -------
+    y : ndarray, or (y, indices) when ``return_indices``
+        x's dtype; the pooled axes resized.
+
+    Examples
+    --------
+    >>> import numpy as np, cypool
+    >>> cypool.min_pool(np.arange(16).reshape(4, 4), 2).tolist()
+    [[0, 2], [8, 10]]
+    """
+
+def min_pool_backward(grad_output: npt.ArrayLike, indices: npt.ArrayLike, input_shape: _Shape, axes: int | tuple[int, ...] | None = ..., out: _Array | None = ..., num_threads: int | None = ...) -> _Array:
+    """Gradient of ``min_pool`` over ``axes``: ``grad_output`` scattered to ``indices``.
+
+    Parameters
+    ----------
+    grad_output : array_like
+        Gradient of the loss with respect to the forward call's result (its shape).
+    indices : array_like of int
+        Flat row-major indices over the pooled ``axes`` (what ``min_pool`` returned).
+    input_shape : tuple of int
+        Shape of the forward call's input ``x`` (the gradient's shape).
+    axes : int, tuple of int or None
+        The axes of the forward call.
+    out : ndarray, optional
+        Result buffer of exactly the result's shape and dtype; filled and returned.
+    num_threads : int, optional
+        OpenMP threads for this call (default: ``cypool.get_num_threads()``).
+
+    Returns
+    -------
+    grad_input : ndarray of shape ``input_shape``
+        Summed where windows overlap.
+
+    Examples
+    --------
+    >>> import numpy as np, cypool
+    >>> y, idx = cypool.min_pool(np.array([1, 5, 2, 0]), 2, return_indices=True)
+    >>> cypool.min_pool_backward(np.ones(2), idx, (4,)).tolist()
+    [1.0, 0.0, 0.0, 1.0]
     """
 
 def num_threads(n: int) -> AbstractContextManager[int]:

@@ -30,21 +30,29 @@ _LAYOUTS = {
 }
 INT64_MAX = 2**63 - 1
 
-# dtype families (API.md, "Conventions shared by every function").
-FLOAT_KINDS = "f"
+# Integer dtype kinds (indices must be one of them).
 INTEGER_KINDS = "iu"
+
+
+def describe(value, limit=60):
+    """A short description of an argument for error messages: an array by its shape
+    and dtype, anything else by its repr cut to ``limit`` characters."""
+    if isinstance(value, np.ndarray):
+        return "an array of shape %r and dtype %s" % (value.shape, value.dtype)
+    text = repr(value)
+    return text if len(text) <= limit else text[:limit - 5] + " ...)"
 
 
 def parse_layout(layout):
     """Canonical layout name for ``layout`` (aliases such as "NHWC" accepted)."""
     if not isinstance(layout, str):
-        raise TypeError("layout must be a string such as 'channels_first' or 'NHWC', got %r"
-                        % (layout,))
+        raise TypeError("layout must be a string such as 'channels_first' or 'NHWC', got %s"
+                        % describe(layout))
     try:
         return _LAYOUTS[layout.lower()]
     except KeyError:
-        raise ValueError("layout must be one of %s, got %r"
-                         % (", ".join(repr(k) for k in _LAYOUTS), layout)) from None
+        raise ValueError("layout must be one of %s, got %s"
+                         % (", ".join(repr(k) for k in _LAYOUTS), describe(layout))) from None
 
 
 def as_int(name, value):
@@ -52,7 +60,7 @@ def as_int(name, value):
     if type(value) is int:      # the common case, without the abstract-class checks
         return value
     if isinstance(value, (bool, np.bool_)) or not isinstance(value, (numbers.Integral, np.integer)):
-        raise TypeError("%s must be an integer, got %r" % (name, value))
+        raise TypeError("%s must be an integer, got %s" % (name, describe(value)))
     return operator.index(value)
 
 
@@ -62,7 +70,7 @@ def as_bool(name, value):
         return bool(value)
     if isinstance(value, (numbers.Integral, np.integer)) and value in (0, 1):
         return bool(value)
-    raise TypeError("%s must be a bool, got %r" % (name, value))
+    raise TypeError("%s must be a bool, got %s" % (name, describe(value)))
 
 
 def per_dim(name, value, ndim):
@@ -70,16 +78,19 @@ def per_dim(name, value, ndim):
     geometry's to check (``check_window``), except int64 overflow."""
     if isinstance(value, (list, tuple)):
         if len(value) != ndim:
-            raise ValueError("%s must be an int or a sequence of %d ints, got %r"
-                             % (name, ndim, value))
+            raise ValueError("%s must be an int or a sequence of %d ints, got %s"
+                             % (name, ndim, describe(value)))
         values = tuple(as_int(name, v) for v in value)
     elif isinstance(value, np.ndarray) and value.ndim == 1:
         return per_dim(name, value.tolist(), ndim)
-    else:
+    elif isinstance(value, (numbers.Integral, np.integer)):
         values = (as_int(name, value),) * ndim
+    else:
+        raise TypeError("%s must be an int or a sequence of %d ints, got %s"
+                        % (name, ndim, describe(value)))
     for v in values:
         if not -INT64_MAX <= v <= INT64_MAX:
-            raise ValueError("%s overflows int64: %r" % (name, value))
+            raise ValueError("%s overflows int64: %s" % (name, describe(value)))
     return values
 
 
@@ -91,12 +102,13 @@ def parse_padding(padding, ndim):
             return (0,) * ndim, (0,) * ndim, True
         if mode == "valid":
             return (0,) * ndim, (0,) * ndim, False
-        raise ValueError("padding must be an int, a tuple, 'same' or 'valid', got %r" % (padding,))
+        raise ValueError("padding must be an int, a tuple, 'same' or 'valid', got %s"
+                         % describe(padding))
     if isinstance(padding, (list, tuple)) and any(isinstance(p, (list, tuple)) for p in padding):
         if len(padding) != ndim or not all(isinstance(p, (list, tuple)) and len(p) == 2
                                            for p in padding):
-            raise ValueError("padding as pairs must hold %d (before, after) pairs, got %r"
-                             % (ndim, padding))
+            raise ValueError("padding as pairs must hold %d (before, after) pairs, got %s"
+                             % (ndim, describe(padding)))
         before = per_dim("padding", [p[0] for p in padding], ndim)
         after = per_dim("padding", [p[1] for p in padding], ndim)
         return before, after, False
@@ -119,13 +131,13 @@ _GEOMETRY_MESSAGES = {
 }
 
 
-def _raise_geometry(status, dim, given, input_name, in_size):
+def raise_geometry(status, dim, given, input_name, in_size):
     """The ValueError of a geometry status: '<argument> <requirement>, got ...'."""
     name, requirement = _GEOMETRY_MESSAGES[status]
     if name is None:
         raise ValueError("%s %s, got spatial sizes %r" % (input_name, requirement, in_size))
-    raise ValueError("%s %s, got %r (spatial dim %d%s)"
-                     % (name, requirement, given[name], dim,
+    raise ValueError("%s %s, got %s (spatial dim %d%s)"
+                     % (name, requirement, describe(given[name]), dim,
                         "" if in_size is None else "; input spatial sizes %r" % (in_size,)))
 
 
@@ -149,7 +161,7 @@ def check_window_arguments(kernel_size, stride, padding, ndim):
                          "explicit padding")
     status, dim = check_window(kernel, strides, (1,) * ndim, before, after)
     if status:
-        _raise_geometry(status, dim, dict(kernel_size=kernel_size, stride=stride,
+        raise_geometry(status, dim, dict(kernel_size=kernel_size, stride=stride,
                                           padding=padding), "x", None)
     return kernel, strides, before, after
 
@@ -171,7 +183,7 @@ def window_geometry(in_size, kernel_size, stride, padding, dilation, ceil_mode,
                              "(spatial dim %d)" % (max(parts, key=parts.get), d))
     geometry = Geometry(in_size, kernel, strides, before, after, dilations, ceil, same)
     if geometry.status:
-        _raise_geometry(geometry.status, geometry.bad_dim,
+        raise_geometry(geometry.status, geometry.bad_dim,
                         dict(kernel_size=kernel_size, stride=stride, padding=padding,
                              dilation=dilation), input_name, tuple(in_size))
     return geometry
@@ -296,26 +308,33 @@ def adaptive_call(ndim, x, output_size_value, layout):
 def parse_shape(name, shape):
     """A shape argument (``input_shape``) as a tuple of non-negative ints."""
     if not isinstance(shape, (tuple, list)):
-        raise TypeError("%s must be a tuple of ints, got %r" % (name, shape))
+        raise TypeError("%s must be a tuple of ints (a shape, such as x.shape), got %s"
+                        % (name, describe(shape)))
     if type(shape) is tuple and _ints_only(shape) and None not in shape:
         return shape
     return tuple(as_int(name, s) for s in shape)
 
 
-def as_input(name, x, integer_ok=True):
-    """``x`` as a C-contiguous, native-byte-order ndarray of an accepted dtype.
+def is_bfloat16(dtype):
+    """Whether ``dtype`` is ml_dtypes' bfloat16 (NumPy knows it as a 2-byte void kind)."""
+    return dtype.kind == "V" and dtype.itemsize == 2 and dtype.name == "bfloat16"
 
-    Contiguous native input is returned as is (no copy).
-    """
+
+def as_input(name, x):
+    """``x`` as a C-contiguous, native-byte-order ndarray of an accepted dtype:
+    floating (float16/32/64, bfloat16), integer, and bool except for gradients
+    (which are numbers).  Contiguous native input is returned as is (no copy)."""
     x = np.asarray(x)
-    kind = x.dtype.kind
-    if kind not in FLOAT_KINDS + (INTEGER_KINDS if integer_ok else ""):
-        accepted = "floating or integer" if integer_ok else "floating"
-        raise TypeError("%s must have a %s dtype, got %s" % (name, accepted, x.dtype))
-    if kind == "f" and x.dtype.itemsize not in (2, 4, 8):
-        raise TypeError("%s must be float16, float32 or float64, got %s" % (name, x.dtype))
-    if not x.dtype.isnative:
-        x = x.astype(x.dtype.newbyteorder("="))
+    dtype = x.dtype
+    kind = dtype.kind
+    if kind in "fiu":
+        if kind == "f" and dtype.itemsize not in (2, 4, 8):
+            raise TypeError("%s must be float16, float32 or float64, got %s" % (name, dtype))
+    elif not ((kind == "b" and name != "grad_output") or is_bfloat16(dtype)):
+        raise TypeError("%s must have a floating, integer%s dtype, got %s"
+                        % (name, "" if name == "grad_output" else " or bool", dtype))
+    if not dtype.isnative:
+        x = x.astype(dtype.newbyteorder("="))
     return np.ascontiguousarray(x)
 
 
@@ -366,20 +385,22 @@ def split_out_pair(out, name="out"):
 # --- dtypes the kernels run in, and the buffers they write --------------------------------
 
 def compute_dtype(dtype, average):
-    """The dtype NumPy-side arithmetic (Lp backward) runs in: float16 in float32,
-    integer averages in float64.  The kernels themselves take every stored dtype."""
+    """The dtype NumPy-side arithmetic (Lp backward) runs in: float16 and bfloat16 in
+    float32, integer and bool averages in float64.  The kernels themselves take
+    every stored dtype."""
     dtype = np.dtype(dtype)
-    if dtype == np.float16:
+    if dtype == np.float16 or is_bfloat16(dtype):
         return np.dtype(np.float32)
-    if average and dtype.kind in INTEGER_KINDS:
+    if average and dtype.kind in "iub":
         return np.dtype(np.float64)
     return dtype
 
 
 def result_dtype(dtype, average):
-    """The dtype a function returns: the input's, except float64 for integer averages."""
+    """The dtype a function returns: the input's, except float64 for integer and
+    bool averages (the mean, and the fraction of True)."""
     dtype = np.dtype(dtype)
-    if average and dtype.kind in INTEGER_KINDS:
+    if average and dtype.kind in "iub":
         return np.dtype(np.float64)
     return dtype
 
@@ -394,13 +415,13 @@ def output_size(name, value, in_size):
     ndim = len(in_size)
     if isinstance(value, (list, tuple)):
         if len(value) != ndim:
-            raise ValueError("%s must be an int or a sequence of %d entries, got %r"
-                             % (name, ndim, value))
+            raise ValueError("%s must be an int or a sequence of %d entries, got %s"
+                             % (name, ndim, describe(value)))
         sizes = tuple(n if v is None else as_int(name, v) for v, n in zip(value, in_size))
     else:
         sizes = (as_int(name, value),) * ndim
     if any(s < 1 for s in sizes):
-        raise ValueError("%s must be >= 1, got %r" % (name, value))
+        raise ValueError("%s must be >= 1, got %s" % (name, describe(value)))
     if any(s > INT64_MAX for s in sizes):
         raise ValueError("%s overflows int64: %r" % (name, value))
     return sizes
@@ -434,7 +455,7 @@ def unpool_size(extent, kernel_size, stride, padding, output_size, ndim):
 def norm_type(value):
     """Lp ``norm_type`` as a float: > 0, possibly inf; NaN and <= 0 raise."""
     if isinstance(value, (bool, np.bool_)) or not isinstance(value, (numbers.Real, np.number)):
-        raise TypeError("norm_type must be a real number, got %r" % (value,))
+        raise TypeError("norm_type must be a real number, got %s" % describe(value))
     p = float(value)
     if not p > 0:  # also catches NaN
         raise ValueError("norm_type must be > 0 (or inf), got %r" % (value,))
@@ -528,12 +549,13 @@ def _window_call(ndim, shape, layout, kernel_size, stride, padding, dilation, ce
                                    ceil_mode, name)
 
 
-def max_plan(extent, geometry, dtype, return_indices, absolute=False):
-    """Max pooling (of |x|, giving averages' dtype, with ``absolute``) over a resolved
-    geometry: what the parsers, axes-style pooling and Lp with p = inf share."""
+def max_plan(extent, geometry, dtype, return_indices, absolute=False, minimum=False):
+    """Max pooling (of |x|, giving averages' dtype, with ``absolute``; min pooling
+    with ``minimum``) over a resolved geometry: what the parsers, axes-style pooling
+    and Lp with p = inf share."""
     return CallPlan("max", extent, extent.shape(geometry.out_size),
                     result_dtype(dtype, absolute), _rows(extent, geometry.out_size), geometry,
-                    return_indices, (absolute,))
+                    return_indices, (absolute, minimum))
 
 
 def average_plan(extent, geometry, dtype, count_include_pad, divisor, power=0,
@@ -692,3 +714,45 @@ def max_unpool_backward_plan(ndim, grad_shape, dtype, indices_shape, layout):
         raise ValueError("grad_output shape %r does not match indices shape %r"
                          % (tuple(grad_shape), tuple(indices_shape)))
     return route_plan("max_unpool_backward", grad, pooled, dtype)
+
+
+def fractional_output_size(output_size_value, output_ratio, in_size):
+    """Fractional pooling's output sizes: ``output_size``, or ``int(in * ratio)``
+    per dim (PyTorch's rule); exactly one of them."""
+    ndim = len(in_size)
+    if (output_size_value is None) == (output_ratio is None):
+        raise ValueError("output_size and output_ratio: pass exactly one of them")
+    if output_size_value is not None:
+        return output_size("output_size", output_size_value, in_size)
+    ratios = (tuple(output_ratio) if isinstance(output_ratio, (list, tuple))
+              else (output_ratio,) * ndim)
+    if len(ratios) != ndim:
+        raise ValueError("output_ratio must be a float or a sequence of %d floats, got %r"
+                         % (ndim, output_ratio))
+    for r in ratios:
+        if isinstance(r, (bool, np.bool_)) or not isinstance(r, (numbers.Real, np.number)):
+            raise TypeError("output_ratio must hold real numbers, got %r" % (output_ratio,))
+        if not 0 < r < 1:
+            raise ValueError("output_ratio must be in (0, 1), got %r" % (output_ratio,))
+    sizes = tuple(int(n * r) for n, r in zip(in_size, ratios))
+    if min(sizes) < 1:
+        raise ValueError("output_ratio %r gives an empty output for spatial sizes %r"
+                         % (output_ratio, in_size))
+    return sizes
+
+
+@memoized_plan
+def fractional_max_pool_plan(ndim, shape, dtype, kernel_size, output_size_value, output_ratio,
+                             return_indices, layout):
+    extent = split_shape(shape, ndim, parse_layout(layout), nonempty=True)
+    kernel = check_window_arguments(kernel_size, None, 0, ndim)[0]
+    sizes = fractional_output_size(output_size_value, output_ratio, extent.spatial)
+    for n, k, o in zip(extent.spatial, kernel, sizes):
+        if o + k - 1 > n:
+            raise ValueError("output_size %r with kernel_size %r needs spatial sizes of at "
+                             "least output_size + kernel_size - 1, x has %r"
+                             % (sizes, kernel, extent.spatial))
+    return CallPlan("fractional", extent, extent.shape(sizes), np.dtype(dtype),
+                    extent.kernel_outer * extent.kernel_channels, None,
+                    as_bool("return_indices", return_indices),
+                    (kernel_size3(extent.spatial), kernel_size3(sizes), kernel_size3(kernel)))

@@ -522,6 +522,109 @@ Examples
 >>> cypool.global_avg_pool(x, layout="NHWC").tolist()
 [[4.5, 5.5, 6.5], [16.5, 17.5, 18.5]]
 """,
+    "fractional_max_pool": """{nd}-D fractional max pooling (Graham, 2014), PyTorch's ``fractional_max_pool{nd}d``.
+
+Each (n, c) plane draws one number u in [0, 1) per spatial dim, and its windows
+(``kernel_size`` each, inside the input) start at PyTorch's pseudo-random
+intervals: for output i < out - 1 of a dim of size n, ``int((i + u) * alpha) -
+int(u * alpha)`` with ``alpha = (n - k) / (out - 1)``, computed in x's floating
+type; the last window ends at the input's end.  Max pooling's rules: the first
+maximum wins, a NaN wins (the last NaN's index).
+
+Parameters
+----------
+""" + X + """kernel_size : int or tuple of {nd} ints
+    Window size per spatial dim ({sp}).
+output_size : int or tuple of {nd} ints, optional
+    The result's spatial sizes; each at most ``in - kernel_size + 1``.
+output_ratio : float or tuple of {nd} floats, optional
+    Output sizes as ``int(in * ratio)``, each ratio in (0, 1).  Pass exactly one
+    of ``output_size`` and ``output_ratio``.
+return_indices : bool
+    Also return int64 flat indices of each maximum into its (n, c) spatial plane.
+samples : array_like, optional
+    (N, C, {nd}) (or (C, {nd}) unbatched) numbers in [0, 1): PyTorch's
+    ``_random_samples`` (2-D: entry 0 draws W, entry 1 H; 3-D: D, H, W).  The
+    same samples give PyTorch's results bit for bit.
+rng : numpy.random.Generator or int, optional
+    Draws the samples when ``samples`` is None (an int seeds a new generator).
+""" + RUNTIME + """
+Returns
+-------
+y : ndarray, or (y, indices) when ``return_indices``
+    Same layout and dtype as ``x``, spatial sizes ``output_size``.
+
+Examples
+--------
+>>> import numpy as np, cypool
+>>> x = {example}
+>>> y = cypool.fractional_max_pool{nd}d(x, 2, output_size=3, samples=np.full((1, 1, {nd}), 0.5))
+>>> y.shape[2:] == (3,) * {nd}
+True
+""",
+    "fractional_max_pool_backward": """Gradient of ``fractional_max_pool{nd}d``: ``grad_output`` scattered to its indices.
+
+Parameters
+----------
+""" + GRAD + FORWARD_INDICES + INPUT_SHAPE + RUNTIME + """
+Returns
+-------
+grad_input : ndarray of shape ``input_shape``
+    Summed where windows overlap.
+
+Examples
+--------
+>>> import numpy as np, cypool
+>>> x = {example}
+>>> y, idx = cypool.fractional_max_pool{nd}d(x, 2, output_size=3, return_indices=True, rng=0)
+>>> g = cypool.fractional_max_pool{nd}d_backward(np.ones_like(y), idx, x.shape)
+>>> float(g.sum()) == y.size
+True
+""",
+    "min_pool_axes": """Min pooling over any ``axes`` of an array (NumPy style).
+
+Max pooling's rules mirrored: padding never wins, a window holding NaN yields
+NaN (the last NaN's index), otherwise the first minimum in row-major window
+order.  On a bool mask it is "all" over each window.
+
+Parameters
+----------
+""" + AXES_X + AXES_WINDOW + """return_indices : bool
+    Also return int64 flat row-major indices over the pooled ``axes``, per
+    position of the other axes; with ``out``, pass a (values, indices) pair.
+""" + AXES + AXES_RUNTIME + """
+Returns
+-------
+y : ndarray, or (y, indices) when ``return_indices``
+    x's dtype; the pooled axes resized.
+
+Examples
+--------
+>>> import numpy as np, cypool
+>>> cypool.min_pool(np.arange(16).reshape(4, 4), 2).tolist()
+[[0, 2], [8, 10]]
+""",
+    "min_pool_backward_axes": """Gradient of ``min_pool`` over ``axes``: ``grad_output`` scattered to ``indices``.
+
+Parameters
+----------
+""" + GRAD + """indices : array_like of int
+    Flat row-major indices over the pooled ``axes`` (what ``min_pool`` returned).
+""" + INPUT_SHAPE + """axes : int, tuple of int or None
+    The axes of the forward call.
+""" + AXES_RUNTIME + """
+Returns
+-------
+grad_input : ndarray of shape ``input_shape``
+    Summed where windows overlap.
+
+Examples
+--------
+>>> import numpy as np, cypool
+>>> y, idx = cypool.min_pool(np.array([1, 5, 2, 0]), 2, return_indices=True)
+>>> cypool.min_pool_backward(np.ones(2), idx, (4,)).tolist()
+[1.0, 0.0, 0.0, 1.0]
+""",
 }
 
 

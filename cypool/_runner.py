@@ -28,15 +28,26 @@ def run(plan, source, out, num_threads, extra=()):
         result = _args.check_out(out, plan.out_shape, plan.out_dtype, inputs)
         indices = None
     if result.size:
-        _LAUNCHERS[plan.kernel](plan, source, result, indices, extra,
+        # The kernels see bool as uint8: max is "any", min is "all", sums count True.
+        _LAUNCHERS[plan.kernel](plan, _as_numbers(source), _as_numbers(result), indices, extra,
                                 _threads.resolve(num_threads, plan.work_units))
     return (result, indices) if plan.return_indices else result
 
 
+def _as_numbers(array):
+    return array.view(np.uint8) if array.dtype.kind == "b" else array
+
+
 def _max(plan, x, y, indices, extra, threads):
-    absolute, = plan.arguments
+    absolute, minimum = plan.arguments
     max_kernels.max_pool_forward_call(x, y, indices, plan.geometry, plan.extent.kernel_outer,
-                                      plan.extent.kernel_channels, threads, absolute)
+                                      plan.extent.kernel_channels, threads, absolute, minimum)
+
+
+def _fractional(plan, x, y, indices, extra, threads):
+    max_kernels.fractional_max_pool_forward_call(x, y, indices, extra[0], *plan.arguments,
+                                                 plan.extent.kernel_outer,
+                                                 plan.extent.kernel_channels, threads)
 
 
 def _average(backward):
@@ -133,6 +144,7 @@ _LAUNCHERS = {
     "adaptive_avg": _adaptive_average(False),
     "adaptive_avg_backward": _adaptive_average(True),
     "route": _route,
+    "fractional": _fractional,
     "lp": _lp,
     "lp_backward": _lp_backward,
 }

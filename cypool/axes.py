@@ -187,11 +187,25 @@ def _forward(x, axes, window_args):
 @documented("max_pool_axes")
 def max_pool(x, kernel_size, stride=None, padding=0, dilation=1, ceil_mode=False,
              return_indices=False, axes=None, out=None, num_threads=None):
+    return _max_or_min_pool(x, kernel_size, stride, padding, dilation, ceil_mode,
+                            return_indices, axes, out, num_threads, minimum=False)
+
+
+@documented("min_pool_axes")
+def min_pool(x, kernel_size, stride=None, padding=0, dilation=1, ceil_mode=False,
+             return_indices=False, axes=None, out=None, num_threads=None):
+    return _max_or_min_pool(x, kernel_size, stride, padding, dilation, ceil_mode,
+                            return_indices, axes, out, num_threads, minimum=True)
+
+
+def _max_or_min_pool(x, kernel_size, stride, padding, dilation, ceil_mode, return_indices,
+                     axes, out, num_threads, minimum):
+    """max_pool and min_pool: one kernel family, min being max of order-reversed values."""
     return_indices = _args.as_bool("return_indices", return_indices)
     x, plan, route, view, extent, geometry = _forward(
         x, axes, (kernel_size, stride, padding, dilation, ceil_mode))
-    result = run(_args.max_plan(extent, geometry, x.dtype, return_indices), view, None,
-                 num_threads)
+    result = run(_args.max_plan(extent, geometry, x.dtype, return_indices, minimum=minimum),
+                 view, None, num_threads)
     if not return_indices:
         return _deliver(_restore(result, plan.real, route, plan.out_shape), out, x.dtype, [x])
     values_out, indices_out = _args.split_out_pair(out)
@@ -259,6 +273,12 @@ def lp_pool_backward(grad_output, x, norm_type, kernel_size, stride=None, paddin
                  None, num_threads, (_kernel_view(x, plan.real, route),))
     result = _restore(result, plan.real, route, plan.shape)
     return _deliver(result, out, result.dtype, [grad, x])
+
+
+@documented("min_pool_backward_axes")
+def min_pool_backward(grad_output, indices, input_shape, axes=None, out=None, num_threads=None):
+    # min pooling's indices mean what max pooling's do: the same scatter.
+    return max_pool_backward(grad_output, indices, input_shape, axes, out, num_threads)
 
 
 @documented("max_pool_backward_axes")

@@ -14,8 +14,11 @@ HEADER = '''"""Type stubs for cypool's public API, written by tools/make_stub.py
 
 Checked against the code by mypy.stubtest and with mypy --strict in the tests.
 """
+from collections.abc import Callable
 from contextlib import AbstractContextManager
 from typing import Any, Literal, overload
+
+from cypool import layers as layers
 
 import numpy as np
 import numpy.typing as npt
@@ -41,11 +44,16 @@ PARAMETER_TYPES = {
     "input_shape": "_Shape", "axes": "int | tuple[int, ...] | None", "keepdims": "bool",
     "out": "_Array | None", "num_threads": "int | None", "return_indices": "bool",
     "output_size": "_OutputSize", "n": "int",
+    "output_ratio": "float | tuple[float, ...] | None", "samples": "npt.ArrayLike | None",
+    "rng": "np.random.Generator | int | None", "image": "npt.ArrayLike",
+    "block_size": "int | tuple[int, ...]", "func": "Callable[..., Any]", "cval": "Any",
+    "func_kwargs": "dict[str, Any] | None",
 }
 RETURNS = {"set_num_threads": "None", "get_num_threads": "int",
            "num_threads": "AbstractContextManager[int]", "show_config": "dict[str, Any]",
            "get_include": "str"}
-EXCEPTIONS = {("max_unpool", "output_size"): "_Shape | None", ("set_num_threads", "n"): "int | None"}
+EXCEPTIONS = {("max_unpool", "output_size"): "_Shape | None", ("set_num_threads", "n"): "int | None",
+              ("fractional", "output_size"): "_OutputSize | None"}
 PAIR = "tuple[_Array, _Array]"
 
 

@@ -21,7 +21,9 @@ def mirror(namespace, drivers, flavour):
     for operation in drivers:
         for ndim in (1, 2, 3):
             name = public_name(operation, ndim)
-            fast = getattr(cypool, name)
+            fast = getattr(cypool, name, None)
+            if fast is None:      # fractional pooling has no 1-D version
+                continue
             namespace[name] = _make(fast, drivers[operation], ndim, flavour,
                                     namespace["__name__"])
             names.append(name)
@@ -30,7 +32,7 @@ def mirror(namespace, drivers, flavour):
 
 def _example(fast, module):
     """The fast function's docstring example, calling ``module`` instead."""
-    example = fast.__doc__.split("Examples\n--------\n", 1)[1]
+    example = inspect.cleandoc(fast.__doc__).split("Examples\n--------\n", 1)[1]
     example = example.replace("cypool.", module + ".")
     return example.replace("import numpy as np, cypool", "import numpy as np, " + module)
 
@@ -51,3 +53,15 @@ def _make(fast, driver, ndim, flavour, module):
                         "Examples\n--------\n%s" % (flavour, fast.__name__,
                                                    _example(fast, module)))
     return function
+
+
+def mirror_signature(function, flavour, module):
+    """Give a hand-written reference function (the NumPy-style ones) its cypool
+    counterpart's docstring example; its signature must already be the same."""
+    fast = getattr(cypool, function.__name__)
+    if inspect.signature(function) != inspect.signature(fast):
+        raise TypeError("%s.%s must have cypool.%s's signature" % (module, function.__name__,
+                                                                   fast.__name__))
+    function.__doc__ = ("%s version of ``cypool.%s`` (same signature and semantics).\n\n"
+                        "Examples\n--------\n%s" % (flavour, fast.__name__,
+                                                     _example(fast, module)))

@@ -14,8 +14,10 @@ import math
 import numpy as np
 
 from cypool import _args
+from cypool import axes as cypool_axes
+from cypool import fractional
 from cypool.reference import _windows
-from cypool.reference._mirror import mirror
+from cypool.reference._mirror import mirror, mirror_signature
 
 # --- layouts ----------------------------------------------------------------------------
 
@@ -47,7 +49,7 @@ def _deliver(result, out):
 
 
 def _mean_dtype(dtype):
-    return np.dtype(np.float64) if dtype.kind in _args.INTEGER_KINDS else dtype
+    return np.dtype(np.float64) if dtype.kind in "iub" else dtype
 
 
 def _sum_dtype(dtype):
@@ -97,12 +99,22 @@ def _argmax(plane, positions):
 
 # --- plane-level definitions (any number of pooled dims) ---------------------------------
 
-def _max_planes(planes, out_size, in_size, taps_of):
+def _argmin(plane, positions):
+    """Max pooling's rule mirrored: a smaller value or any NaN takes over."""
+    best, best_pos = None, None
+    for pos in positions:
+        v = plane[pos]
+        if best is None or v < best or v != v:
+            best, best_pos = v, pos
+    return best, best_pos
+
+
+def _max_planes(planes, out_size, in_size, taps_of, choose=_argmax):
     values = np.empty((planes.shape[0],) + tuple(out_size), dtype=planes.dtype)
     indices = np.empty(values.shape, dtype=np.int64)
     for p, plane in enumerate(planes):
         for out_pos in np.ndindex(*out_size):
-            best, pos = _argmax(plane, taps_of(out_pos))
+            best, pos = choose(plane, taps_of(out_pos))
             values[(p,) + out_pos] = best
             indices[(p,) + out_pos] = _flat(pos, in_size)
     return values, indices
@@ -391,6 +403,204 @@ def _max_unpool_backward(ndim, grad_output, indices, layout, out):
     return _deliver(_unplanes(result.reshape((planes,) + in_extent.spatial), in_extent), out)
 
 
+# --- fractional max pooling ---------------------------------------------------------------
+
+def _fractional_intervals(u, n, out, k, kind):
+    """PyTorch's interval starts for one dim of one plane, one scalar at a time in
+    the floating type ``kind``."""
+    if out == 1:
+        return [n - k]
+    alpha = kind(n - k) / kind(out - 1)
+    return [int(kind(kind(i) + u) * alpha) - int(u * alpha) for i in range(out - 1)] + [n - k]
+
+
+def _fractional_max_pool(ndim, x, kernel_size, output_size, output_ratio, return_indices,
+                         samples, rng, layout, out):
+    x = _args.as_input("x", x)
+    extent = _args.split_shape(x.shape, ndim, _args.parse_layout(layout), nonempty=True)
+    kernel = _args.per_dim("kernel_size", kernel_size, ndim)
+    sizes = _args.fractional_output_size(output_size, output_ratio, extent.spatial)
+    if min(kernel) < 1 or any(o + k - 1 > n for o, k, n in zip(sizes, kernel, extent.spatial)):
+        raise ValueError("kernel_size %r and output_size %r do not fit spatial sizes %r"
+                         % (kernel, sizes, extent.spatial))
+    # Drawing or checking the samples is parsing; the intervals are computed here.
+    drawn = fractional.plane_samples(samples, rng, extent, ndim, x.dtype)
+    kind = drawn.dtype.type
+    planes = _planes(x, extent)
+    values = np.empty((planes.shape[0],) + sizes, planes.dtype)
+    indices = np.empty(values.shape, np.int64)
+    for p, plane in enumerate(planes):
+        starts = [_fractional_intervals(drawn[p, fractional.SAMPLE_OF_DIM[ndim][d]],
+                                        extent.spatial[d], sizes[d], kernel[d], kind)
+                  for d in range(ndim)]
+        for out_pos in np.ndindex(*sizes):
+            taps = itertools.product(*[range(starts[d][o], starts[d][o] + kernel[d])
+                                       for d, o in enumerate(out_pos)])
+            best, pos = _argmax(plane, taps)
+            values[(p,) + out_pos] = best
+            indices[(p,) + out_pos] = _flat(pos, extent.spatial)
+    return _deliver_max(values, indices, extent, return_indices, out)
+
+
+# --- NumPy-style pooling over axes ---------------------------------------------------------
+
+def _axes_planes(array, axes):
+    """``array`` as (planes, *array's sizes along axes), the other axes flattened."""
+    others = tuple(a for a in range(array.ndim) if a not in axes)
+    moved = np.moveaxis(array, others + axes, tuple(range(array.ndim)))
+    return moved.reshape((-1,) + tuple(array.shape[a] for a in axes))
+
+
+def _axes_unplanes(planes, shape, axes):
+    """The inverse of _axes_planes for an array of ``shape`` (the pooled sizes may differ)."""
+    others = tuple(a for a in range(len(shape)) if a not in axes)
+    moved = planes.reshape(tuple(shape[a] for a in others) + planes.shape[1:])
+    return np.ascontiguousarray(np.moveaxis(moved, tuple(range(len(shape))), others + axes))
+
+
+def _axes_windows(shape, axes, kernel_size, stride, padding, dilation, ceil_mode):
+    """Windows over the pooled axes (an int or one entry per pooled axis each)."""
+    def entries(value):
+        if isinstance(value, (list, tuple)) and not (value and isinstance(value[0], str)):
+            if len(value) != len(axes):
+                raise ValueError("window arguments must be an int or hold one entry per "
+                                 "pooled axis (%d), got %r" % (len(axes), value))
+            return list(value)
+        return [value] * len(axes)
+    per_axis = [_windows.resolve((shape[a],), k, s, p if isinstance(p, str) or not isinstance(
+        p, (list, tuple)) else (tuple(p),), d, ceil_mode)
+        for a, k, s, p, d in zip(axes, entries(kernel_size),
+                                 entries(stride) if stride is not None else [None] * len(axes),
+                                 entries(padding), entries(dilation))]
+    return _windows.Windows(*(tuple(w[field][0] for w in per_axis) for field in range(7)))
+
+
+def _axes_call(x, axes, kernel_size, stride, padding, dilation, ceil_mode):
+    x = _args.as_input("x", x)
+    axes = cypool_axes._normalize_axes(axes, x.ndim)
+    w = _axes_windows(x.shape, axes, kernel_size, stride, padding, dilation, ceil_mode)
+    out_shape = list(x.shape)
+    for a, size in zip(axes, w.out_size):
+        out_shape[a] = size
+    return x, axes, w, tuple(out_shape)
+
+
+def _max_or_min_pool(x, kernel_size, stride, padding, dilation, ceil_mode, return_indices,
+                     axes, out, choose):
+    x, axes, w, out_shape = _axes_call(x, axes, kernel_size, stride, padding, dilation,
+                                       ceil_mode)
+    values, indices = _max_planes(_axes_planes(x, axes), w.out_size, w.in_size,
+                                  lambda out_pos: _input_taps(w, out_pos), choose)
+    values = _axes_unplanes(values, out_shape, axes)
+    indices = _axes_unplanes(indices, out_shape, axes)
+    if _args.as_bool("return_indices", return_indices):
+        values_out, indices_out = _args.split_out_pair(out)
+        return _deliver(values, values_out), _deliver(indices, indices_out)
+    return _deliver(values, out)
+
+
+def max_pool(x, kernel_size, stride=None, padding=0, dilation=1, ceil_mode=False,
+             return_indices=False, axes=None, out=None, num_threads=None):
+    return _max_or_min_pool(x, kernel_size, stride, padding, dilation, ceil_mode,
+                            return_indices, axes, out, _argmax)
+
+
+def min_pool(x, kernel_size, stride=None, padding=0, dilation=1, ceil_mode=False,
+             return_indices=False, axes=None, out=None, num_threads=None):
+    return _max_or_min_pool(x, kernel_size, stride, padding, dilation, ceil_mode,
+                            return_indices, axes, out, _argmin)
+
+
+def avg_pool(x, kernel_size, stride=None, padding=0, dilation=1, ceil_mode=False,
+             count_include_pad=True, divisor_override=None, axes=None, out=None,
+             num_threads=None):
+    x, axes, w, out_shape = _axes_call(x, axes, kernel_size, stride, padding, dilation,
+                                       ceil_mode)
+    count_include_pad, divisor = _args.average_arguments(count_include_pad, divisor_override)
+    result = _avg_planes(_axes_planes(x, axes), w, count_include_pad, divisor)
+    return _deliver(_axes_unplanes(result, out_shape, axes), out)
+
+
+def lp_pool(x, norm_type, kernel_size, stride=None, padding=0, dilation=1, ceil_mode=False,
+            axes=None, out=None, num_threads=None):
+    x, axes, w, out_shape = _axes_call(x, axes, kernel_size, stride, padding, dilation,
+                                       ceil_mode)
+    result = _lp_planes(_axes_planes(x, axes), w, _args.norm_type(norm_type))
+    return _deliver(_axes_unplanes(result.astype(_args.result_dtype(x.dtype, True)), out_shape,
+                                   axes), out)
+
+
+def _axes_backward(grad_output, input_shape, axes, window):
+    grad = _args.as_input("grad_output", grad_output)
+    input_shape = _args.parse_shape("input_shape", input_shape)
+    axes = cypool_axes._normalize_axes(axes, len(input_shape))
+    w = _axes_windows(input_shape, axes, *window)
+    expected = list(input_shape)
+    for a, size in zip(axes, w.out_size):
+        expected[a] = size
+    if grad.shape != tuple(expected):
+        raise ValueError("grad_output must have shape %r, got %r" % (tuple(expected), grad.shape))
+    return grad, input_shape, axes, w
+
+
+def avg_pool_backward(grad_output, input_shape, kernel_size, stride=None, padding=0, dilation=1,
+                      ceil_mode=False, count_include_pad=True, divisor_override=None, axes=None,
+                      out=None, num_threads=None):
+    grad, input_shape, axes, w = _axes_backward(grad_output, input_shape, axes, (
+        kernel_size, stride, padding, dilation, ceil_mode))
+    count_include_pad, divisor = _args.average_arguments(count_include_pad, divisor_override)
+    result = _avg_backward_planes(_axes_planes(grad, axes), w, count_include_pad, divisor)
+    return _deliver(_axes_unplanes(result, input_shape, axes), out)
+
+
+def lp_pool_backward(grad_output, x, norm_type, kernel_size, stride=None, padding=0, dilation=1,
+                     ceil_mode=False, axes=None, out=None, num_threads=None):
+    x = _args.as_input("x", x)
+    grad, input_shape, axes, w = _axes_backward(grad_output, x.shape, axes, (
+        kernel_size, stride, padding, dilation, ceil_mode))
+    result = _lp_backward_planes(_axes_planes(grad, axes), _axes_planes(x, axes), w,
+                                 _args.norm_type(norm_type))
+    return _deliver(_axes_unplanes(result.astype(_args.result_dtype(x.dtype, True)),
+                                   input_shape, axes), out)
+
+
+def max_pool_backward(grad_output, indices, input_shape, axes=None, out=None, num_threads=None):
+    grad = _args.as_input("grad_output", grad_output)
+    input_shape = _args.parse_shape("input_shape", input_shape)
+    axes = cypool_axes._normalize_axes(axes, len(input_shape))
+    indices = _args.as_indices("indices", indices, grad.shape)
+    plane = math.prod(input_shape[a] for a in axes)
+    grads = _axes_planes(grad, axes)
+    result = _scatter_add(grads.reshape(len(grads), -1),
+                          _axes_planes(indices, axes).reshape(len(grads), -1), plane, grad.dtype)
+    return _deliver(_axes_unplanes(result.reshape((len(grads),) + tuple(
+        input_shape[a] for a in axes)), input_shape, axes), out)
+
+
+min_pool_backward = max_pool_backward   # the same scatter by indices
+
+
+def block_reduce(image, block_size=2, func=np.sum, cval=0, func_kwargs=None):
+    image = np.asarray(image)
+    blocks = (block_size,) * image.ndim if np.isscalar(block_size) else tuple(block_size)
+    if len(blocks) != image.ndim or min(blocks, default=1) < 1:
+        raise ValueError("block_size must be a scalar or one factor >= 1 per axis, got %r"
+                         % (block_size,))
+    padded = np.pad(image, [(0, (-n) % b) for n, b in zip(image.shape, blocks)],
+                    mode="constant", constant_values=cval)
+    counts = tuple(n // b for n, b in zip(padded.shape, blocks))
+    values = [func(padded[tuple(slice(i * b, (i + 1) * b) for i, b in zip(index, blocks))],
+                   axis=tuple(range(image.ndim)), **(func_kwargs or {}))
+              for index in np.ndindex(*counts)]
+    return np.array(values).reshape(counts)
+
+
+_AXES_FUNCTIONS = ["max_pool", "min_pool", "avg_pool", "lp_pool", "max_pool_backward",
+                   "min_pool_backward", "avg_pool_backward", "lp_pool_backward", "block_reduce"]
+for _name in _AXES_FUNCTIONS:    # cypool's signatures and examples, checked by the tests
+    mirror_signature(globals()[_name], "Plain-loop reference", __name__)
+
+
 # --- public names, same signatures as cypool's -------------------------------------------
 
 __all__ = mirror(globals(), {
@@ -402,4 +612,6 @@ __all__ = mirror(globals(), {
     "adaptive_avg_pool": _adaptive_avg_pool,
     "adaptive_avg_pool_backward": _adaptive_avg_pool_backward,
     "max_unpool": _max_unpool, "max_unpool_backward": _max_unpool_backward,
-}, "Plain-loop reference") + ["global_max_pool", "global_avg_pool"]
+    "fractional_max_pool": _fractional_max_pool,
+    "fractional_max_pool_backward": _max_pool_backward,  # the same scatter
+}, "Plain-loop reference") + ["global_max_pool", "global_avg_pool", *_AXES_FUNCTIONS]
