@@ -128,10 +128,15 @@ cdef int window_table_init(window_table_t* table, const pool_geometry_t* g) noex
         table.step[d] = dil
         for o in range(g.out_size[d]):
             start = o * g.stride[d] - g.pad_before[d]
-            t0 = _first_valid_tap(start, dil)
             # geometry_resolve guarantees start + t0 * dil <= n - 1, so these are >= 0.
-            t_last = min(g.kernel_size[d] - 1, (n - 1 - start) // dil)
-            t_padded = min(g.kernel_size[d] - 1, (n + g.pad_after[d] - 1 - start) // dil)
+            if dil == 1:    # no divisions: they would cost more than the pooling of a row
+                t0 = max(0, -start)
+                t_last = min(g.kernel_size[d] - 1, n - 1 - start)
+                t_padded = min(g.kernel_size[d] - 1, n + g.pad_after[d] - 1 - start)
+            else:
+                t0 = _first_valid_tap(start, dil)
+                t_last = min(g.kernel_size[d] - 1, (n - 1 - start) // dil)
+                t_padded = min(g.kernel_size[d] - 1, (n + g.pad_after[d] - 1 - start) // dil)
             table.first[d][o] = start + t0 * dil
             table.taps[d][o] = t_last - t0 + 1
             table.padded_taps[d][o] = t_padded + 1

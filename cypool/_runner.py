@@ -10,6 +10,7 @@ import numpy as np
 
 from cypool import _args, _threads
 from cypool._dispatch import avg_kernels, max_kernels
+from cypool._geometry import Geometry
 
 _INT64 = np.dtype(np.int64)
 
@@ -38,10 +39,56 @@ def _as_numbers(array):
     return array.view(np.uint8) if array.dtype.kind == "b" else array
 
 
+# A kernel call tabulates each dim's windows (three int64 per output), and on this
+# class of VM filling fresh table pages costs more than pooling the row.  So a few
+# long 1-D rows (more than CHUNK_OUTPUTS outputs, fewer than CHUNK_MAX_ROWS rows,
+# which would otherwise share one table) are pooled CHUNK_OUTPUTS outputs per
+# kernel call: the tables stay small and reused however long the row (a
+# 2**31-element row would need 24 GiB of them), measured 2.6 against 24 ns per
+# output on a 2**26-element uint8 row.
+CHUNK_OUTPUTS = 1 << 18
+CHUNK_MAX_ROWS = 8
+
+
 def _max(plan, x, y, indices, extra, threads):
     absolute, minimum = plan.arguments
-    max_kernels.max_pool_forward_call(x, y, indices, plan.geometry, plan.extent.kernel_outer,
+    geometry = plan.geometry
+    if (geometry.ndim == 1 and geometry.out_size[0] > CHUNK_OUTPUTS
+            and plan.extent.kernel_outer < CHUNK_MAX_ROWS):
+        _max_in_chunks(plan, x, y, indices, threads)
+        return
+    max_kernels.max_pool_forward_call(x, y, indices, geometry, plan.extent.kernel_outer,
                                       plan.extent.kernel_channels, threads, absolute, minimum)
+
+
+def _max_in_chunks(plan, x, y, indices, threads):
+    """1-D max (or min) pooling of long rows, CHUNK_OUTPUTS outputs per kernel call.
+
+    Outputs [o0, o1) read only input [a, b), the in-bounds span of their windows;
+    the chunk's own geometry pads it by what those windows reach beyond, so its
+    windows are the original ones (padding never wins a max, so only where it is
+    matters, not what it holds), and its indices are shifted back by a."""
+    absolute, minimum = plan.arguments
+    g = plan.geometry
+    (n,), (k,), (s,), (dil,) = g.in_size, g.kernel_size, g.stride, g.dilation
+    (pad,), (out,) = g.pad_before, g.out_size
+    channels = plan.extent.kernel_channels
+    rows_in = x.reshape(plan.extent.kernel_outer, n, channels)
+    rows_out = y.reshape(plan.extent.kernel_outer, out, channels)
+    rows_idx = None if indices is None else indices.reshape(rows_out.shape)
+    for o0 in range(0, out, CHUNK_OUTPUTS):
+        o1 = min(out, o0 + CHUNK_OUTPUTS)
+        first, end = o0 * s - pad, (o1 - 1) * s - pad + dil * (k - 1) + 1
+        a, b = max(first, 0), min(end, n)
+        chunk = Geometry((b - a,), (k,), (s,), (a - first,), (end - b,), (dil,), False)
+        assert chunk.status == 0 and chunk.out_size == (o1 - o0,), "the original windows"
+        for row in range(rows_in.shape[0]):
+            chunk_idx = None if rows_idx is None else rows_idx[row, o0:o1]
+            max_kernels.max_pool_forward_call(rows_in[row, a:b], rows_out[row, o0:o1],
+                                              chunk_idx, chunk, 1, channels, threads,
+                                              absolute, minimum)
+            if chunk_idx is not None and a:
+                chunk_idx += a
 
 
 def _fractional(plan, x, y, indices, extra, threads):

@@ -49,3 +49,25 @@ def test_uint8_plane_beyond_2_to_the_31(capsys):
     with capsys.disabled():
         print("\n[big] max_pool2d with indices of (1, 1, %d, %d) uint8 (%.2f GiB): %.1f s"
               % (side, side, x.nbytes / 2**30, elapsed))
+
+
+@needs(6)
+def test_1d_row_with_a_billion_outputs_pools_in_bounded_memory(capsys):
+    """A (1, 1, 2**31 + 5) uint8 row: 2**30 + 2 outputs.  The window tables of one
+    kernel call would take 24 GiB; the chunked path keeps them O(chunk)."""
+    n = 2**31 + 5
+    x = np.zeros((1, 1, n), np.uint8)
+    marks = {1: 7, 2**31 - 2: 9, n - 1: 200, 12345: 3}
+    for i, v in marks.items():
+        x[0, 0, i] = v
+    start = time.perf_counter()
+    y = cypool.max_pool1d(x, 2, ceil_mode=True)
+    elapsed = time.perf_counter() - start
+    assert y.shape == (1, 1, n // 2 + 1) and y.dtype == np.uint8
+    for i, v in marks.items():
+        assert y[0, 0, i // 2] == v
+    assert int(y.sum(dtype=np.int64)) == sum(marks.values())
+    z = cypool.min_pool(x[0, 0, -11:], 3, 2)
+    assert z.tolist() == [0, 0, 0, 0, 0]
+    with capsys.disabled():
+        print("\n[big] max_pool1d of a (1, 1, 2**31 + 5) uint8 row: %.1f s" % elapsed)

@@ -354,3 +354,35 @@ def test_tensorflow_1d_layout_names():
                                   cypool.max_pool1d(x, 2, layout="channels_last"))
     np.testing.assert_array_equal(cypool.max_pool1d(x, 2, layout="NCW"),
                                   cypool.max_pool1d(x, 2, layout="channels_first"))
+
+
+# --- long 1-D rows --------------------------------------------------------------------------
+
+@pytest.mark.parametrize("layout", ["channels_first", "channels_last"])
+def test_long_rows_pooled_in_chunks_equal_the_reference(monkeypatch, layout):
+    """The chunked path of few long 1-D rows (cypool._runner.CHUNK_OUTPUTS, shrunk
+    here to 5 outputs) gives the one-call results: values, indices, NaN, padding
+    and ceil_mode's overhang at every chunk boundary."""
+    from cypool import _runner
+    monkeypatch.setattr(_runner, "CHUNK_OUTPUTS", 5)
+    rng = np.random.default_rng(5)
+    checked = 0
+    for _ in range(150):
+        n, k, s, d = (int(v) for v in (rng.integers(1, 60), rng.integers(1, 5),
+                                       rng.integers(1, 4), rng.integers(1, 3)))
+        pad, ceil = int(rng.integers(0, 3)), bool(rng.integers(0, 2))
+        x = rng.standard_normal((1, 3, n) if layout == "channels_first" else (2, n, 3))
+        x[x > 1.5] = np.nan
+        try:
+            want = loops.max_pool1d(x, k, s, pad, d, ceil, return_indices=True, layout=layout)
+        except ValueError:
+            continue
+        got = cypool.max_pool1d(x, k, s, pad, d, ceil, return_indices=True, layout=layout)
+        for a, b in zip(got, want):
+            np.testing.assert_array_equal(a, b)
+        axis = -1 if layout == "channels_first" else 1
+        for a, b in zip(cypool.min_pool(x, k, s, pad, d, ceil, True, axes=axis),
+                        loops.min_pool(x, k, s, pad, d, ceil, True, axes=axis)):
+            np.testing.assert_array_equal(a, b)
+        checked += got[0].shape[-1 if layout == "channels_first" else 1] > 5
+    assert checked > 50      # most cases really went through several chunks
