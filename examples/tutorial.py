@@ -68,13 +68,14 @@ class TinyCNN:
         self.b = np.zeros(8, np.float32)
         self.v = rng.standard_normal((8 * 4 * 4, 10)).astype(np.float32) * 0.05
         self.c = np.zeros(10, np.float32)
+        self.pool = cypool.layers.MaxPool2d(2)     # keeps its indices for backward
 
     def forward(self, x):                       # x: (N, 1, 8, 8)
         padded = np.pad(x, ((0, 0), (0, 0), (1, 1), (1, 1)))
         self.patches = np.lib.stride_tricks.sliding_window_view(padded, (3, 3), axis=(2, 3))
         conv = np.einsum("nchwij,fcij->nfhw", self.patches, self.w) + self.b[:, None, None]
         self.relu = np.maximum(conv, 0)
-        pooled, self.indices = cypool.max_pool2d(self.relu, 2, return_indices=True)
+        pooled = self.pool.forward(self.relu)
         self.flat = pooled.reshape(len(x), -1)
         return self.flat @ self.v + self.c
 
@@ -83,7 +84,7 @@ class TinyCNN:
         self.v -= lr * self.flat.T @ grad_logits
         self.c -= lr * grad_logits.sum(axis=0)
         grad_pooled = grad_flat.reshape(-1, 8, 4, 4)
-        grad_relu = cypool.max_pool2d_backward(grad_pooled, self.indices, self.relu.shape)
+        grad_relu = self.pool.backward(grad_pooled)
         grad_conv = grad_relu * (self.relu > 0)
         self.w -= lr * np.einsum("nfhw,nchwij->fcij", grad_conv, self.patches)
         self.b -= lr * grad_conv.sum(axis=(0, 2, 3))
