@@ -652,6 +652,9 @@ def main(argv=None):
     parser.add_argument("--torch-ops", action="store_true",
                         help="add the cypool.torch row group: each op against torch in both "
                              "memory formats, forward and forward+backward (needs torch)")
+    parser.add_argument("--family", action="store_true",
+                        help="add the row group of the second-round functions against their "
+                             "peers: fractional, min, bool, bfloat16, block_reduce")
     args = parser.parse_args(argv)
     rows, read_bw, write_bw = run(args)
     text = table(rows, read_bw, write_bw, machine_description())
@@ -659,6 +662,9 @@ def main(argv=None):
         from cypool.benchmark import torch_ops
         ops = torch_ops.op_rows(args.threads, args.repeat, args.quick)
         text += "\n\n" + torch_ops.table(ops, [], "")
+    if args.family:
+        from cypool.benchmark import family
+        text += "\n\n" + family.table(family.rows(args.threads, args.repeat, args.quick))
     print(text)
     if args.output:
         os.makedirs(os.path.dirname(os.path.abspath(args.output)), exist_ok=True)
