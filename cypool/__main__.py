@@ -1,32 +1,51 @@
-"""``cypool`` (or ``python -m cypool``): the configuration and a quick benchmark.
+"""``cypool`` (or ``python -m cypool``): the configuration and a benchmark.
 
-    cypool                                  # show_config() + quick benchmark table
+    cypool                                  # show_config() + a quick benchmark table
+    cypool bench                            # every workload, small shapes
     cypool bench --full --plot out.png      # the full suite (and a chart)
     cypool bench --only W1 W4 --threads 1 2
+    cypool bench --list                     # the workloads
 """
 import argparse
 import sys
 
-QUICK = ["--quick", "--threads", "1", "--only", "W1", "W3", "W4", "W6", "tiny", "--repeat", "3"]
+# What a bare ``cypool`` times: a few workloads, one thread, small shapes.
+QUICK = dict(quick=True, threads=[1], only=["W1", "W3", "W4", "W6", "tiny"], repeat=3)
+
+
+def build_parser():
+    from cypool.benchmark import suite
+
+    parser = argparse.ArgumentParser(
+        prog="cypool", description=__doc__.splitlines()[0],
+        epilog="Without a command: show_config() and a quick table (%s)." % ", ".join(
+            QUICK["only"]), formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("command", nargs="?", choices=["bench"],
+                        help="run the benchmark suite (small shapes unless --full)")
+    parser.add_argument("--full", action="store_true",
+                        help="with bench: full-size shapes instead of small ones")
+    suite.add_arguments(parser)
+    return parser
 
 
 def main(argv=None):
     argv = list(sys.argv[1:] if argv is None else argv)
-    parser = argparse.ArgumentParser(prog="cypool", description=__doc__.splitlines()[0])
-    parser.add_argument("command", nargs="?", choices=["bench"], help="run the benchmark suite")
-    parser.add_argument("--full", action="store_true", help="every workload, full-size shapes")
-    args, rest = parser.parse_known_args(argv)
+    parser = build_parser()
+    args = parser.parse_args(argv)      # a bad option: argparse's message, exit status 2
     from cypool import show_config
     from cypool.benchmark import suite
 
+    if args.list:
+        suite.list_workloads()
+        return 0
+    suite.check_arguments(args, parser)
+    if args.command is None and len(argv) == 0:
+        vars(args).update(QUICK)
+    elif not args.full:
+        args.quick = True
     show_config()
     print()
-    if args.command == "bench" and args.full:
-        suite.main(rest)
-    elif args.command == "bench":
-        suite.main(["--quick"] + rest)
-    else:
-        suite.main(QUICK + rest)
+    suite.execute(args, parser)
     return 0
 
 

@@ -637,13 +637,14 @@ def _openmp():
     return "on" if openmp_enabled() else "off"
 
 
-def main(argv=None):
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+def add_arguments(parser):
+    """The suite's options, on ``parser`` (this module's and the ``cypool`` CLI's)."""
     parser.add_argument("--quick", action="store_true", help="small shapes")
-    parser.add_argument("--only", nargs="+", help="workload names (%s)"
-                        % " ".join(w.name for w in WORKLOADS))
-    parser.add_argument("--threads", nargs="+", type=int, default=[1, 2])
-    parser.add_argument("--repeat", type=int, default=7)
+    parser.add_argument("--only", nargs="+", metavar="WORKLOAD",
+                        help="run only these workloads (see --list)")
+    parser.add_argument("--threads", nargs="+", type=int, default=[1, 2],
+                        help="thread counts to time (default: 1 2)")
+    parser.add_argument("--repeat", type=int, default=7, help="runs per median (default: 7)")
     parser.add_argument("--no-numpy", action="store_true", help="skip the (slow) NumPy peers")
     parser.add_argument("--no-isolated", action="store_true",
                         help="skip JAX and TensorFlow (timed in their own processes)")
@@ -655,7 +656,36 @@ def main(argv=None):
     parser.add_argument("--family", action="store_true",
                         help="add the row group of the second-round functions against their "
                              "peers: fractional, min, bool, bfloat16, block_reduce")
-    args = parser.parse_args(argv)
+    parser.add_argument("--list", action="store_true",
+                        help="print the workloads and exit")
+
+
+def list_workloads():
+    """One line per workload: name, operation, input shape, window."""
+    for w in WORKLOADS:
+        print("%-9s %-16s %-22s %s" % (w.name, "%s %d-D" % (w.family, w.ndim),
+                                       "x".join(map(str, w.shape)), w.window))
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    add_arguments(parser)
+    return execute(parser.parse_args(argv), parser)
+
+
+def check_arguments(args, parser):
+    """Exit with argparse's status 2 for arguments the parser cannot judge alone."""
+    unknown = set(args.only or ()) - {w.name for w in WORKLOADS}
+    if unknown:
+        parser.error("--only: unknown workload %s (see --list)" % ", ".join(sorted(unknown)))
+
+
+def execute(args, parser):
+    """Run the suite as ``args`` ask; ``--list`` prints the workloads instead."""
+    if args.list:
+        list_workloads()
+        return []
+    check_arguments(args, parser)
     rows, read_bw, write_bw = run(args)
     text = table(rows, read_bw, write_bw, machine_description())
     if args.torch_ops:
