@@ -22,6 +22,7 @@ Environment variables (documented in README.md):
 ``CYPOOL_NO_AVX2=1``
     the old spelling of ``CYPOOL_VARIANTS=none``.
 """
+
 import os
 import platform
 import shutil
@@ -44,8 +45,16 @@ KERNEL_MODULES = ["_geometry", "_runtime", "_max_pool", "_avg_pool"]
 VARIANT_KERNELS = ["_max_pool", "_avg_pool"]
 VARIANT_FLAGS = {
     "avx2": ["-mavx2", "-mfma", "-mf16c"],
-    "avx512": ["-mavx512f", "-mavx512bw", "-mavx512vl", "-mavx512dq", "-mavx2", "-mfma",
-               "-mf16c", "-mprefer-vector-width=256"],
+    "avx512": [
+        "-mavx512f",
+        "-mavx512bw",
+        "-mavx512vl",
+        "-mavx512dq",
+        "-mavx2",
+        "-mfma",
+        "-mf16c",
+        "-mprefer-vector-width=256",
+    ],
 }
 
 OPENMP_PROBE = r"""
@@ -79,7 +88,8 @@ def openmp_works(compiler):
             f.write(OPENMP_PROBE)
         build = subprocess.run(
             [compiler, "-fopenmp", src, "-o", exe],
-            capture_output=True, text=True,
+            capture_output=True,
+            text=True,
         )
         if build.returncode != 0:
             return False
@@ -98,8 +108,9 @@ def compiler_accepts(compiler, flags):
         src = os.path.join(tmp, "probe.c")
         with open(src, "w") as f:
             f.write("int main(void) { return 0; }\n")
-        result = subprocess.run([compiler] + flags + ["-c", src, "-o", os.path.join(tmp, "p.o")],
-                                capture_output=True)
+        result = subprocess.run(
+            [compiler] + flags + ["-c", src, "-o", os.path.join(tmp, "p.o")], capture_output=True
+        )
         return result.returncode == 0
     except OSError:
         return False
@@ -174,10 +185,15 @@ def variants_to_build(compiler):
     names = [] if asked in ("", "none") else [name.strip() for name in asked.split(",")]
     unknown = [name for name in names if name not in VARIANT_FLAGS]
     if unknown:
-        sys.exit("cypool: CYPOOL_VARIANTS names unknown variants %s; known: %s"
-                 % (unknown, ", ".join(VARIANT_FLAGS)))
-    return [name for name in VARIANT_FLAGS
-            if name in names and compiler_accepts(compiler, VARIANT_FLAGS[name])]
+        sys.exit(
+            "cypool: CYPOOL_VARIANTS names unknown variants %s; known: %s"
+            % (unknown, ", ".join(VARIANT_FLAGS))
+        )
+    return [
+        name
+        for name in VARIANT_FLAGS
+        if name in names and compiler_accepts(compiler, VARIANT_FLAGS[name])
+    ]
 
 
 def write_variant_sources(variants):
@@ -185,8 +201,10 @@ def write_variant_sources(variants):
     here = os.path.dirname(os.path.abspath(__file__))
     for variant in variants:
         for kernel in VARIANT_KERNELS:
-            text = ('"""%s compiled with the %s flags of setup.py (generated; do not edit)."""\n'
-                    'include "%s.pyx"\n' % (kernel, variant, kernel))
+            text = (
+                '"""%s compiled with the %s flags of setup.py (generated; do not edit)."""\n'
+                'include "%s.pyx"\n' % (kernel, variant, kernel)
+            )
             path = os.path.join(here, "cypool", "%s_%s.pyx" % (kernel, variant))
             if not os.path.exists(path) or open(path).read() != text:
                 with open(path, "w") as f:
@@ -222,8 +240,9 @@ def extension(name, extra_flags=()):
 
 extensions = [extension(name) for name in KERNEL_MODULES]
 for variant in variants:
-    extensions += [extension("%s_%s" % (kernel, variant), VARIANT_FLAGS[variant])
-                   for kernel in VARIANT_KERNELS]
+    extensions += [
+        extension("%s_%s" % (kernel, variant), VARIANT_FLAGS[variant]) for kernel in VARIANT_KERNELS
+    ]
 
 jobs = os.cpu_count() or 1
 setup(

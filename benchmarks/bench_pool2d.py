@@ -9,6 +9,7 @@ Every peer runs in this process on the same arrays with the same thread count;
 the table shows median milliseconds and cypool's time as a fraction of each
 peer's (below 1 means cypool is faster).  torch is used when installed.
 """
+
 import argparse
 import statistics
 import sys
@@ -25,8 +26,10 @@ try:
 except ImportError:  # torch is an optional peer
     torch = None
 
-WINDOWS = {"k2s2": dict(kernel_size=2, stride=2, padding=0),
-           "k3s2p1": dict(kernel_size=3, stride=2, padding=1)}
+WINDOWS = {
+    "k2s2": dict(kernel_size=2, stride=2, padding=0),
+    "k3s2p1": dict(kernel_size=3, stride=2, padding=1),
+}
 
 
 def median_ms(function, repeat, warmup=1):
@@ -49,22 +52,28 @@ def workloads(x, window, threads):
     ops = {
         "max forward": {
             "cypool": lambda: cypool.max_pool2d(x, num_threads=threads, **window),
-            "numpy": lambda: vectorized.max_pool2d(x, **window)},
+            "numpy": lambda: vectorized.max_pool2d(x, **window),
+        },
         "max forward+indices": {
-            "cypool": lambda: cypool.max_pool2d(x, return_indices=True, num_threads=threads,
-                                                **window),
-            "numpy": lambda: vectorized.max_pool2d(x, return_indices=True, **window)},
+            "cypool": lambda: cypool.max_pool2d(
+                x, return_indices=True, num_threads=threads, **window
+            ),
+            "numpy": lambda: vectorized.max_pool2d(x, return_indices=True, **window),
+        },
         "max backward": {
-            "cypool": lambda: cypool.max_pool2d_backward(g_max, idx, x.shape,
-                                                         num_threads=threads),
-            "numpy": lambda: vectorized.max_pool2d_backward(g_max, idx, x.shape)},
+            "cypool": lambda: cypool.max_pool2d_backward(g_max, idx, x.shape, num_threads=threads),
+            "numpy": lambda: vectorized.max_pool2d_backward(g_max, idx, x.shape),
+        },
         "avg forward": {
             "cypool": lambda: cypool.avg_pool2d(x, num_threads=threads, **window),
-            "numpy": lambda: vectorized.avg_pool2d(x, **window)},
+            "numpy": lambda: vectorized.avg_pool2d(x, **window),
+        },
         "avg backward": {
-            "cypool": lambda: cypool.avg_pool2d_backward(g_avg, x.shape, num_threads=threads,
-                                                         **window),
-            "numpy": lambda: vectorized.avg_pool2d_backward(g_avg, x.shape, **window)},
+            "cypool": lambda: cypool.avg_pool2d_backward(
+                g_avg, x.shape, num_threads=threads, **window
+            ),
+            "numpy": lambda: vectorized.avg_pool2d_backward(g_avg, x.shape, **window),
+        },
     }
     if torch is not None:
         xt = torch.from_numpy(x)
@@ -73,13 +82,14 @@ def workloads(x, window, threads):
         yt_avg = F.avg_pool2d(xg, k, s, p)
         gt = torch.from_numpy(g_max)
         ops["max forward"]["torch"] = lambda: F.max_pool2d(xt, k, s, p)
-        ops["max forward+indices"]["torch"] = lambda: F.max_pool2d(xt, k, s, p,
-                                                                   return_indices=True)
-        ops["max backward"]["torch"] = lambda: torch.autograd.grad(yt_max, xg, gt,
-                                                                   retain_graph=True)
+        ops["max forward+indices"]["torch"] = lambda: F.max_pool2d(xt, k, s, p, return_indices=True)
+        ops["max backward"]["torch"] = lambda: torch.autograd.grad(
+            yt_max, xg, gt, retain_graph=True
+        )
         ops["avg forward"]["torch"] = lambda: F.avg_pool2d(xt, k, s, p)
-        ops["avg backward"]["torch"] = lambda: torch.autograd.grad(yt_avg, xg, gt,
-                                                                   retain_graph=True)
+        ops["avg backward"]["torch"] = lambda: torch.autograd.grad(
+            yt_avg, xg, gt, retain_graph=True
+        )
     return ops
 
 
@@ -91,27 +101,42 @@ def run(shape, thread_counts, repeat, numpy_repeat):
             torch.set_num_threads(threads)
         for window_name, window in WINDOWS.items():
             for op, peers in workloads(x, window, threads).items():
-                times = {peer: median_ms(fn, numpy_repeat if peer == "numpy" else repeat)
-                         for peer, fn in peers.items()}
+                times = {
+                    peer: median_ms(fn, numpy_repeat if peer == "numpy" else repeat)
+                    for peer, fn in peers.items()
+                }
                 rows.append((threads, window_name, op, times))
-                print("  %d thread(s) %-7s %-20s " % (threads, window_name, op)
-                      + "  ".join("%s %.2f ms" % kv for kv in times.items()),
-                      file=sys.stderr, flush=True)
+                print(
+                    "  %d thread(s) %-7s %-20s " % (threads, window_name, op)
+                    + "  ".join("%s %.2f ms" % kv for kv in times.items()),
+                    file=sys.stderr,
+                    flush=True,
+                )
     return rows
 
 
 def table(rows, shape):
     peers = [p for p in ("cypool", "numpy", "torch") if any(p in r[3] for r in rows)]
-    head = ("| threads | window | operation | " + " | ".join("%s ms" % p for p in peers)
-            + " | " + " | ".join("cypool / %s" % p for p in peers[1:]) + " |")
-    lines = ["Input %s float32; median of repeated calls, same process." % (shape,), "",
-             head, "|" + "---|" * (3 + 2 * len(peers) - 1)]
+    head = (
+        "| threads | window | operation | "
+        + " | ".join("%s ms" % p for p in peers)
+        + " | "
+        + " | ".join("cypool / %s" % p for p in peers[1:])
+        + " |"
+    )
+    lines = [
+        "Input %s float32; median of repeated calls, same process." % (shape,),
+        "",
+        head,
+        "|" + "---|" * (3 + 2 * len(peers) - 1),
+    ]
     for threads, window, op, times in rows:
         cells = ["%.2f" % times[p] if p in times else "-" for p in peers]
-        ratios = ["%.2f" % (times["cypool"] / times[p]) if p in times else "-"
-                  for p in peers[1:]]
-        lines.append("| %d | %s | %s | %s | %s |" % (threads, window, op, " | ".join(cells),
-                                                      " | ".join(ratios)))
+        ratios = ["%.2f" % (times["cypool"] / times[p]) if p in times else "-" for p in peers[1:]]
+        lines.append(
+            "| %d | %s | %s | %s | %s |"
+            % (threads, window, op, " | ".join(cells), " | ".join(ratios))
+        )
     return "\n".join(lines)
 
 

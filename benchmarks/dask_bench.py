@@ -8,6 +8,7 @@ Out of core, the input is produced chunk by chunk (never whole in memory) and th
 pooled result is reduced to a checksum, so peak memory stays at a few chunks; in
 memory, the whole array exists first (its creation is not timed).
 """
+
 import argparse
 import time
 
@@ -37,8 +38,7 @@ def main(argv=None):
     lazy = da.zeros(shape, chunks=chunks, dtype=np.float32).map_blocks(fill, dtype=np.float32)
     with dask.config.set(scheduler="threads", num_workers=args.threads):
         start = time.perf_counter()
-        total_lazy = float(cypool.dask.max_pool2d(lazy, **window).sum(dtype=np.float64)
-                           .compute())
+        total_lazy = float(cypool.dask.max_pool2d(lazy, **window).sum(dtype=np.float64).compute())
         out_of_core = time.perf_counter() - start
     x = np.empty(shape, np.float32)
     for n in range(shape[0]):
@@ -48,11 +48,14 @@ def main(argv=None):
     in_memory = time.perf_counter() - start
     total = float(y.sum(dtype=np.float64))
     assert total == total_lazy, (total, total_lazy)
-    print("input %s float32 = %.1f GiB, max_pool2d k3 s2 p1, %d threads" % (shape, gib,
-                                                                          args.threads))
+    print(
+        "input %s float32 = %.1f GiB, max_pool2d k3 s2 p1, %d threads" % (shape, gib, args.threads)
+    )
     print("| run | seconds | input GiB/s |\n|---|---|---|")
-    print("| cypool.dask, out of core (chunks %s, incl. generating them) | %.2f | %.2f |"
-          % (chunks, out_of_core, gib / out_of_core))
+    print(
+        "| cypool.dask, out of core (chunks %s, incl. generating them) | %.2f | %.2f |"
+        % (chunks, out_of_core, gib / out_of_core)
+    )
     print("| cypool, in memory | %.2f | %.2f |" % (in_memory, gib / in_memory))
 
 

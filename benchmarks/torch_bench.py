@@ -1,7 +1,8 @@
 """cypool.torch vs torch.nn.functional (see cypool/benchmark/torch_ops.py).
 
-    python benchmarks/torch_bench.py [--quick] [--threads 1 2] [--no-model]
+python benchmarks/torch_bench.py [--quick] [--threads 1 2] [--no-model]
 """
+
 import os
 import sys
 

@@ -7,31 +7,72 @@ kernels that release the GIL.
 ``cypool.reference`` holds plain Python versions of every function (the test
 oracle and benchmark baseline); ``cypool.get_include()`` serves Cython callers.
 """
+
 __version__ = "0.1.0"
 
 from cypool._config import show_config
 from cypool._threads import get_num_threads, num_threads, set_num_threads
 from cypool.adaptive import (
-    adaptive_avg_pool1d, adaptive_avg_pool1d_backward, adaptive_avg_pool2d,
-    adaptive_avg_pool2d_backward, adaptive_avg_pool3d, adaptive_avg_pool3d_backward,
-    adaptive_max_pool1d, adaptive_max_pool1d_backward, adaptive_max_pool2d,
-    adaptive_max_pool2d_backward, adaptive_max_pool3d, adaptive_max_pool3d_backward,
-    global_avg_pool, global_max_pool)
+    adaptive_avg_pool1d,
+    adaptive_avg_pool1d_backward,
+    adaptive_avg_pool2d,
+    adaptive_avg_pool2d_backward,
+    adaptive_avg_pool3d,
+    adaptive_avg_pool3d_backward,
+    adaptive_max_pool1d,
+    adaptive_max_pool1d_backward,
+    adaptive_max_pool2d,
+    adaptive_max_pool2d_backward,
+    adaptive_max_pool3d,
+    adaptive_max_pool3d_backward,
+    global_avg_pool,
+    global_max_pool,
+)
 from cypool.axes import (
-    avg_pool, avg_pool_backward, lp_pool, lp_pool_backward, max_pool, max_pool_backward,
-    min_pool, min_pool_backward)
+    avg_pool,
+    avg_pool_backward,
+    lp_pool,
+    lp_pool_backward,
+    max_pool,
+    max_pool_backward,
+    min_pool,
+    min_pool_backward,
+)
 from cypool.blocks import block_reduce
 from cypool.fractional import (
-    fractional_max_pool2d, fractional_max_pool2d_backward, fractional_max_pool3d,
-    fractional_max_pool3d_backward)
+    fractional_max_pool2d,
+    fractional_max_pool2d_backward,
+    fractional_max_pool3d,
+    fractional_max_pool3d_backward,
+)
 from cypool.pooling import (
-    avg_pool1d, avg_pool1d_backward, avg_pool2d, avg_pool2d_backward, avg_pool3d,
-    avg_pool3d_backward, lp_pool1d, lp_pool1d_backward, lp_pool2d, lp_pool2d_backward, lp_pool3d,
-    lp_pool3d_backward, max_pool1d, max_pool1d_backward, max_pool2d, max_pool2d_backward,
-    max_pool3d, max_pool3d_backward)
+    avg_pool1d,
+    avg_pool1d_backward,
+    avg_pool2d,
+    avg_pool2d_backward,
+    avg_pool3d,
+    avg_pool3d_backward,
+    lp_pool1d,
+    lp_pool1d_backward,
+    lp_pool2d,
+    lp_pool2d_backward,
+    lp_pool3d,
+    lp_pool3d_backward,
+    max_pool1d,
+    max_pool1d_backward,
+    max_pool2d,
+    max_pool2d_backward,
+    max_pool3d,
+    max_pool3d_backward,
+)
 from cypool.unpool import (
-    max_unpool1d, max_unpool1d_backward, max_unpool2d, max_unpool2d_backward, max_unpool3d,
-    max_unpool3d_backward)
+    max_unpool1d,
+    max_unpool1d_backward,
+    max_unpool2d,
+    max_unpool2d_backward,
+    max_unpool3d,
+    max_unpool3d_backward,
+)
 
 
 def get_include():
@@ -48,15 +89,43 @@ def get_include():
     return os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
 
-_FAMILIES = ("max_pool", "avg_pool", "lp_pool", "adaptive_max_pool", "adaptive_avg_pool",
-             "max_unpool")
+_FAMILIES = (
+    "max_pool",
+    "avg_pool",
+    "lp_pool",
+    "adaptive_max_pool",
+    "adaptive_avg_pool",
+    "max_unpool",
+)
 __all__ = sorted(
-    ["%s%dd%s" % (family, nd, suffix) for family in _FAMILIES for nd in (1, 2, 3)
-     for suffix in ("", "_backward")]
-    + ["global_max_pool", "global_avg_pool", "max_pool", "avg_pool", "lp_pool",
-       "max_pool_backward", "avg_pool_backward", "lp_pool_backward", "min_pool",
-       "min_pool_backward", "fractional_max_pool2d", "fractional_max_pool3d", "block_reduce",
-       "fractional_max_pool2d_backward", "fractional_max_pool3d_backward",
-       "get_num_threads", "num_threads", "set_num_threads", "show_config", "get_include"])
+    [
+        "%s%dd%s" % (family, nd, suffix)
+        for family in _FAMILIES
+        for nd in (1, 2, 3)
+        for suffix in ("", "_backward")
+    ]
+    + [
+        "global_max_pool",
+        "global_avg_pool",
+        "max_pool",
+        "avg_pool",
+        "lp_pool",
+        "max_pool_backward",
+        "avg_pool_backward",
+        "lp_pool_backward",
+        "min_pool",
+        "min_pool_backward",
+        "fractional_max_pool2d",
+        "fractional_max_pool3d",
+        "block_reduce",
+        "fractional_max_pool2d_backward",
+        "fractional_max_pool3d_backward",
+        "get_num_threads",
+        "num_threads",
+        "set_num_threads",
+        "show_config",
+        "get_include",
+    ]
+)
 
 from cypool import layers  # noqa: E402  (its classes call the functions above)

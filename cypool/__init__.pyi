@@ -118,7 +118,7 @@ def adaptive_avg_pool1d(x: npt.ArrayLike, output_size: _OutputSize, layout: _Lay
     """
 
 def adaptive_avg_pool1d_backward(grad_output: npt.ArrayLike, input_shape: _Shape, layout: _Layout = ..., out: _Array | None = ..., num_threads: int | None = ...) -> _Array:
-    """Gradient of ``adaptive_avg_pool1d`` (the output size is read from
+    """Gradient of ``adaptive_avg_pool1d`` (the output size from
     ``grad_output``'s shape).
 
     Parameters
@@ -188,7 +188,7 @@ def adaptive_avg_pool2d(x: npt.ArrayLike, output_size: _OutputSize, layout: _Lay
     """
 
 def adaptive_avg_pool2d_backward(grad_output: npt.ArrayLike, input_shape: _Shape, layout: _Layout = ..., out: _Array | None = ..., num_threads: int | None = ...) -> _Array:
-    """Gradient of ``adaptive_avg_pool2d`` (the output size is read from
+    """Gradient of ``adaptive_avg_pool2d`` (the output size from
     ``grad_output``'s shape).
 
     Parameters
@@ -258,7 +258,7 @@ def adaptive_avg_pool3d(x: npt.ArrayLike, output_size: _OutputSize, layout: _Lay
     """
 
 def adaptive_avg_pool3d_backward(grad_output: npt.ArrayLike, input_shape: _Shape, layout: _Layout = ..., out: _Array | None = ..., num_threads: int | None = ...) -> _Array:
-    """Gradient of ``adaptive_avg_pool3d`` (the output size is read from
+    """Gradient of ``adaptive_avg_pool3d`` (the output size from
     ``grad_output``'s shape).
 
     Parameters
@@ -403,7 +403,7 @@ def adaptive_max_pool1d(x: npt.ArrayLike, output_size: _OutputSize, return_indic
     """
 
 def adaptive_max_pool1d_backward(grad_output: npt.ArrayLike, indices: npt.ArrayLike, input_shape: _Shape, layout: _Layout = ..., out: _Array | None = ..., num_threads: int | None = ...) -> _Array:
-    """Gradient of ``adaptive_max_pool1d``: ``grad_output`` scattered to the
+    """Gradient of ``adaptive_max_pool1d``: ``grad_output`` to the
     indices it returned, summed where bins overlap.
 
     Parameters
@@ -550,7 +550,7 @@ def adaptive_max_pool2d(x: npt.ArrayLike, output_size: _OutputSize, return_indic
     """
 
 def adaptive_max_pool2d_backward(grad_output: npt.ArrayLike, indices: npt.ArrayLike, input_shape: _Shape, layout: _Layout = ..., out: _Array | None = ..., num_threads: int | None = ...) -> _Array:
-    """Gradient of ``adaptive_max_pool2d``: ``grad_output`` scattered to the
+    """Gradient of ``adaptive_max_pool2d``: ``grad_output`` to the
     indices it returned, summed where bins overlap.
 
     Parameters
@@ -697,7 +697,7 @@ def adaptive_max_pool3d(x: npt.ArrayLike, output_size: _OutputSize, return_indic
     """
 
 def adaptive_max_pool3d_backward(grad_output: npt.ArrayLike, indices: npt.ArrayLike, input_shape: _Shape, layout: _Layout = ..., out: _Array | None = ..., num_threads: int | None = ...) -> _Array:
-    """Gradient of ``adaptive_max_pool3d``: ``grad_output`` scattered to the
+    """Gradient of ``adaptive_max_pool3d``: ``grad_output`` to the
     indices it returned, summed where bins overlap.
 
     Parameters
@@ -1182,7 +1182,7 @@ def block_reduce(image: npt.ArrayLike, block_size: int | tuple[int, ...] = ..., 
 
 @overload
 def fractional_max_pool2d(x: npt.ArrayLike, kernel_size: _Window, output_size: _OutputSize | None = ..., output_ratio: float | tuple[float, ...] | None = ..., return_indices: Literal[False] = ..., samples: npt.ArrayLike | None = ..., rng: np.random.Generator | int | None = ..., layout: _Layout = ..., out: _Array | None = ..., num_threads: int | None = ...) -> _Array:
-    """2-D fractional max pooling (Graham, 2014), PyTorch's ``fractional_max_pool2d``.
+    """2-D fractional max pooling (Graham, 2014), as PyTorch's.
 
     Each (n, c) plane draws one number u in [0, 1) per spatial dim, and its windows
     (``kernel_size`` each, inside the input) start at PyTorch's pseudo-random
@@ -1236,7 +1236,7 @@ def fractional_max_pool2d(x: npt.ArrayLike, kernel_size: _Window, output_size: _
     """
 @overload
 def fractional_max_pool2d(x: npt.ArrayLike, kernel_size: _Window, output_size: _OutputSize | None = ..., output_ratio: float | tuple[float, ...] | None = ..., *, return_indices: Literal[True], samples: npt.ArrayLike | None = ..., rng: np.random.Generator | int | None = ..., layout: _Layout = ..., out: tuple[_Array, _Array] | None = ..., num_threads: int | None = ...) -> tuple[_Array, _Array]:
-    """2-D fractional max pooling (Graham, 2014), PyTorch's ``fractional_max_pool2d``.
+    """2-D fractional max pooling (Graham, 2014), as PyTorch's.
 
     Each (n, c) plane draws one number u in [0, 1) per spatial dim, and its windows
     (``kernel_size`` each, inside the input) start at PyTorch's pseudo-random
@@ -1290,7 +1290,7 @@ def fractional_max_pool2d(x: npt.ArrayLike, kernel_size: _Window, output_size: _
     """
 @overload
 def fractional_max_pool2d(x: npt.ArrayLike, kernel_size: _Window, output_size: _OutputSize | None = ..., output_ratio: float | tuple[float, ...] | None = ..., return_indices: bool = ..., samples: npt.ArrayLike | None = ..., rng: np.random.Generator | int | None = ..., layout: _Layout = ..., out: _Array | tuple[_Array, _Array] | None = ..., num_threads: int | None = ...) -> _Array | tuple[_Array, _Array]:
-    """2-D fractional max pooling (Graham, 2014), PyTorch's ``fractional_max_pool2d``.
+    """2-D fractional max pooling (Graham, 2014), as PyTorch's.
 
     Each (n, c) plane draws one number u in [0, 1) per spatial dim, and its windows
     (``kernel_size`` each, inside the input) start at PyTorch's pseudo-random
@@ -1344,7 +1344,7 @@ def fractional_max_pool2d(x: npt.ArrayLike, kernel_size: _Window, output_size: _
     """
 
 def fractional_max_pool2d_backward(grad_output: npt.ArrayLike, indices: npt.ArrayLike, input_shape: _Shape, layout: _Layout = ..., out: _Array | None = ..., num_threads: int | None = ...) -> _Array:
-    """Gradient of ``fractional_max_pool2d``: ``grad_output`` scattered to its indices.
+    """Gradient of ``fractional_max_pool2d``: to its indices.
 
     Parameters
     ----------
@@ -1380,7 +1380,7 @@ def fractional_max_pool2d_backward(grad_output: npt.ArrayLike, indices: npt.Arra
 
 @overload
 def fractional_max_pool3d(x: npt.ArrayLike, kernel_size: _Window, output_size: _OutputSize | None = ..., output_ratio: float | tuple[float, ...] | None = ..., return_indices: Literal[False] = ..., samples: npt.ArrayLike | None = ..., rng: np.random.Generator | int | None = ..., layout: _Layout = ..., out: _Array | None = ..., num_threads: int | None = ...) -> _Array:
-    """3-D fractional max pooling (Graham, 2014), PyTorch's ``fractional_max_pool3d``.
+    """3-D fractional max pooling (Graham, 2014), as PyTorch's.
 
     Each (n, c) plane draws one number u in [0, 1) per spatial dim, and its windows
     (``kernel_size`` each, inside the input) start at PyTorch's pseudo-random
@@ -1434,7 +1434,7 @@ def fractional_max_pool3d(x: npt.ArrayLike, kernel_size: _Window, output_size: _
     """
 @overload
 def fractional_max_pool3d(x: npt.ArrayLike, kernel_size: _Window, output_size: _OutputSize | None = ..., output_ratio: float | tuple[float, ...] | None = ..., *, return_indices: Literal[True], samples: npt.ArrayLike | None = ..., rng: np.random.Generator | int | None = ..., layout: _Layout = ..., out: tuple[_Array, _Array] | None = ..., num_threads: int | None = ...) -> tuple[_Array, _Array]:
-    """3-D fractional max pooling (Graham, 2014), PyTorch's ``fractional_max_pool3d``.
+    """3-D fractional max pooling (Graham, 2014), as PyTorch's.
 
     Each (n, c) plane draws one number u in [0, 1) per spatial dim, and its windows
     (``kernel_size`` each, inside the input) start at PyTorch's pseudo-random
@@ -1488,7 +1488,7 @@ def fractional_max_pool3d(x: npt.ArrayLike, kernel_size: _Window, output_size: _
     """
 @overload
 def fractional_max_pool3d(x: npt.ArrayLike, kernel_size: _Window, output_size: _OutputSize | None = ..., output_ratio: float | tuple[float, ...] | None = ..., return_indices: bool = ..., samples: npt.ArrayLike | None = ..., rng: np.random.Generator | int | None = ..., layout: _Layout = ..., out: _Array | tuple[_Array, _Array] | None = ..., num_threads: int | None = ...) -> _Array | tuple[_Array, _Array]:
-    """3-D fractional max pooling (Graham, 2014), PyTorch's ``fractional_max_pool3d``.
+    """3-D fractional max pooling (Graham, 2014), as PyTorch's.
 
     Each (n, c) plane draws one number u in [0, 1) per spatial dim, and its windows
     (``kernel_size`` each, inside the input) start at PyTorch's pseudo-random
@@ -1542,7 +1542,7 @@ def fractional_max_pool3d(x: npt.ArrayLike, kernel_size: _Window, output_size: _
     """
 
 def fractional_max_pool3d_backward(grad_output: npt.ArrayLike, indices: npt.ArrayLike, input_shape: _Shape, layout: _Layout = ..., out: _Array | None = ..., num_threads: int | None = ...) -> _Array:
-    """Gradient of ``fractional_max_pool3d``: ``grad_output`` scattered to its indices.
+    """Gradient of ``fractional_max_pool3d``: to its indices.
 
     Parameters
     ----------
@@ -1598,7 +1598,7 @@ def get_num_threads() -> int:
     """
 
 def global_avg_pool(x: npt.ArrayLike, layout: _Layout = ..., keepdims: bool = ..., out: _Array | None = ..., num_threads: int | None = ...) -> _Array:
-    """Mean over every spatial position of each (n, c) (float64 for integer input).
+    """Mean over every spatial position of each (n, c) (float64 for integers).
 
     Equal bit for bit to ``adaptive_avg_pool{1,2,3}d(x, 1)`` for up to three spatial dims.
 
@@ -2764,7 +2764,7 @@ def max_pool3d_backward(grad_output: npt.ArrayLike, indices: npt.ArrayLike, inpu
     """
 
 def max_pool_backward(grad_output: npt.ArrayLike, indices: npt.ArrayLike, input_shape: _Shape, axes: int | tuple[int, ...] | None = ..., out: _Array | None = ..., num_threads: int | None = ...) -> _Array:
-    """Gradient of ``max_pool`` over ``axes``: ``grad_output`` scattered to ``indices``.
+    """Gradient of ``max_pool`` over ``axes``: routed to ``indices``.
 
     Parameters
     ----------
@@ -3162,7 +3162,7 @@ def min_pool(x: npt.ArrayLike, kernel_size: _Window, stride: _Window | None = ..
     """
 
 def min_pool_backward(grad_output: npt.ArrayLike, indices: npt.ArrayLike, input_shape: _Shape, axes: int | tuple[int, ...] | None = ..., out: _Array | None = ..., num_threads: int | None = ...) -> _Array:
-    """Gradient of ``min_pool`` over ``axes``: ``grad_output`` scattered to ``indices``.
+    """Gradient of ``min_pool`` over ``axes``: routed to ``indices``.
 
     Parameters
     ----------

@@ -1,11 +1,12 @@
 """``cypool`` (or ``python -m cypool``): the configuration and a benchmark.
 
-    cypool                                  # show_config() + a quick benchmark table
-    cypool bench                            # every workload, small shapes
-    cypool bench --full --plot out.png      # the full suite (and a chart)
-    cypool bench --only W1 W4 --threads 1 2
-    cypool bench --list                     # the workloads
+cypool                                  # show_config() + a quick benchmark table
+cypool bench                            # every workload, small shapes
+cypool bench --full --plot out.png      # the full suite (and a chart)
+cypool bench --only W1 W4 --threads 1 2
+cypool bench --list                     # the workloads
 """
+
 import argparse
 import sys
 
@@ -17,13 +18,21 @@ def build_parser():
     from cypool.benchmark import suite
 
     parser = argparse.ArgumentParser(
-        prog="cypool", description=__doc__.splitlines()[0],
-        epilog="Without a command: show_config() and a quick table (%s)." % ", ".join(
-            QUICK["only"]), formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("command", nargs="?", choices=["bench"],
-                        help="run the benchmark suite (small shapes unless --full)")
-    parser.add_argument("--full", action="store_true",
-                        help="with bench: full-size shapes instead of small ones")
+        prog="cypool",
+        description=__doc__.splitlines()[0],
+        epilog="Without a command: show_config() and a quick table (%s)."
+        % ", ".join(QUICK["only"]),
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument(
+        "command",
+        nargs="?",
+        choices=["bench"],
+        help="run the benchmark suite (small shapes unless --full)",
+    )
+    parser.add_argument(
+        "--full", action="store_true", help="with bench: full-size shapes instead of small ones"
+    )
     suite.add_arguments(parser)
     return parser
 
@@ -31,7 +40,7 @@ def build_parser():
 def main(argv=None):
     argv = list(sys.argv[1:] if argv is None else argv)
     parser = build_parser()
-    args = parser.parse_args(argv)      # a bad option: argparse's message, exit status 2
+    args = parser.parse_args(argv)  # a bad option: argparse's message, exit status 2
     from cypool import show_config
     from cypool.benchmark import suite
 

@@ -6,6 +6,7 @@ error message names the argument it is about.  The output-size arithmetic itself
 lives in ``cypool._geometry`` (shared with Cython callers); its status codes are
 turned into messages here.
 """
+
 import dataclasses
 import functools
 import inspect
@@ -23,10 +24,16 @@ CHANNELS_FIRST = "channels_first"
 CHANNELS_LAST = "channels_last"
 _LAYOUTS = {
     # "ncw"/"nwc": TensorFlow's 1-D spellings (API.md).
-    "channels_first": CHANNELS_FIRST, "ncl": CHANNELS_FIRST, "ncw": CHANNELS_FIRST,
-    "nchw": CHANNELS_FIRST, "ncdhw": CHANNELS_FIRST,
-    "channels_last": CHANNELS_LAST, "nlc": CHANNELS_LAST, "nwc": CHANNELS_LAST,
-    "nhwc": CHANNELS_LAST, "ndhwc": CHANNELS_LAST,
+    "channels_first": CHANNELS_FIRST,
+    "ncl": CHANNELS_FIRST,
+    "ncw": CHANNELS_FIRST,
+    "nchw": CHANNELS_FIRST,
+    "ncdhw": CHANNELS_FIRST,
+    "channels_last": CHANNELS_LAST,
+    "nlc": CHANNELS_LAST,
+    "nwc": CHANNELS_LAST,
+    "nhwc": CHANNELS_LAST,
+    "ndhwc": CHANNELS_LAST,
 }
 INT64_MAX = 2**63 - 1
 
@@ -40,24 +47,27 @@ def describe(value, limit=60):
     if isinstance(value, np.ndarray):
         return "an array of shape %r and dtype %s" % (value.shape, value.dtype)
     text = repr(value)
-    return text if len(text) <= limit else text[:limit - 5] + " ...)"
+    return text if len(text) <= limit else text[: limit - 5] + " ...)"
 
 
 def parse_layout(layout):
     """Canonical layout name for ``layout`` (aliases such as "NHWC" accepted)."""
     if not isinstance(layout, str):
-        raise TypeError("layout must be a string such as 'channels_first' or 'NHWC', got %s"
-                        % describe(layout))
+        raise TypeError(
+            "layout must be a string such as 'channels_first' or 'NHWC', got %s" % describe(layout)
+        )
     try:
         return _LAYOUTS[layout.lower()]
     except KeyError:
-        raise ValueError("layout must be one of %s, got %s"
-                         % (", ".join(repr(k) for k in _LAYOUTS), describe(layout))) from None
+        raise ValueError(
+            "layout must be one of %s, got %s"
+            % (", ".join(repr(k) for k in _LAYOUTS), describe(layout))
+        ) from None
 
 
 def as_int(name, value):
     """``value`` as a Python int; bools and non-integers raise TypeError naming ``name``."""
-    if type(value) is int:      # the common case, without the abstract-class checks
+    if type(value) is int:  # the common case, without the abstract-class checks
         return value
     if isinstance(value, (bool, np.bool_)) or not isinstance(value, (numbers.Integral, np.integer)):
         raise TypeError("%s must be an integer, got %s" % (name, describe(value)))
@@ -78,16 +88,18 @@ def per_dim(name, value, ndim):
     geometry's to check (``check_window``), except int64 overflow."""
     if isinstance(value, (list, tuple)):
         if len(value) != ndim:
-            raise ValueError("%s must be an int or a sequence of %d ints, got %s"
-                             % (name, ndim, describe(value)))
+            raise ValueError(
+                "%s must be an int or a sequence of %d ints, got %s" % (name, ndim, describe(value))
+            )
         values = tuple(as_int(name, v) for v in value)
     elif isinstance(value, np.ndarray) and value.ndim == 1:
         return per_dim(name, value.tolist(), ndim)
     elif isinstance(value, (numbers.Integral, np.integer)):
         values = (as_int(name, value),) * ndim
     else:
-        raise TypeError("%s must be an int or a sequence of %d ints, got %s"
-                        % (name, ndim, describe(value)))
+        raise TypeError(
+            "%s must be an int or a sequence of %d ints, got %s" % (name, ndim, describe(value))
+        )
     for v in values:
         if not -INT64_MAX <= v <= INT64_MAX:
             raise ValueError("%s overflows int64: %s" % (name, describe(value)))
@@ -102,13 +114,17 @@ def parse_padding(padding, ndim):
             return (0,) * ndim, (0,) * ndim, True
         if mode == "valid":
             return (0,) * ndim, (0,) * ndim, False
-        raise ValueError("padding must be an int, a tuple, 'same' or 'valid', got %s"
-                         % describe(padding))
+        raise ValueError(
+            "padding must be an int, a tuple, 'same' or 'valid', got %s" % describe(padding)
+        )
     if isinstance(padding, (list, tuple)) and any(isinstance(p, (list, tuple)) for p in padding):
-        if len(padding) != ndim or not all(isinstance(p, (list, tuple)) and len(p) == 2
-                                           for p in padding):
-            raise ValueError("padding as pairs must hold %d (before, after) pairs, got %s"
-                             % (ndim, describe(padding)))
+        if len(padding) != ndim or not all(
+            isinstance(p, (list, tuple)) and len(p) == 2 for p in padding
+        ):
+            raise ValueError(
+                "padding as pairs must hold %d (before, after) pairs, got %s"
+                % (ndim, describe(padding))
+            )
         before = per_dim("padding", [p[0] for p in padding], ndim)
         after = per_dim("padding", [p[1] for p in padding], ndim)
         return before, after, False
@@ -124,10 +140,13 @@ _GEOMETRY_MESSAGES = {
     GEOMETRY_STATUS["bad_dilation"]: ("dilation", "must be >= 1"),
     GEOMETRY_STATUS["negative_padding"]: ("padding", "must be >= 0"),
     GEOMETRY_STATUS["empty_output"]: (
-        "kernel_size", "(dilated) is larger than the padded input, so the output would be "
-        "empty"),
+        "kernel_size",
+        "(dilated) is larger than the padded input, so the output would be empty",
+    ),
     GEOMETRY_STATUS["padding_only_window"]: (
-        "padding", "is so large that a window would sample only padding"),
+        "padding",
+        "is so large that a window would sample only padding",
+    ),
 }
 
 
@@ -136,9 +155,16 @@ def raise_geometry(status, dim, given, input_name, in_size):
     name, requirement = _GEOMETRY_MESSAGES[status]
     if name is None:
         raise ValueError("%s %s, got spatial sizes %r" % (input_name, requirement, in_size))
-    raise ValueError("%s %s, got %s (spatial dim %d%s)"
-                     % (name, requirement, describe(given[name]), dim,
-                        "" if in_size is None else "; input spatial sizes %r" % (in_size,)))
+    raise ValueError(
+        "%s %s, got %s (spatial dim %d%s)"
+        % (
+            name,
+            requirement,
+            describe(given[name]),
+            dim,
+            "" if in_size is None else "; input spatial sizes %r" % (in_size,),
+        )
+    )
 
 
 def window_arguments(ndim, kernel_size, stride, padding, dilation):
@@ -154,38 +180,50 @@ def window_arguments(ndim, kernel_size, stride, padding, dilation):
 def check_window_arguments(kernel_size, stride, padding, ndim):
     """Validated (kernel, strides, before, after) of a window with no input size
     (max_unpool's), by the same C rule as every pooling geometry."""
-    kernel, strides, before, after, _, same = window_arguments(ndim, kernel_size, stride,
-                                                               padding, 1)
+    kernel, strides, before, after, _, same = window_arguments(
+        ndim, kernel_size, stride, padding, 1
+    )
     if same:
-        raise ValueError("padding='same' is ambiguous for max_unpool: pass the forward call's "
-                         "explicit padding")
+        raise ValueError(
+            "padding='same' is ambiguous for max_unpool: pass the forward call's explicit padding"
+        )
     status, dim = check_window(kernel, strides, (1,) * ndim, before, after)
     if status:
-        raise_geometry(status, dim, dict(kernel_size=kernel_size, stride=stride,
-                                          padding=padding), "x", None)
+        raise_geometry(
+            status, dim, dict(kernel_size=kernel_size, stride=stride, padding=padding), "x", None
+        )
     return kernel, strides, before, after
 
 
-def window_geometry(in_size, kernel_size, stride, padding, dilation, ceil_mode,
-                    input_name="x"):
+def window_geometry(in_size, kernel_size, stride, padding, dilation, ceil_mode, input_name="x"):
     """Validated ``Geometry`` for a spatial input size and the window arguments."""
     ndim = len(in_size)
     kernel, strides, before, after, dilations, same = window_arguments(
-        ndim, kernel_size, stride, padding, dilation)
+        ndim, kernel_size, stride, padding, dilation
+    )
     ceil = as_bool("ceil_mode", ceil_mode)
     for d in range(ndim):
         # Keep every intermediate of the C arithmetic inside int64.
         reach = in_size[d] + before[d] + after[d] + dilations[d] * (kernel[d] - 1) + strides[d]
         if reach > INT64_MAX // 4:
-            parts = {"kernel_size": dilations[d] * (kernel[d] - 1), "stride": strides[d],
-                     "padding": before[d] + after[d]}
-            raise ValueError("%s is too large: the window arithmetic would overflow int64 "
-                             "(spatial dim %d)" % (max(parts, key=parts.get), d))
+            parts = {
+                "kernel_size": dilations[d] * (kernel[d] - 1),
+                "stride": strides[d],
+                "padding": before[d] + after[d],
+            }
+            raise ValueError(
+                "%s is too large: the window arithmetic would overflow int64 "
+                "(spatial dim %d)" % (max(parts, key=parts.get), d)
+            )
     geometry = Geometry(in_size, kernel, strides, before, after, dilations, ceil, same)
     if geometry.status:
-        raise_geometry(geometry.status, geometry.bad_dim,
-                        dict(kernel_size=kernel_size, stride=stride, padding=padding,
-                             dilation=dilation), input_name, tuple(in_size))
+        raise_geometry(
+            geometry.status,
+            geometry.bad_dim,
+            dict(kernel_size=kernel_size, stride=stride, padding=padding, dilation=dilation),
+            input_name,
+            tuple(in_size),
+        )
     return geometry
 
 
@@ -250,8 +288,10 @@ def split_shape(shape, ndim, layout, name="x", nonempty=False):
     elif len(shape) == ndim + 1:
         batched, batch, rest = False, 1, shape
     else:
-        raise ValueError("%s must have %d (batched) or %d (unbatched) dims for %d-D pooling in "
-                         "layout %r, got shape %r" % (name, ndim + 2, ndim + 1, ndim, layout, shape))
+        raise ValueError(
+            "%s must have %d (batched) or %d (unbatched) dims for %d-D pooling in "
+            "layout %r, got shape %r" % (name, ndim + 2, ndim + 1, ndim, layout, shape)
+        )
     if layout == CHANNELS_FIRST:
         channels, spatial = rest[0], rest[1:]
     else:
@@ -270,21 +310,29 @@ def split_shape(shape, ndim, layout, name="x", nonempty=False):
 
 def input_extent(input_shape, ndim, layout):
     """``Extent`` of a backward call's ``input_shape`` argument."""
-    return split_shape(parse_shape("input_shape", input_shape), ndim, layout, "input_shape",
-                       nonempty=True)
+    return split_shape(
+        parse_shape("input_shape", input_shape), ndim, layout, "input_shape", nonempty=True
+    )
 
 
 def grad_extent(grad_shape, in_extent, ndim, layout):
     """``Extent`` of ``grad_output``, which must match ``in_extent`` but for spatial sizes."""
     extent = split_shape(grad_shape, ndim, layout, "grad_output", nonempty=True)
     if (extent.batched, extent.batch, extent.channels) != (
-            in_extent.batched, in_extent.batch, in_extent.channels):
+        in_extent.batched,
+        in_extent.batch,
+        in_extent.channels,
+    ):
         # Named first: input_shape when the ranks differ, else the gradient.
-        first, second = ((("input_shape", in_extent.shape()), ("grad_output", tuple(grad_shape)))
-                         if extent.batched != in_extent.batched else
-                         (("grad_output", tuple(grad_shape)), ("input_shape", in_extent.shape())))
-        raise ValueError("%s %r does not match %s %r in batch or channels (layout %r)"
-                         % (first + second + (layout,)))
+        first, second = (
+            (("input_shape", in_extent.shape()), ("grad_output", tuple(grad_shape)))
+            if extent.batched != in_extent.batched
+            else (("grad_output", tuple(grad_shape)), ("input_shape", in_extent.shape()))
+        )
+        raise ValueError(
+            "%s %r does not match %s %r in batch or channels (layout %r)"
+            % (first + second + (layout,))
+        )
     return extent
 
 
@@ -308,8 +356,10 @@ def adaptive_call(ndim, x, output_size_value, layout):
 def parse_shape(name, shape):
     """A shape argument (``input_shape``) as a tuple of non-negative ints."""
     if not isinstance(shape, (tuple, list)):
-        raise TypeError("%s must be a tuple of ints (a shape, such as x.shape), got %s"
-                        % (name, describe(shape)))
+        raise TypeError(
+            "%s must be a tuple of ints (a shape, such as x.shape), got %s"
+            % (name, describe(shape))
+        )
     if type(shape) is tuple and _ints_only(shape) and None not in shape:
         return shape
     return tuple(as_int(name, s) for s in shape)
@@ -331,8 +381,10 @@ def as_input(name, x):
         if kind == "f" and dtype.itemsize not in (2, 4, 8):
             raise TypeError("%s must be float16, float32 or float64, got %s" % (name, dtype))
     elif not ((kind == "b" and name != "grad_output") or is_bfloat16(dtype)):
-        raise TypeError("%s must have a floating, integer%s dtype, got %s"
-                        % (name, "" if name == "grad_output" else " or bool", dtype))
+        raise TypeError(
+            "%s must have a floating, integer%s dtype, got %s"
+            % (name, "" if name == "grad_output" else " or bool", dtype)
+        )
     if not dtype.isnative:
         x = x.astype(dtype.newbyteorder("="))
     return np.ascontiguousarray(x)
@@ -344,8 +396,10 @@ def as_indices(name, indices, shape):
     if indices.dtype.kind not in INTEGER_KINDS:
         raise TypeError("%s must have an integer dtype (int64), got %s" % (name, indices.dtype))
     if indices.shape != tuple(shape):
-        raise ValueError("%s must have shape %r (that of grad_output), got %r"
-                         % (name, tuple(shape), indices.shape))
+        raise ValueError(
+            "%s must have shape %r (that of grad_output), got %r"
+            % (name, tuple(shape), indices.shape)
+        )
     return np.ascontiguousarray(indices, dtype=np.int64)
 
 
@@ -358,8 +412,9 @@ def check_out(out, shape, dtype, inputs, name="out"):
     if out.shape != tuple(shape):
         raise ValueError("%s must have shape %r, got %r" % (name, tuple(shape), out.shape))
     if out.dtype != dtype:
-        raise ValueError("%s must have dtype %s, got %s (no casting)" % (name, np.dtype(dtype),
-                                                                        out.dtype))
+        raise ValueError(
+            "%s must have dtype %s, got %s (no casting)" % (name, np.dtype(dtype), out.dtype)
+        )
     if not out.flags.c_contiguous:
         raise ValueError("%s must be C-contiguous" % name)
     if not out.flags.writeable:
@@ -367,8 +422,11 @@ def check_out(out, shape, dtype, inputs, name="out"):
     for array in inputs:
         # Both C-contiguous (the inputs of every kernel are): a bounds test at a
         # tenth of np.may_share_memory's cost, which small calls notice.
-        if (contiguous_overlap(out, array) if array.flags.c_contiguous
-                else np.may_share_memory(out, array)):
+        if (
+            contiguous_overlap(out, array)
+            if array.flags.c_contiguous
+            else np.may_share_memory(out, array)
+        ):
             raise ValueError("%s must not overlap the input arrays" % name)
     return out
 
@@ -383,6 +441,7 @@ def split_out_pair(out, name="out"):
 
 
 # --- dtypes the kernels run in, and the buffers they write --------------------------------
+
 
 def compute_dtype(dtype, average):
     """The dtype NumPy-side arithmetic (Lp backward) runs in: float16 and bfloat16 in
@@ -415,8 +474,10 @@ def output_size(name, value, in_size):
     ndim = len(in_size)
     if isinstance(value, (list, tuple)):
         if len(value) != ndim:
-            raise ValueError("%s must be an int or a sequence of %d entries, got %s"
-                             % (name, ndim, describe(value)))
+            raise ValueError(
+                "%s must be an int or a sequence of %d entries, got %s"
+                % (name, ndim, describe(value))
+            )
         sizes = tuple(n if v is None else as_int(name, v) for v, n in zip(value, in_size))
     else:
         sizes = (as_int(name, value),) * ndim
@@ -431,22 +492,30 @@ def unpool_size(extent, kernel_size, stride, padding, output_size, ndim):
     """Spatial output size: PyTorch's default rule, or ``output_size``."""
     kernel, strides, before, after = check_window_arguments(kernel_size, stride, padding, ndim)
     if output_size is None:
-        sizes = tuple((n - 1) * s - b - a + k for n, s, b, a, k in
-                      zip(extent.spatial, strides, before, after, kernel))
+        sizes = tuple(
+            (n - 1) * s - b - a + k
+            for n, s, b, a, k in zip(extent.spatial, strides, before, after, kernel)
+        )
         if any(size < 1 for size in sizes):
-            raise ValueError("padding: the default output size %r of max_unpool is empty; "
-                             "pass output_size" % (sizes,))
+            raise ValueError(
+                "padding: the default output size %r of max_unpool is empty; "
+                "pass output_size" % (sizes,)
+            )
         return sizes
     sizes = parse_shape("output_size", output_size)
     if len(sizes) == len(extent.shape()):
         given = split_shape(sizes, ndim, extent.layout, "output_size")
         if given.shape(extent.spatial) != extent.shape():
-            raise ValueError("output_size %r does not match x's batch and channel sizes %r"
-                             % (sizes, extent.shape()))
+            raise ValueError(
+                "output_size %r does not match x's batch and channel sizes %r"
+                % (sizes, extent.shape())
+            )
         sizes = given.spatial
     elif len(sizes) != ndim:
-        raise ValueError("output_size must hold the %d spatial sizes or the full output shape, "
-                         "got %r" % (ndim, sizes))
+        raise ValueError(
+            "output_size must hold the %d spatial sizes or the full output shape, "
+            "got %r" % (ndim, sizes)
+        )
     if any(s < 1 for s in sizes):
         raise ValueError("output_size must be >= 1, got %r" % (tuple(output_size),))
     return tuple(sizes)
@@ -471,18 +540,19 @@ def norm_type(value):
 # and ``memoized_plan`` keeps the plans.  cypool._runner runs every plan, fresh or
 # remembered, the same way.
 
+
 @dataclass(frozen=True)
 class CallPlan:
     """Everything one kernel call needs besides the data."""
 
-    kernel: str              # which launcher of cypool._runner runs it
-    extent: Extent           # the input side's split: the kernels' (outer, channels)
+    kernel: str  # which launcher of cypool._runner runs it
+    extent: Extent  # the input side's split: the kernels' (outer, channels)
     out_shape: tuple
     out_dtype: np.dtype
-    work_units: int          # independent parallel units (caps the thread count)
+    work_units: int  # independent parallel units (caps the thread count)
     geometry: Geometry = None
     return_indices: bool = False
-    arguments: tuple = ()    # the launcher's own (flags, sizes, planes)
+    arguments: tuple = ()  # the launcher's own (flags, sizes, planes)
 
 
 _KEY_SCALARS = frozenset((int, float, str, bool, type(None)))
@@ -512,12 +582,16 @@ def memoized_plan(parse):
     @functools.wraps(parse)
     def plan(*arguments):
         if len(arguments) != arity:
-            raise TypeError("%s takes %d arguments, got %d" % (parse.__name__, arity,
-                                                               len(arguments)))
+            raise TypeError(
+                "%s takes %d arguments, got %d" % (parse.__name__, arity, len(arguments))
+            )
         for value in arguments:
             kind = type(value)
-            if not (kind in _KEY_SCALARS or (kind is tuple and _ints_only(value))
-                    or isinstance(value, np.dtype)):
+            if not (
+                kind in _KEY_SCALARS
+                or (kind is tuple and _ints_only(value))
+                or isinstance(value, np.dtype)
+            ):
                 return parse(*arguments)
         key = (arguments, tuple(map(type, arguments)))
         try:
@@ -529,6 +603,7 @@ def memoized_plan(parse):
             cache.clear()
         cache[key] = result
         return result
+
     plan.cache = cache
     PLAN_CACHES.append(cache)
     return plan
@@ -542,100 +617,180 @@ def _rows(extent, sizes):
     return extent.kernel_outer * math.prod(sizes[:-1])
 
 
-def _window_call(ndim, shape, layout, kernel_size, stride, padding, dilation, ceil_mode,
-                 name="x"):
+def _window_call(ndim, shape, layout, kernel_size, stride, padding, dilation, ceil_mode, name="x"):
     extent = split_shape(shape, ndim, parse_layout(layout), name)
-    return extent, window_geometry(extent.spatial, kernel_size, stride, padding, dilation,
-                                   ceil_mode, name)
+    return extent, window_geometry(
+        extent.spatial, kernel_size, stride, padding, dilation, ceil_mode, name
+    )
 
 
 def max_plan(extent, geometry, dtype, return_indices, absolute=False, minimum=False):
     """Max pooling (of |x|, giving averages' dtype, with ``absolute``; min pooling
     with ``minimum``) over a resolved geometry: what the parsers, axes-style pooling
     and Lp with p = inf share."""
-    return CallPlan("max", extent, extent.shape(geometry.out_size),
-                    result_dtype(dtype, absolute), _rows(extent, geometry.out_size), geometry,
-                    return_indices, (absolute, minimum))
+    return CallPlan(
+        "max",
+        extent,
+        extent.shape(geometry.out_size),
+        result_dtype(dtype, absolute),
+        _rows(extent, geometry.out_size),
+        geometry,
+        return_indices,
+        (absolute, minimum),
+    )
 
 
-def average_plan(extent, geometry, dtype, count_include_pad, divisor, power=0,
-                 backward=False):
+def average_plan(extent, geometry, dtype, count_include_pad, divisor, power=0, backward=False):
     """Average pooling (window sums of |x|**power for Lp) or its backward, over a
     resolved geometry; divisor 0 is the window's own count."""
     sizes = geometry.in_size if backward else geometry.out_size
-    return CallPlan("avg_backward" if backward else "avg", extent, extent.shape(sizes),
-                    result_dtype(dtype, True), _rows(extent, sizes), geometry, False,
-                    (count_include_pad, divisor, power))
+    return CallPlan(
+        "avg_backward" if backward else "avg",
+        extent,
+        extent.shape(sizes),
+        result_dtype(dtype, True),
+        _rows(extent, sizes),
+        geometry,
+        False,
+        (count_include_pad, divisor, power),
+    )
 
 
 def lp_plan(extent, geometry, dtype, norm_type_value, backward=False):
     """Lp pooling or its backward over a resolved geometry (p = inf is max of |x|)."""
     p = norm_type(norm_type_value)
     if backward:
-        return CallPlan("lp_backward", extent, extent.shape(), result_dtype(dtype, True),
-                        _rows(extent, geometry.out_size), geometry, False, (p,))
+        return CallPlan(
+            "lp_backward",
+            extent,
+            extent.shape(),
+            result_dtype(dtype, True),
+            _rows(extent, geometry.out_size),
+            geometry,
+            False,
+            (p,),
+        )
     if math.isinf(p):
         return max_plan(extent, geometry, dtype, False, absolute=True)
-    if p in (1, 2):     # exact window sums of |x| or x*x by the average kernel, then a root
+    if p in (1, 2):  # exact window sums of |x| or x*x by the average kernel, then a root
         return average_plan(extent, geometry, dtype, False, 1, p)
-    return CallPlan("lp", extent, extent.shape(geometry.out_size), result_dtype(dtype, True),
-                    _rows(extent, geometry.out_size), geometry, False, (p,))
+    return CallPlan(
+        "lp",
+        extent,
+        extent.shape(geometry.out_size),
+        result_dtype(dtype, True),
+        _rows(extent, geometry.out_size),
+        geometry,
+        False,
+        (p,),
+    )
 
 
 @memoized_plan
-def max_pool_plan(ndim, shape, dtype, kernel_size, stride, padding, dilation, ceil_mode,
-                  return_indices, layout):
-    extent, geometry = _window_call(ndim, shape, layout, kernel_size, stride, padding,
-                                    dilation, ceil_mode)
+def max_pool_plan(
+    ndim, shape, dtype, kernel_size, stride, padding, dilation, ceil_mode, return_indices, layout
+):
+    extent, geometry = _window_call(
+        ndim, shape, layout, kernel_size, stride, padding, dilation, ceil_mode
+    )
     return max_plan(extent, geometry, dtype, as_bool("return_indices", return_indices))
 
 
 @memoized_plan
-def avg_pool_plan(ndim, shape, dtype, kernel_size, stride, padding, dilation, ceil_mode,
-                  count_include_pad, divisor_override, layout):
-    extent, geometry = _window_call(ndim, shape, layout, kernel_size, stride, padding,
-                                    dilation, ceil_mode)
-    return average_plan(extent, geometry, dtype,
-                        *average_arguments(count_include_pad, divisor_override))
+def avg_pool_plan(
+    ndim,
+    shape,
+    dtype,
+    kernel_size,
+    stride,
+    padding,
+    dilation,
+    ceil_mode,
+    count_include_pad,
+    divisor_override,
+    layout,
+):
+    extent, geometry = _window_call(
+        ndim, shape, layout, kernel_size, stride, padding, dilation, ceil_mode
+    )
+    return average_plan(
+        extent, geometry, dtype, *average_arguments(count_include_pad, divisor_override)
+    )
 
 
 @memoized_plan
-def lp_pool_plan(ndim, shape, dtype, norm_type_value, kernel_size, stride, padding, dilation,
-                 ceil_mode, layout):
-    extent, geometry = _window_call(ndim, shape, layout, kernel_size, stride, padding,
-                                    dilation, ceil_mode)
+def lp_pool_plan(
+    ndim, shape, dtype, norm_type_value, kernel_size, stride, padding, dilation, ceil_mode, layout
+):
+    extent, geometry = _window_call(
+        ndim, shape, layout, kernel_size, stride, padding, dilation, ceil_mode
+    )
     return lp_plan(extent, geometry, dtype, norm_type_value)
 
 
-def _backward_window(ndim, grad_shape, input_shape, layout, kernel_size, stride, padding,
-                     dilation, ceil_mode):
+def _backward_window(
+    ndim, grad_shape, input_shape, layout, kernel_size, stride, padding, dilation, ceil_mode
+):
     """(input extent, geometry) of a backward call that repeats the forward window;
     ``grad_output`` must have the forward output's shape."""
     layout = parse_layout(layout)
     in_extent = input_extent(input_shape, ndim, layout)
-    geometry = window_geometry(in_extent.spatial, kernel_size, stride, padding, dilation,
-                               ceil_mode, "input_shape")
+    geometry = window_geometry(
+        in_extent.spatial, kernel_size, stride, padding, dilation, ceil_mode, "input_shape"
+    )
     expected = in_extent.shape(geometry.out_size)
     if grad_shape != expected:
-        raise ValueError("grad_output must have shape %r for this input_shape and window, got %r"
-                         % (expected, grad_shape))
+        raise ValueError(
+            "grad_output must have shape %r for this input_shape and window, got %r"
+            % (expected, grad_shape)
+        )
     return in_extent, geometry
 
 
 @memoized_plan
-def avg_pool_backward_plan(ndim, grad_shape, dtype, input_shape, kernel_size, stride, padding,
-                           dilation, ceil_mode, count_include_pad, divisor_override, layout):
-    in_extent, geometry = _backward_window(ndim, grad_shape, input_shape, layout, kernel_size,
-                                           stride, padding, dilation, ceil_mode)
-    return average_plan(in_extent, geometry, dtype,
-                        *average_arguments(count_include_pad, divisor_override), backward=True)
+def avg_pool_backward_plan(
+    ndim,
+    grad_shape,
+    dtype,
+    input_shape,
+    kernel_size,
+    stride,
+    padding,
+    dilation,
+    ceil_mode,
+    count_include_pad,
+    divisor_override,
+    layout,
+):
+    in_extent, geometry = _backward_window(
+        ndim, grad_shape, input_shape, layout, kernel_size, stride, padding, dilation, ceil_mode
+    )
+    return average_plan(
+        in_extent,
+        geometry,
+        dtype,
+        *average_arguments(count_include_pad, divisor_override),
+        backward=True,
+    )
 
 
 @memoized_plan
-def lp_pool_backward_plan(ndim, grad_shape, dtype, x_shape, norm_type_value, kernel_size,
-                          stride, padding, dilation, ceil_mode, layout):
-    in_extent, geometry = _backward_window(ndim, grad_shape, x_shape, layout, kernel_size,
-                                           stride, padding, dilation, ceil_mode)
+def lp_pool_backward_plan(
+    ndim,
+    grad_shape,
+    dtype,
+    x_shape,
+    norm_type_value,
+    kernel_size,
+    stride,
+    padding,
+    dilation,
+    ceil_mode,
+    layout,
+):
+    in_extent, geometry = _backward_window(
+        ndim, grad_shape, x_shape, layout, kernel_size, stride, padding, dilation, ceil_mode
+    )
     return lp_plan(in_extent, geometry, dtype, norm_type_value, backward=True)
 
 
@@ -645,17 +800,25 @@ def route_plan(operation, source_extent, target_extent, dtype):
     source_plane = math.prod(source_extent.spatial)
     target_plane = math.prod(target_extent.spatial)
     index_plane = source_plane if operation == "max_unpool_backward" else target_plane
-    return CallPlan("route", target_extent, target_extent.shape(), np.dtype(dtype),
-                    target_extent.kernel_outer * -(-target_extent.kernel_channels // 64), None,
-                    False, (operation, source_plane, target_plane, index_plane))
+    return CallPlan(
+        "route",
+        target_extent,
+        target_extent.shape(),
+        np.dtype(dtype),
+        target_extent.kernel_outer * -(-target_extent.kernel_channels // 64),
+        None,
+        False,
+        (operation, source_plane, target_plane, index_plane),
+    )
 
 
 @memoized_plan
 def max_pool_backward_plan(ndim, grad_shape, dtype, input_shape, layout):
     layout = parse_layout(layout)
     in_extent = input_extent(input_shape, ndim, layout)
-    return route_plan("max_pool_backward", grad_extent(grad_shape, in_extent, ndim, layout),
-                      in_extent, dtype)
+    return route_plan(
+        "max_pool_backward", grad_extent(grad_shape, in_extent, ndim, layout), in_extent, dtype
+    )
 
 
 def _adaptive_sizes(ndim, shape, layout, output_size_value):
@@ -664,25 +827,41 @@ def _adaptive_sizes(ndim, shape, layout, output_size_value):
     # NumPy refuses an array, even an empty one, whose nonzero sizes times the
     # item size (8 for indices) overflow; say which argument did it.
     if math.prod(n for n in extent.shape(sizes) if n) > INT64_MAX // 8:
-        raise ValueError("output_size %r: the output shape %r is too large to allocate"
-                         % (output_size_value, extent.shape(sizes)))
+        raise ValueError(
+            "output_size %r: the output shape %r is too large to allocate"
+            % (output_size_value, extent.shape(sizes))
+        )
     return extent, sizes
 
 
 @memoized_plan
 def adaptive_max_pool_plan(ndim, shape, dtype, output_size_value, return_indices, layout):
     extent, sizes = _adaptive_sizes(ndim, shape, layout, output_size_value)
-    return CallPlan("adaptive_max", extent, extent.shape(sizes), np.dtype(dtype),
-                    _rows(extent, sizes), None, as_bool("return_indices", return_indices),
-                    (kernel_size3(extent.spatial), kernel_size3(sizes)))
+    return CallPlan(
+        "adaptive_max",
+        extent,
+        extent.shape(sizes),
+        np.dtype(dtype),
+        _rows(extent, sizes),
+        None,
+        as_bool("return_indices", return_indices),
+        (kernel_size3(extent.spatial), kernel_size3(sizes)),
+    )
 
 
 @memoized_plan
 def adaptive_avg_pool_plan(ndim, shape, dtype, output_size_value, layout):
     extent, sizes = _adaptive_sizes(ndim, shape, layout, output_size_value)
-    return CallPlan("adaptive_avg", extent, extent.shape(sizes), result_dtype(dtype, True),
-                    _rows(extent, sizes), None, False,
-                    (kernel_size3(extent.spatial), kernel_size3(sizes)))
+    return CallPlan(
+        "adaptive_avg",
+        extent,
+        extent.shape(sizes),
+        result_dtype(dtype, True),
+        _rows(extent, sizes),
+        None,
+        False,
+        (kernel_size3(extent.spatial), kernel_size3(sizes)),
+    )
 
 
 @memoized_plan
@@ -690,18 +869,25 @@ def adaptive_avg_pool_backward_plan(ndim, grad_shape, dtype, input_shape, layout
     layout = parse_layout(layout)
     in_extent = input_extent(input_shape, ndim, layout)
     sizes = grad_extent(grad_shape, in_extent, ndim, layout).spatial
-    return CallPlan("adaptive_avg_backward", in_extent, in_extent.shape(),
-                    result_dtype(dtype, True), _rows(in_extent, in_extent.spatial), None, False,
-                    (kernel_size3(in_extent.spatial), kernel_size3(sizes)))
+    return CallPlan(
+        "adaptive_avg_backward",
+        in_extent,
+        in_extent.shape(),
+        result_dtype(dtype, True),
+        _rows(in_extent, in_extent.spatial),
+        None,
+        False,
+        (kernel_size3(in_extent.spatial), kernel_size3(sizes)),
+    )
 
 
 @memoized_plan
-def max_unpool_plan(ndim, shape, dtype, kernel_size, stride, padding, output_size_value,
-                    layout):
+def max_unpool_plan(ndim, shape, dtype, kernel_size, stride, padding, output_size_value, layout):
     extent = split_shape(shape, ndim, parse_layout(layout))
     sizes = unpool_size(extent, kernel_size, stride, padding, output_size_value, ndim)
-    return route_plan("max_unpool_forward", extent, dataclasses.replace(extent, spatial=sizes),
-                      dtype)
+    return route_plan(
+        "max_unpool_forward", extent, dataclasses.replace(extent, spatial=sizes), dtype
+    )
 
 
 @memoized_plan
@@ -709,10 +895,11 @@ def max_unpool_backward_plan(ndim, grad_shape, dtype, indices_shape, layout):
     layout = parse_layout(layout)
     grad = split_shape(grad_shape, ndim, layout, "grad_output")
     pooled = split_shape(indices_shape, ndim, layout, "indices")
-    if (pooled.batched, pooled.batch, pooled.channels) != (grad.batched, grad.batch,
-                                                          grad.channels):
-        raise ValueError("grad_output shape %r does not match indices shape %r"
-                         % (tuple(grad_shape), tuple(indices_shape)))
+    if (pooled.batched, pooled.batch, pooled.channels) != (grad.batched, grad.batch, grad.channels):
+        raise ValueError(
+            "grad_output shape %r does not match indices shape %r"
+            % (tuple(grad_shape), tuple(indices_shape))
+        )
     return route_plan("max_unpool_backward", grad, pooled, dtype)
 
 
@@ -724,11 +911,13 @@ def fractional_output_size(output_size_value, output_ratio, in_size):
         raise ValueError("output_size and output_ratio: pass exactly one of them")
     if output_size_value is not None:
         return output_size("output_size", output_size_value, in_size)
-    ratios = (tuple(output_ratio) if isinstance(output_ratio, (list, tuple))
-              else (output_ratio,) * ndim)
+    ratios = (
+        tuple(output_ratio) if isinstance(output_ratio, (list, tuple)) else (output_ratio,) * ndim
+    )
     if len(ratios) != ndim:
-        raise ValueError("output_ratio must be a float or a sequence of %d floats, got %r"
-                         % (ndim, output_ratio))
+        raise ValueError(
+            "output_ratio must be a float or a sequence of %d floats, got %r" % (ndim, output_ratio)
+        )
     for r in ratios:
         if isinstance(r, (bool, np.bool_)) or not isinstance(r, (numbers.Real, np.number)):
             raise TypeError("output_ratio must hold real numbers, got %r" % (output_ratio,))
@@ -736,23 +925,32 @@ def fractional_output_size(output_size_value, output_ratio, in_size):
             raise ValueError("output_ratio must be in (0, 1), got %r" % (output_ratio,))
     sizes = tuple(int(n * r) for n, r in zip(in_size, ratios))
     if min(sizes) < 1:
-        raise ValueError("output_ratio %r gives an empty output for spatial sizes %r"
-                         % (output_ratio, in_size))
+        raise ValueError(
+            "output_ratio %r gives an empty output for spatial sizes %r" % (output_ratio, in_size)
+        )
     return sizes
 
 
 @memoized_plan
-def fractional_max_pool_plan(ndim, shape, dtype, kernel_size, output_size_value, output_ratio,
-                             return_indices, layout):
+def fractional_max_pool_plan(
+    ndim, shape, dtype, kernel_size, output_size_value, output_ratio, return_indices, layout
+):
     extent = split_shape(shape, ndim, parse_layout(layout), nonempty=True)
     kernel = check_window_arguments(kernel_size, None, 0, ndim)[0]
     sizes = fractional_output_size(output_size_value, output_ratio, extent.spatial)
     for n, k, o in zip(extent.spatial, kernel, sizes):
         if o + k - 1 > n:
-            raise ValueError("output_size %r with kernel_size %r needs spatial sizes of at "
-                             "least output_size + kernel_size - 1, x has %r"
-                             % (sizes, kernel, extent.spatial))
-    return CallPlan("fractional", extent, extent.shape(sizes), np.dtype(dtype),
-                    extent.kernel_outer * extent.kernel_channels, None,
-                    as_bool("return_indices", return_indices),
-                    (kernel_size3(extent.spatial), kernel_size3(sizes), kernel_size3(kernel)))
+            raise ValueError(
+                "output_size %r with kernel_size %r needs spatial sizes of at "
+                "least output_size + kernel_size - 1, x has %r" % (sizes, kernel, extent.spatial)
+            )
+    return CallPlan(
+        "fractional",
+        extent,
+        extent.shape(sizes),
+        np.dtype(dtype),
+        extent.kernel_outer * extent.kernel_channels,
+        None,
+        as_bool("return_indices", return_indices),
+        (kernel_size3(extent.spatial), kernel_size3(sizes), kernel_size3(kernel)),
+    )

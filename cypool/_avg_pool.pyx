@@ -146,7 +146,8 @@ cdef inline void _add_run(const real_t* src, int64_t step, real_t* y, int64_t co
 
 cdef inline void _average_row_planar(const real_t* plane, real_t* y, const window_table_t* t,
                                      int64_t od, int64_t oh, const real_t* w_divisor,
-                                     bint count_include_pad, int64_t divisor_override) noexcept nogil:
+                                     bint count_include_pad,
+                                     int64_t divisor_override) noexcept nogil:
     """One output row of a channels-first plane (regular windows), swept tap by
     tap: tap e adds into outputs run_lo[e] <= o < run_hi[e] in one vectorizable
     loop.  Each output still adds its in-bounds taps in row-major order, so the
@@ -233,7 +234,7 @@ cdef inline void _scatter_plane(const real_t* grad_plane, real_t* gi,
 
 
 cdef inline bint _divisors_are_small(const window_table_t* t, bint count_include_pad,
-                                    int64_t divisor_override, size_t real_size) noexcept nogil:
+                                     int64_t divisor_override, size_t real_size) noexcept nogil:
     """Whether every divisor and its factors are exact in real_t, so that the
     product of the rounded factors is the rounded product."""
     cdef int64_t limit = (1 << 24) if real_size == 4 else (1 << 53)
@@ -647,7 +648,8 @@ cdef _dispatch(cnp.ndarray source, cnp.ndarray target, _avg_call_t* call, double
     cdef int size = source.descr.itemsize
     cdef int64_t status
     cdef int64_t in_plane = (call.in_size[0] * call.in_size[1] * call.in_size[2]) * call.channels
-    cdef int64_t out_plane = (call.out_size[0] * call.out_size[1] * call.out_size[2]) * call.channels
+    cdef int64_t out_plane = ((call.out_size[0] * call.out_size[1] * call.out_size[2])
+                              * call.channels)
     cdef int64_t source_slab = out_plane if call.backward else in_plane
     cdef int64_t target_slab = in_plane if call.backward else out_plane
     cdef convert_fn stage_in = terms_of(kind, size)

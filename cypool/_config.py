@@ -1,4 +1,5 @@
 """``show_config``: what this build of cypool is and how it will run."""
+
 import platform
 import sys
 

@@ -8,6 +8,7 @@ variant that was built and that the CPU runs is loaded; ``CYPOOL_KERNELS=baselin
 whichever runs: every variant does the same IEEE operations in the same order
 (fused multiply-add contraction is disabled), which ``tests/test_variants.py`` checks.
 """
+
 import importlib
 import os
 import warnings
@@ -15,7 +16,7 @@ import warnings
 from cypool import _build_info
 from cypool._runtime import cpu_runs
 
-VARIANTS = ("baseline", "avx2", "avx512")   # worst to best
+VARIANTS = ("baseline", "avx2", "avx512")  # worst to best
 
 
 def _suffix(variant):
@@ -38,8 +39,12 @@ def _load():
         if asked in usable:
             variant = asked
         else:
-            warnings.warn("CYPOOL_KERNELS=%s: that variant was not built or this CPU cannot run "
-                          "it; using %s" % (asked, variant), RuntimeWarning, stacklevel=2)
+            warnings.warn(
+                "CYPOOL_KERNELS=%s: that variant was not built or this CPU cannot run "
+                "it; using %s" % (asked, variant),
+                RuntimeWarning,
+                stacklevel=2,
+            )
     max_ = importlib.import_module("cypool._max_pool" + _suffix(variant))
     avg = importlib.import_module("cypool._avg_pool" + _suffix(variant))
     return variant, max_, avg

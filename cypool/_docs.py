@@ -7,10 +7,16 @@ drift apart; parameters shared by several operations are described once below.
 so IDEs show them too.
 """
 
-SHAPES = {1: ("(N, C, L)", "(N, L, C)", "L"), 2: ("(N, C, H, W)", "(N, H, W, C)", "H, W"),
-          3: ("(N, C, D, H, W)", "(N, D, H, W, C)", "D, H, W")}
-EXAMPLE_INPUT = {1: "np.arange(8.).reshape(1, 1, 8)", 2: "np.arange(16.).reshape(1, 1, 4, 4)",
-                 3: "np.arange(64.).reshape(1, 1, 4, 4, 4)"}
+SHAPES = {
+    1: ("(N, C, L)", "(N, L, C)", "L"),
+    2: ("(N, C, H, W)", "(N, H, W, C)", "H, W"),
+    3: ("(N, C, D, H, W)", "(N, D, H, W, C)", "D, H, W"),
+}
+EXAMPLE_INPUT = {
+    1: "np.arange(8.).reshape(1, 1, 8)",
+    2: "np.arange(16.).reshape(1, 1, 4, 4)",
+    3: "np.arange(64.).reshape(1, 1, 4, 4, 4)",
+}
 
 X = """x : array_like
     {cf} (``layout="channels_first"``, the default) or {cl} (``"channels_last"``);
@@ -85,14 +91,17 @@ AXES_RUNTIME = """out : ndarray, optional
 num_threads : int, optional
     OpenMP threads for this call (default: ``cypool.get_num_threads()``).
 """
-GLOBAL = """x : array_like
+GLOBAL = (
+    """x : array_like
     Batched input with at least one spatial dim: (N, C, *spatial) or, with
     ``layout="channels_last"``, (N, *spatial, C).  Any number of spatial dims.
 layout : str
     "channels_first" (the default; alias "NCHW" etc.) or "channels_last" ("NHWC" etc.).
 keepdims : bool
     Keep the spatial dims (as size 1) instead of returning (N, C).
-""" + AXES_RUNTIME
+"""
+    + AXES_RUNTIME
+)
 
 
 TEMPLATES = {
@@ -103,10 +112,15 @@ ties go to the first maximum in row-major window order.
 
 Parameters
 ----------
-""" + X + WINDOW + """return_indices : bool
+"""
+    + X
+    + WINDOW
+    + """return_indices : bool
     Also return int64 flat indices of each maximum into the input's spatial plane
     ({sp}) of its (n, c); with ``out``, pass a (values, indices) pair.
-""" + RUNTIME + """
+"""
+    + RUNTIME
+    + """
 Returns
 -------
 y : ndarray, or (y, indices) when ``return_indices``
@@ -124,7 +138,12 @@ True
 
 Parameters
 ----------
-""" + GRAD + FORWARD_INDICES + INPUT_SHAPE + RUNTIME + """
+"""
+    + GRAD
+    + FORWARD_INDICES
+    + INPUT_SHAPE
+    + RUNTIME
+    + """
 Returns
 -------
 grad_input : ndarray of shape ``input_shape``
@@ -147,7 +166,12 @@ ceil_mode overhang) never do.  Integer input gives float64 means.
 
 Parameters
 ----------
-""" + X + WINDOW + AVERAGE + RUNTIME + """
+"""
+    + X
+    + WINDOW
+    + AVERAGE
+    + RUNTIME
+    + """
 Returns
 -------
 y : ndarray
@@ -167,10 +191,18 @@ window's input taps.  Window arguments must be those of the forward call.
 
 Parameters
 ----------
-""" + GRAD + INPUT_SHAPE + WINDOW + AVERAGE + RUNTIME + """
+"""
+    + GRAD
+    + INPUT_SHAPE
+    + WINDOW
+    + AVERAGE
+    + RUNTIME
+    + """
 Returns
 -------
-""" + AVERAGE_GRAD_INPUT + """
+"""
+    + AVERAGE_GRAD_INPUT
+    + """
 Examples
 --------
 >>> import numpy as np, cypool
@@ -188,9 +220,14 @@ well defined on negative input; ``norm_type=inf`` is max pooling of ``|x|``.
 
 Parameters
 ----------
-""" + X + """norm_type : float
+"""
+    + X
+    + """norm_type : float
     The power p > 0 (``float('inf')``: the window maximum of ``|x|``).
-""" + WINDOW + RUNTIME + """
+"""
+    + WINDOW
+    + RUNTIME
+    + """
 Returns
 -------
 y : ndarray
@@ -212,11 +249,16 @@ windows holding each element (0 where ``x`` or the window norm is 0); for
 
 Parameters
 ----------
-""" + GRAD + """x : array_like
+"""
+    + GRAD
+    + """x : array_like
     The forward call's input.
 norm_type : float
     The forward call's power p.
-""" + WINDOW + RUNTIME + """
+"""
+    + WINDOW
+    + RUNTIME
+    + """
 Returns
 -------
 grad_input : ndarray of x's shape
@@ -237,11 +279,15 @@ Bin o of n_out along a dim of n covers ``[floor(o*n/n_out), ceil((o+1)*n/n_out))
 
 Parameters
 ----------
-""" + X + """output_size : int or tuple of {nd}
+"""
+    + X
+    + """output_size : int or tuple of {nd}
     The result's spatial sizes ({sp}); None entries keep that input size.
 return_indices : bool
     Also return int64 flat indices of each maximum into its (n, c) spatial plane.
-""" + RUNTIME + """
+"""
+    + RUNTIME
+    + """
 Returns
 -------
 y : ndarray, or (y, indices) when ``return_indices``
@@ -261,9 +307,13 @@ Integer input gives float64.
 
 Parameters
 ----------
-""" + X + """output_size : int or tuple of {nd}
+"""
+    + X
+    + """output_size : int or tuple of {nd}
     The result's spatial sizes ({sp}); None entries keep that input size.
-""" + RUNTIME + """
+"""
+    + RUNTIME
+    + """
 Returns
 -------
 y : ndarray
@@ -277,12 +327,17 @@ Examples
 >>> float(cypool.adaptive_avg_pool{nd}d(x, 1).item()) == float(x.mean())
 True
 """,
-    "adaptive_max_pool_backward": """Gradient of ``adaptive_max_pool{nd}d``: ``grad_output`` scattered to the
+    "adaptive_max_pool_backward": """Gradient of ``adaptive_max_pool{nd}d``: ``grad_output`` to the
 indices it returned, summed where bins overlap.
 
 Parameters
 ----------
-""" + GRAD + FORWARD_INDICES + INPUT_SHAPE + RUNTIME + """
+"""
+    + GRAD
+    + FORWARD_INDICES
+    + INPUT_SHAPE
+    + RUNTIME
+    + """
 Returns
 -------
 grad_input : ndarray of shape ``input_shape``
@@ -296,15 +351,21 @@ Examples
 >>> float(g.sum()) == y.size
 True
 """,
-    "adaptive_avg_pool_backward": """Gradient of ``adaptive_avg_pool{nd}d`` (the output size is read from
+    "adaptive_avg_pool_backward": """Gradient of ``adaptive_avg_pool{nd}d`` (the output size from
 ``grad_output``'s shape).
 
 Parameters
 ----------
-""" + GRAD + INPUT_SHAPE + RUNTIME + """
+"""
+    + GRAD
+    + INPUT_SHAPE
+    + RUNTIME
+    + """
 Returns
 -------
-""" + AVERAGE_GRAD_INPUT + """
+"""
+    + AVERAGE_GRAD_INPUT
+    + """
 Examples
 --------
 >>> import numpy as np, cypool
@@ -331,7 +392,9 @@ padding : int, tuple of ints or tuple of (before, after) pairs
 output_size : tuple of int, optional
     The output's spatial sizes (or its full shape).  Default:
     ``(in - 1) * stride - pad_before - pad_after + kernel_size`` per dim.
-""" + RUNTIME + """
+"""
+    + RUNTIME
+    + """
 Returns
 -------
 y : ndarray
@@ -355,7 +418,9 @@ grad_output : array_like
     Gradient of the unpooled output.
 indices : array_like of int
     The indices passed to the forward call (its shape is the result's).
-""" + RUNTIME + """
+"""
+    + RUNTIME
+    + """
 Returns
 -------
 grad_input : ndarray of indices' shape
@@ -374,10 +439,16 @@ True
 
 Parameters
 ----------
-""" + AXES_X + AXES_WINDOW + """return_indices : bool
+"""
+    + AXES_X
+    + AXES_WINDOW
+    + """return_indices : bool
     Also return int64 flat row-major indices over the pooled ``axes``, per
     position of the other axes; with ``out``, pass a (values, indices) pair.
-""" + AXES + AXES_RUNTIME + """
+"""
+    + AXES
+    + AXES_RUNTIME
+    + """
 Returns
 -------
 y : ndarray, or (y, indices) when ``return_indices``
@@ -396,7 +467,13 @@ Examples
 
 Parameters
 ----------
-""" + AXES_X + AXES_WINDOW + AVERAGE + AXES + AXES_RUNTIME + """
+"""
+    + AXES_X
+    + AXES_WINDOW
+    + AVERAGE
+    + AXES
+    + AXES_RUNTIME
+    + """
 Returns
 -------
 y : ndarray
@@ -412,9 +489,15 @@ Examples
 
 Parameters
 ----------
-""" + AXES_X + """norm_type : float
+"""
+    + AXES_X
+    + """norm_type : float
     The power p > 0 (``float('inf')``: the window maximum of ``|x|``).
-""" + AXES_WINDOW + AXES + AXES_RUNTIME + """
+"""
+    + AXES_WINDOW
+    + AXES
+    + AXES_RUNTIME
+    + """
 Returns
 -------
 y : ndarray
@@ -426,15 +509,21 @@ Examples
 >>> cypool.lp_pool(np.array([3.0, -4.0, 0.0, 1.0]), 2, 2).tolist()
 [5.0, 1.0]
 """,
-    "max_pool_backward_axes": """Gradient of ``max_pool`` over ``axes``: ``grad_output`` scattered to ``indices``.
+    "max_pool_backward_axes": """Gradient of ``max_pool`` over ``axes``: routed to ``indices``.
 
 Parameters
 ----------
-""" + GRAD + """indices : array_like of int
+"""
+    + GRAD
+    + """indices : array_like of int
     Flat row-major indices over the pooled ``axes`` (what ``max_pool`` returned).
-""" + INPUT_SHAPE + """axes : int, tuple of int or None
+"""
+    + INPUT_SHAPE
+    + """axes : int, tuple of int or None
     The axes of the forward call.
-""" + AXES_RUNTIME + """
+"""
+    + AXES_RUNTIME
+    + """
 Returns
 -------
 grad_input : ndarray of shape ``input_shape``
@@ -451,9 +540,16 @@ Examples
 
 Parameters
 ----------
-""" + GRAD + INPUT_SHAPE + AXES_WINDOW + AVERAGE + """axes : int, tuple of int or None
+"""
+    + GRAD
+    + INPUT_SHAPE
+    + AXES_WINDOW
+    + AVERAGE
+    + """axes : int, tuple of int or None
     The axes of the forward call.
-""" + AXES_RUNTIME + """
+"""
+    + AXES_RUNTIME
+    + """
 Returns
 -------
 grad_input : ndarray of shape ``input_shape``
@@ -468,13 +564,19 @@ Examples
 
 Parameters
 ----------
-""" + GRAD + """x : array_like
+"""
+    + GRAD
+    + """x : array_like
     The forward call's input.
 norm_type : float
     The forward call's power p.
-""" + AXES_WINDOW + """axes : int, tuple of int or None
+"""
+    + AXES_WINDOW
+    + """axes : int, tuple of int or None
     The axes of the forward call.
-""" + AXES_RUNTIME + """
+"""
+    + AXES_RUNTIME
+    + """
 Returns
 -------
 grad_input : ndarray of x's shape
@@ -489,7 +591,9 @@ Examples
 
 Parameters
 ----------
-""" + GLOBAL + """
+"""
+    + GLOBAL
+    + """
 Returns
 -------
 y : ndarray
@@ -502,13 +606,15 @@ Examples
 >>> cypool.global_max_pool(x).tolist()
 [[3.0, 7.0, 11.0], [15.0, 19.0, 23.0]]
 """,
-    "global_avg_pool": """Mean over every spatial position of each (n, c) (float64 for integer input).
+    "global_avg_pool": """Mean over every spatial position of each (n, c) (float64 for integers).
 
 Equal bit for bit to ``adaptive_avg_pool{{1,2,3}}d(x, 1)`` for up to three spatial dims.
 
 Parameters
 ----------
-""" + GLOBAL + """
+"""
+    + GLOBAL
+    + """
 Returns
 -------
 y : ndarray
@@ -522,7 +628,7 @@ Examples
 >>> cypool.global_avg_pool(x, layout="NHWC").tolist()
 [[4.5, 5.5, 6.5], [16.5, 17.5, 18.5]]
 """,
-    "fractional_max_pool": """{nd}-D fractional max pooling (Graham, 2014), PyTorch's ``fractional_max_pool{nd}d``.
+    "fractional_max_pool": """{nd}-D fractional max pooling (Graham, 2014), as PyTorch's.
 
 Each (n, c) plane draws one number u in [0, 1) per spatial dim, and its windows
 (``kernel_size`` each, inside the input) start at PyTorch's pseudo-random
@@ -533,7 +639,9 @@ maximum wins, a NaN wins (the last NaN's index).
 
 Parameters
 ----------
-""" + X + """kernel_size : int or tuple of {nd} ints
+"""
+    + X
+    + """kernel_size : int or tuple of {nd} ints
     Window size per spatial dim ({sp}).
 output_size : int or tuple of {nd} ints, optional
     The result's spatial sizes; each at most ``in - kernel_size + 1``.
@@ -548,7 +656,9 @@ samples : array_like, optional
     same samples give PyTorch's results bit for bit.
 rng : numpy.random.Generator or int, optional
     Draws the samples when ``samples`` is None (an int seeds a new generator).
-""" + RUNTIME + """
+"""
+    + RUNTIME
+    + """
 Returns
 -------
 y : ndarray, or (y, indices) when ``return_indices``
@@ -562,11 +672,16 @@ Examples
 >>> y.shape[2:] == (3,) * {nd}
 True
 """,
-    "fractional_max_pool_backward": """Gradient of ``fractional_max_pool{nd}d``: ``grad_output`` scattered to its indices.
+    "fractional_max_pool_backward": """Gradient of ``fractional_max_pool{nd}d``: to its indices.
 
 Parameters
 ----------
-""" + GRAD + FORWARD_INDICES + INPUT_SHAPE + RUNTIME + """
+"""
+    + GRAD
+    + FORWARD_INDICES
+    + INPUT_SHAPE
+    + RUNTIME
+    + """
 Returns
 -------
 grad_input : ndarray of shape ``input_shape``
@@ -589,10 +704,16 @@ order.  On a bool mask it is "all" over each window.
 
 Parameters
 ----------
-""" + AXES_X + AXES_WINDOW + """return_indices : bool
+"""
+    + AXES_X
+    + AXES_WINDOW
+    + """return_indices : bool
     Also return int64 flat row-major indices over the pooled ``axes``, per
     position of the other axes; with ``out``, pass a (values, indices) pair.
-""" + AXES + AXES_RUNTIME + """
+"""
+    + AXES
+    + AXES_RUNTIME
+    + """
 Returns
 -------
 y : ndarray, or (y, indices) when ``return_indices``
@@ -604,15 +725,21 @@ Examples
 >>> cypool.min_pool(np.arange(16).reshape(4, 4), 2).tolist()
 [[0, 2], [8, 10]]
 """,
-    "min_pool_backward_axes": """Gradient of ``min_pool`` over ``axes``: ``grad_output`` scattered to ``indices``.
+    "min_pool_backward_axes": """Gradient of ``min_pool`` over ``axes``: routed to ``indices``.
 
 Parameters
 ----------
-""" + GRAD + """indices : array_like of int
+"""
+    + GRAD
+    + """indices : array_like of int
     Flat row-major indices over the pooled ``axes`` (what ``min_pool`` returned).
-""" + INPUT_SHAPE + """axes : int, tuple of int or None
+"""
+    + INPUT_SHAPE
+    + """axes : int, tuple of int or None
     The axes of the forward call.
-""" + AXES_RUNTIME + """
+"""
+    + AXES_RUNTIME
+    + """
 Returns
 -------
 grad_input : ndarray of shape ``input_shape``
@@ -634,7 +761,9 @@ def documented(operation, ndim=None):
     cf, cl, sp = SHAPES[ndim or 2]
 
     def attach(function):
-        function.__doc__ = TEMPLATES[operation].format(nd=ndim, cf=cf, cl=cl, sp=sp,
-                                                       example=EXAMPLE_INPUT[ndim or 2])
+        function.__doc__ = TEMPLATES[operation].format(
+            nd=ndim, cf=cf, cl=cl, sp=sp, example=EXAMPLE_INPUT[ndim or 2]
+        )
         return function
+
     return attach

@@ -227,7 +227,6 @@ cdef inline bint _max_row_whole(const max_t* plane, max_t* y, const window_table
     (_window_pass.pxd; by the plain max when the plane holds no NaN), the few
     border outputs one window at a time.  False, with nothing written, for
     windows window_pass has no loop for."""
-    cdef int64_t ow
     cdef bint done
     if max_t is float or max_t is double:
         if nan_free:
@@ -600,7 +599,7 @@ cdef int64_t max_unpool_backward(const max_t* grad_out, const index_t* indices, 
                                  int64_t outer, int64_t channels, int64_t in_plane,
                                  int64_t out_plane, int num_threads) noexcept nogil:
     # grad_in[o] = grad_out[indices[o]]: a gather, every element written once.
-    cdef int64_t unit, n, o, c, i, at
+    cdef int64_t unit, o, c, i, at
     cdef int64_t bad = 0
     for unit in prange(outer, num_threads=num_threads, schedule="static"):
         for o in range(in_plane):

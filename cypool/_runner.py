@@ -4,6 +4,7 @@ gets its outputs checked or allocated here and its kernel launched here.
 A launcher per plan kind adapts the plan to its kernel's arguments; the public
 functions never call a kernel themselves.
 """
+
 import dataclasses
 
 import numpy as np
@@ -23,15 +24,20 @@ def run(plan, source, out, num_threads, extra=()):
     if plan.return_indices:
         values_out, indices_out = _args.split_out_pair(out)
         result = _args.check_out(values_out, plan.out_shape, plan.out_dtype, inputs)
-        indices = _args.check_out(indices_out, plan.out_shape, _INT64, inputs + (result,),
-                                  "out[1]")
+        indices = _args.check_out(indices_out, plan.out_shape, _INT64, inputs + (result,), "out[1]")
     else:
         result = _args.check_out(out, plan.out_shape, plan.out_dtype, inputs)
         indices = None
     if result.size:
         # The kernels see bool as uint8: max is "any", min is "all", sums count True.
-        _LAUNCHERS[plan.kernel](plan, _as_numbers(source), _as_numbers(result), indices, extra,
-                                _threads.resolve(num_threads, plan.work_units))
+        _LAUNCHERS[plan.kernel](
+            plan,
+            _as_numbers(source),
+            _as_numbers(result),
+            indices,
+            extra,
+            _threads.resolve(num_threads, plan.work_units),
+        )
     return (result, indices) if plan.return_indices else result
 
 
@@ -53,12 +59,24 @@ CHUNK_MAX_ROWS = 8
 def _max(plan, x, y, indices, extra, threads):
     absolute, minimum = plan.arguments
     geometry = plan.geometry
-    if (geometry.ndim == 1 and geometry.out_size[0] > CHUNK_OUTPUTS
-            and plan.extent.kernel_outer < CHUNK_MAX_ROWS):
+    if (
+        geometry.ndim == 1
+        and geometry.out_size[0] > CHUNK_OUTPUTS
+        and plan.extent.kernel_outer < CHUNK_MAX_ROWS
+    ):
         _max_in_chunks(plan, x, y, indices, threads)
         return
-    max_kernels.max_pool_forward_call(x, y, indices, geometry, plan.extent.kernel_outer,
-                                      plan.extent.kernel_channels, threads, absolute, minimum)
+    max_kernels.max_pool_forward_call(
+        x,
+        y,
+        indices,
+        geometry,
+        plan.extent.kernel_outer,
+        plan.extent.kernel_channels,
+        threads,
+        absolute,
+        minimum,
+    )
 
 
 def _max_in_chunks(plan, x, y, indices, threads):
@@ -84,51 +102,98 @@ def _max_in_chunks(plan, x, y, indices, threads):
         assert chunk.status == 0 and chunk.out_size == (o1 - o0,), "the original windows"
         for row in range(rows_in.shape[0]):
             chunk_idx = None if rows_idx is None else rows_idx[row, o0:o1]
-            max_kernels.max_pool_forward_call(rows_in[row, a:b], rows_out[row, o0:o1],
-                                              chunk_idx, chunk, 1, channels, threads,
-                                              absolute, minimum)
+            max_kernels.max_pool_forward_call(
+                rows_in[row, a:b],
+                rows_out[row, o0:o1],
+                chunk_idx,
+                chunk,
+                1,
+                channels,
+                threads,
+                absolute,
+                minimum,
+            )
             if chunk_idx is not None and a:
                 chunk_idx += a
 
 
 def _fractional(plan, x, y, indices, extra, threads):
-    max_kernels.fractional_max_pool_forward_call(x, y, indices, extra[0], *plan.arguments,
-                                                 plan.extent.kernel_outer,
-                                                 plan.extent.kernel_channels, threads)
+    max_kernels.fractional_max_pool_forward_call(
+        x,
+        y,
+        indices,
+        extra[0],
+        *plan.arguments,
+        plan.extent.kernel_outer,
+        plan.extent.kernel_channels,
+        threads,
+    )
 
 
 def _average(backward):
     def launch(plan, source, result, indices, extra, threads):
         count_include_pad, divisor, power = plan.arguments
-        avg_kernels.avg_pool_call(backward, source, result, plan.geometry,
-                                  plan.extent.kernel_outer, plan.extent.kernel_channels,
-                                  count_include_pad, divisor, threads, power,
-                                  extra[0] if extra else None)
+        avg_kernels.avg_pool_call(
+            backward,
+            source,
+            result,
+            plan.geometry,
+            plan.extent.kernel_outer,
+            plan.extent.kernel_channels,
+            count_include_pad,
+            divisor,
+            threads,
+            power,
+            extra[0] if extra else None,
+        )
+
     return launch
 
 
 def _adaptive_max(plan, x, y, indices, extra, threads):
-    max_kernels.adaptive_max_pool_forward_call(x, y, indices, *plan.arguments,
-                                               plan.extent.kernel_outer,
-                                               plan.extent.kernel_channels, threads)
+    max_kernels.adaptive_max_pool_forward_call(
+        x,
+        y,
+        indices,
+        *plan.arguments,
+        plan.extent.kernel_outer,
+        plan.extent.kernel_channels,
+        threads,
+    )
 
 
 def _adaptive_average(backward):
     def launch(plan, source, result, indices, extra, threads):
-        avg_kernels.adaptive_avg_pool_call(backward, source, result, *plan.arguments,
-                                           plan.extent.kernel_outer,
-                                           plan.extent.kernel_channels, threads)
+        avg_kernels.adaptive_avg_pool_call(
+            backward,
+            source,
+            result,
+            *plan.arguments,
+            plan.extent.kernel_outer,
+            plan.extent.kernel_channels,
+            threads,
+        )
+
     return launch
 
 
 def _route(plan, source, target, indices, extra, threads):
     operation, source_plane, target_plane, index_plane = plan.arguments
-    bad = max_kernels.route_call(operation, source, extra[0], target, plan.extent.kernel_outer,
-                                 plan.extent.kernel_channels, source_plane, target_plane,
-                                 threads)
+    bad = max_kernels.route_call(
+        operation,
+        source,
+        extra[0],
+        target,
+        plan.extent.kernel_outer,
+        plan.extent.kernel_channels,
+        source_plane,
+        target_plane,
+        threads,
+    )
     if bad:
-        raise ValueError("indices: %d entries lie outside the spatial plane [0, %d)"
-                         % (bad, index_plane))
+        raise ValueError(
+            "indices: %d entries lie outside the spatial plane [0, %d)" % (bad, index_plane)
+        )
 
 
 # Lp pooling runs the kernels above staged (cypool._staging): for p = 1 and 2 the
@@ -136,31 +201,47 @@ def _route(plan, source, target, indices, extra, threads):
 # root; p = inf is max pooling of |x|.  Each is one pass over x, with no
 # array-sized temporaries.  Other p, and every backward, go through NumPy here.
 
+
 def _lp(plan, x, y, indices, extra, threads):
     # Other p: NumPy's SIMD power computes the terms 2.3x faster than the kernels'
     # scalar powf would (measured on W1's shape), at the cost of two temporaries.
-    p, = plan.arguments
+    (p,) = plan.arguments
     compute = _args.compute_dtype(x.dtype, average=True)
     terms = np.abs(x.astype(compute, copy=False)) ** compute.type(p)
     sums = np.empty(y.shape, compute)
-    _average(False)(_args.average_plan(plan.extent, plan.geometry, compute, False, 1), terms,
-                    sums, None, (), threads)
+    _average(False)(
+        _args.average_plan(plan.extent, plan.geometry, compute, False, 1),
+        terms,
+        sums,
+        None,
+        (),
+        threads,
+    )
     y[...] = np.power(sums, 1 / p, out=sums)
 
 
 def _lp_backward(plan, grad, grad_in, indices, extra, threads):
-    p, = plan.arguments
-    x, = extra
+    (p,) = plan.arguments
+    (x,) = extra
     extent, geometry = plan.extent, plan.geometry
     compute = _args.compute_dtype(x.dtype, average=True)
     g = grad.astype(compute, copy=False)
     xc = x.astype(compute, copy=False)
     if np.isinf(p):
         # d max|x| / dx = sign(x) at the first maximum of |x| (max pooling's argmax).
-        _, argmax = run(_args.max_plan(extent, geometry, compute, True), np.abs(xc), None,
-                        threads)
-        routed = run(_args.route_plan("max_pool_backward", dataclasses.replace(
-            extent, spatial=geometry.out_size), extent, compute), g, None, threads, (argmax,))
+        _, argmax = run(_args.max_plan(extent, geometry, compute, True), np.abs(xc), None, threads)
+        routed = run(
+            _args.route_plan(
+                "max_pool_backward",
+                dataclasses.replace(extent, spatial=geometry.out_size),
+                extent,
+                compute,
+            ),
+            g,
+            None,
+            threads,
+            (argmax,),
+        )
         grad_in[...] = routed * np.sign(xc)
         return
     # d/dx_i (sum_w |x|^p)^(1/p) = sign(x_i) |x_i|^(p-1) y^(1-p), summed over windows.
@@ -169,16 +250,32 @@ def _lp_backward(plan, grad, grad_in, indices, extra, threads):
         # where y = 0, straight from the window sums; then those ratios summed over
         # each element's windows, times x or sign(x) on the way out.
         ratio = np.empty(grad.shape, compute)
-        _average(False)(_args.average_plan(extent, geometry, compute, False, 1, p), x, ratio,
-                        None, (g,), threads)
-        _average(True)(_args.average_plan(extent, geometry, compute, False, 1, p, True), ratio,
-                       grad_in, None, (x,), threads)
+        _average(False)(
+            _args.average_plan(extent, geometry, compute, False, 1, p),
+            x,
+            ratio,
+            None,
+            (g,),
+            threads,
+        )
+        _average(True)(
+            _args.average_plan(extent, geometry, compute, False, 1, p, True),
+            ratio,
+            grad_in,
+            None,
+            (x,),
+            threads,
+        )
         return
     y = run(_args.lp_plan(extent, geometry, compute, p), xc, None, threads)
     with np.errstate(divide="ignore", invalid="ignore"):
         ratio = np.where(y > 0, g * y ** (1 - p), 0).astype(compute, copy=False)
-        spread = run(_args.average_plan(extent, geometry, compute, False, 1, backward=True),
-                     ratio, None, threads)
+        spread = run(
+            _args.average_plan(extent, geometry, compute, False, 1, backward=True),
+            ratio,
+            None,
+            threads,
+        )
         weight = np.where(xc != 0, np.sign(xc) * np.abs(xc) ** (p - 1), 0)
     grad_in[...] = spread * weight
 

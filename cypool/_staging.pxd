@@ -292,11 +292,11 @@ cdef extern from *:
     """
     void* scratch_alloc "cypool_scratch_alloc"(size_t bytes) noexcept nogil
     void halves_to_floats "cypool_halves_to_floats"(const void* source, void* target,
-                                                      int64_t n, double unused,
-                                                      const void* along) noexcept nogil
+                                                    int64_t n, double unused,
+                                                    const void* along) noexcept nogil
     void floats_to_halves "cypool_floats_to_halves"(const void* source, void* target,
-                                                      int64_t n, double unused,
-                                                      const void* along) noexcept nogil
+                                                    int64_t n, double unused,
+                                                    const void* along) noexcept nogil
     void bf16s_to_floats "cypool_bf16s_to_floats"(const void*, void*, int64_t, double,
                                                   const void*) noexcept nogil
     void floats_to_bf16s "cypool_floats_to_bf16s"(const void*, void*, int64_t, double,
@@ -336,33 +336,33 @@ cdef extern from *:
     void lp_ratio_f64 "cypool_lp_ratio_f64"(const void*, void*, int64_t, double,
                                             const void*) noexcept nogil
     void terms_f16 "cypool_terms_f16"(const void*, void*, int64_t, double,
-                                  const void*) noexcept nogil
+                                      const void*) noexcept nogil
     void terms_f32 "cypool_terms_f32"(const void*, void*, int64_t, double,
-                                  const void*) noexcept nogil
+                                      const void*) noexcept nogil
     void terms_f64 "cypool_terms_f64"(const void*, void*, int64_t, double,
-                                  const void*) noexcept nogil
+                                      const void*) noexcept nogil
     void terms_i8 "cypool_terms_i8"(const void*, void*, int64_t, double,
-                                  const void*) noexcept nogil
+                                    const void*) noexcept nogil
     void terms_u8 "cypool_terms_u8"(const void*, void*, int64_t, double,
-                                  const void*) noexcept nogil
+                                    const void*) noexcept nogil
     void terms_i16 "cypool_terms_i16"(const void*, void*, int64_t, double,
-                                  const void*) noexcept nogil
+                                      const void*) noexcept nogil
     void terms_u16 "cypool_terms_u16"(const void*, void*, int64_t, double,
-                                  const void*) noexcept nogil
+                                      const void*) noexcept nogil
     void terms_i32 "cypool_terms_i32"(const void*, void*, int64_t, double,
-                                  const void*) noexcept nogil
+                                      const void*) noexcept nogil
     void terms_u32 "cypool_terms_u32"(const void*, void*, int64_t, double,
-                                  const void*) noexcept nogil
+                                      const void*) noexcept nogil
     void terms_i64 "cypool_terms_i64"(const void*, void*, int64_t, double,
-                                  const void*) noexcept nogil
+                                      const void*) noexcept nogil
     void terms_u64 "cypool_terms_u64"(const void*, void*, int64_t, double,
-                                  const void*) noexcept nogil
+                                      const void*) noexcept nogil
     void root_f16 "cypool_root_f16"(const void*, void*, int64_t, double,
-                                  const void*) noexcept nogil
+                                    const void*) noexcept nogil
     void root_f32 "cypool_root_f32"(const void*, void*, int64_t, double,
-                                  const void*) noexcept nogil
+                                    const void*) noexcept nogil
     void root_f64 "cypool_root_f64"(const void*, void*, int64_t, double,
-                                  const void*) noexcept nogil
+                                    const void*) noexcept nogil
 
 # source (count elements) -> target, with a parameter (Lp's p; unused elsewhere) and
 # a companion array aligned with the target (Lp's x for its gradient; else unused).

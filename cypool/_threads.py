@@ -8,6 +8,7 @@ concurrent Python threads and asyncio tasks do not see each other's setting), th
 work units so that tiny calls do not wake idle threads.  The count is passed to each
 ``prange`` explicitly; ``omp_set_num_threads`` is never called.
 """
+
 import contextlib
 import contextvars
 
@@ -104,7 +105,7 @@ def resolve(num_threads, work_units):
     if num_threads is None:
         n = get_num_threads()
     elif type(num_threads) is int and num_threads >= 1:
-        n = num_threads     # the common case, without _validate's generic checks
+        n = num_threads  # the common case, without _validate's generic checks
     else:
         n = _validate(num_threads)
     if not _OPENMP or work_units <= 1:

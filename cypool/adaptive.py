@@ -4,6 +4,7 @@ Bin o of n_out along a dim of n covers [floor(o*n/n_out), ceil((o+1)*n/n_out)).
 Global pooling is adaptive pooling to size 1 over every spatial dim (dims beyond
 three are flattened first, which the bins do not notice).
 """
+
 import math
 
 from cypool import _args
@@ -14,8 +15,7 @@ from cypool.pooling import _max_pool_backward
 
 def _adaptive_max_pool(ndim, x, output_size, return_indices, layout, out, num_threads):
     x = _args.as_input("x", x)
-    plan = _args.adaptive_max_pool_plan(ndim, x.shape, x.dtype, output_size, return_indices,
-                                        layout)
+    plan = _args.adaptive_max_pool_plan(ndim, x.shape, x.dtype, output_size, return_indices, layout)
     return run(plan, x, out, num_threads)
 
 
@@ -31,8 +31,9 @@ def _adaptive_avg_pool(ndim, x, output_size, layout, out, num_threads):
 
 def _adaptive_avg_pool_backward(ndim, grad_output, input_shape, layout, out, num_threads):
     grad = _args.as_input("grad_output", grad_output)
-    plan = _args.adaptive_avg_pool_backward_plan(ndim, grad.shape, grad.dtype, _args.parse_shape(
-        "input_shape", input_shape), layout)
+    plan = _args.adaptive_avg_pool_backward_plan(
+        ndim, grad.shape, grad.dtype, _args.parse_shape("input_shape", input_shape), layout
+    )
     return run(plan, grad, out, num_threads)
 
 
@@ -42,11 +43,14 @@ def _global_call(x, layout, keepdims):
     x = _args.as_input("x", x)
     keepdims = _args.as_bool("keepdims", keepdims)
     if x.ndim < 3:
-        raise ValueError("x must be batched with at least one spatial dim, (N, C, *spatial) or "
-                         "(N, *spatial, C); got shape %r" % (x.shape,))
+        raise ValueError(
+            "x must be batched with at least one spatial dim, (N, C, *spatial) or "
+            "(N, *spatial, C); got shape %r" % (x.shape,)
+        )
     extent = _args.split_shape(x.shape, x.ndim - 2, layout, nonempty=True)
-    shape = (extent.shape((1,) * len(extent.spatial)) if keepdims
-             else (extent.batch, extent.channels))
+    shape = (
+        extent.shape((1,) * len(extent.spatial)) if keepdims else (extent.batch, extent.channels)
+    )
     if len(extent.spatial) > 3:
         # More than three spatial dims: pool their (contiguous) flattening instead.
         x = x.reshape(extent.shape((math.prod(extent.spatial),)))
@@ -64,62 +68,75 @@ def _global_out(out, shape, dtype, x, ndim, layout):
 @documented("global_max_pool")
 def global_max_pool(x, layout="channels_first", keepdims=False, out=None, num_threads=None):
     x, ndim, layout, shape = _global_call(x, layout, keepdims)
-    y = _adaptive_max_pool(ndim, x, 1, False, layout,
-                           _global_out(out, shape, x.dtype, x, ndim, layout), num_threads)
+    y = _adaptive_max_pool(
+        ndim, x, 1, False, layout, _global_out(out, shape, x.dtype, x, ndim, layout), num_threads
+    )
     return y.reshape(shape) if out is None else out
 
 
 @documented("global_avg_pool")
 def global_avg_pool(x, layout="channels_first", keepdims=False, out=None, num_threads=None):
     x, ndim, layout, shape = _global_call(x, layout, keepdims)
-    y = _adaptive_avg_pool(ndim, x, 1, layout,
-                           _global_out(out, shape, _args.result_dtype(x.dtype, True), x, ndim,
-                                       layout), num_threads)
+    y = _adaptive_avg_pool(
+        ndim,
+        x,
+        1,
+        layout,
+        _global_out(out, shape, _args.result_dtype(x.dtype, True), x, ndim, layout),
+        num_threads,
+    )
     return y.reshape(shape) if out is None else out
 
 
 # --- public adaptive functions ----------------------------------------------------------
 
 
-
-
 @documented("adaptive_max_pool", 1)
-def adaptive_max_pool1d(x, output_size, return_indices=False, layout="channels_first", out=None,
-                        num_threads=None):
+def adaptive_max_pool1d(
+    x, output_size, return_indices=False, layout="channels_first", out=None, num_threads=None
+):
     return _adaptive_max_pool(1, x, output_size, return_indices, layout, out, num_threads)
 
 
 @documented("adaptive_max_pool", 2)
-def adaptive_max_pool2d(x, output_size, return_indices=False, layout="channels_first", out=None,
-                        num_threads=None):
+def adaptive_max_pool2d(
+    x, output_size, return_indices=False, layout="channels_first", out=None, num_threads=None
+):
     return _adaptive_max_pool(2, x, output_size, return_indices, layout, out, num_threads)
 
 
 @documented("adaptive_max_pool", 3)
-def adaptive_max_pool3d(x, output_size, return_indices=False, layout="channels_first", out=None,
-                        num_threads=None):
+def adaptive_max_pool3d(
+    x, output_size, return_indices=False, layout="channels_first", out=None, num_threads=None
+):
     return _adaptive_max_pool(3, x, output_size, return_indices, layout, out, num_threads)
 
 
 @documented("adaptive_max_pool_backward", 1)
-def adaptive_max_pool1d_backward(grad_output, indices, input_shape, layout="channels_first",
-                                 out=None, num_threads=None):
-    return _adaptive_max_pool_backward(1, grad_output, indices, input_shape, layout, out,
-                                       num_threads)
+def adaptive_max_pool1d_backward(
+    grad_output, indices, input_shape, layout="channels_first", out=None, num_threads=None
+):
+    return _adaptive_max_pool_backward(
+        1, grad_output, indices, input_shape, layout, out, num_threads
+    )
 
 
 @documented("adaptive_max_pool_backward", 2)
-def adaptive_max_pool2d_backward(grad_output, indices, input_shape, layout="channels_first",
-                                 out=None, num_threads=None):
-    return _adaptive_max_pool_backward(2, grad_output, indices, input_shape, layout, out,
-                                       num_threads)
+def adaptive_max_pool2d_backward(
+    grad_output, indices, input_shape, layout="channels_first", out=None, num_threads=None
+):
+    return _adaptive_max_pool_backward(
+        2, grad_output, indices, input_shape, layout, out, num_threads
+    )
 
 
 @documented("adaptive_max_pool_backward", 3)
-def adaptive_max_pool3d_backward(grad_output, indices, input_shape, layout="channels_first",
-                                 out=None, num_threads=None):
-    return _adaptive_max_pool_backward(3, grad_output, indices, input_shape, layout, out,
-                                       num_threads)
+def adaptive_max_pool3d_backward(
+    grad_output, indices, input_shape, layout="channels_first", out=None, num_threads=None
+):
+    return _adaptive_max_pool_backward(
+        3, grad_output, indices, input_shape, layout, out, num_threads
+    )
 
 
 @documented("adaptive_avg_pool", 1)
@@ -138,18 +155,21 @@ def adaptive_avg_pool3d(x, output_size, layout="channels_first", out=None, num_t
 
 
 @documented("adaptive_avg_pool_backward", 1)
-def adaptive_avg_pool1d_backward(grad_output, input_shape, layout="channels_first", out=None,
-                                 num_threads=None):
+def adaptive_avg_pool1d_backward(
+    grad_output, input_shape, layout="channels_first", out=None, num_threads=None
+):
     return _adaptive_avg_pool_backward(1, grad_output, input_shape, layout, out, num_threads)
 
 
 @documented("adaptive_avg_pool_backward", 2)
-def adaptive_avg_pool2d_backward(grad_output, input_shape, layout="channels_first", out=None,
-                                 num_threads=None):
+def adaptive_avg_pool2d_backward(
+    grad_output, input_shape, layout="channels_first", out=None, num_threads=None
+):
     return _adaptive_avg_pool_backward(2, grad_output, input_shape, layout, out, num_threads)
 
 
 @documented("adaptive_avg_pool_backward", 3)
-def adaptive_avg_pool3d_backward(grad_output, input_shape, layout="channels_first", out=None,
-                                 num_threads=None):
+def adaptive_avg_pool3d_backward(
+    grad_output, input_shape, layout="channels_first", out=None, num_threads=None
+):
     return _adaptive_avg_pool_backward(3, grad_output, input_shape, layout, out, num_threads)

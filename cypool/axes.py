@@ -6,6 +6,7 @@ rest (at most three) are pooled.  When those axes are trailing the array is view
 channels-first, when exactly one axis follows them it is viewed channels-last
 (both without copying), and otherwise it is copied once with the pooled axes last.
 """
+
 import math
 
 import numpy as np
@@ -26,7 +27,9 @@ def _normalize_axes(axes, ndim, name="axes"):
     normalized = []
     for a in values:
         if not -ndim <= a < ndim:
-            raise ValueError("%s: axis %d is out of bounds for an array of %d dims" % (name, a, ndim))
+            raise ValueError(
+                "%s: axis %d is out of bounds for an array of %d dims" % (name, a, ndim)
+            )
         normalized.append(a % ndim)
     if len(set(normalized)) != len(normalized):
         raise ValueError("%s must not repeat an axis, got %r" % (name, axes))
@@ -58,11 +61,17 @@ class _Plan:
             pads = [padding] * count
         else:
             pads = _per_axis(padding, count)
-        for name, values, given in (("kernel_size", ks, kernel_size), ("stride", strides, stride),
-                                    ("padding", pads, padding), ("dilation", dils, dilation)):
+        for name, values, given in (
+            ("kernel_size", ks, kernel_size),
+            ("stride", strides, stride),
+            ("padding", pads, padding),
+            ("dilation", dils, dilation),
+        ):
             if values is None:
-                raise ValueError("%s must be an int or hold one entry per pooled axis (%d), "
-                                 "got %r" % (name, count, given))
+                raise ValueError(
+                    "%s must be an int or hold one entry per pooled axis (%d), "
+                    "got %r" % (name, count, given)
+                )
         self.windows = {}
         for axis, k, s, p, d in zip(axes, ks, strides, pads, dils):
             pad = p if isinstance(p, str) else (tuple(p),) if isinstance(p, (list, tuple)) else p
@@ -74,24 +83,37 @@ class _Plan:
         trivial = [a for a in axes if self._trivial(self.windows[a])]
         self.real = tuple(a for a in axes if a not in trivial) or (axes[-1],)
         if len(self.real) > 3:
-            raise ValueError("axes: at most 3 axes can have a real window (kernel_size, stride "
-                             "or padding other than 1, 1, 0), got %d" % len(self.real))
-        self.out_shape = tuple(self.windows[a].out_size[0] if a in self.windows else n
-                               for a, n in enumerate(self.shape))
+            raise ValueError(
+                "axes: at most 3 axes can have a real window (kernel_size, stride "
+                "or padding other than 1, 1, 0), got %d" % len(self.real)
+            )
+        self.out_shape = tuple(
+            self.windows[a].out_size[0] if a in self.windows else n
+            for a, n in enumerate(self.shape)
+        )
         self.ceil_mode = _args.as_bool("ceil_mode", ceil_mode)
 
     @staticmethod
     def _trivial(g):
-        return (g.kernel_size == (1,) and g.stride == (1,) and g.pad_before == (0,)
-                and g.pad_after == (0,))
+        return (
+            g.kernel_size == (1,)
+            and g.stride == (1,)
+            and g.pad_before == (0,)
+            and g.pad_after == (0,)
+        )
 
     def geometry(self):
         """The kernels' geometry over the real axes, from the per-axis ones (no re-parsing)."""
         gs = [self.windows[a] for a in self.real]
-        geometry = Geometry(tuple(g.in_size[0] for g in gs), tuple(g.kernel_size[0] for g in gs),
-                            tuple(g.stride[0] for g in gs), tuple(g.pad_before[0] for g in gs),
-                            tuple(g.pad_after[0] for g in gs), tuple(g.dilation[0] for g in gs),
-                            self.ceil_mode)
+        geometry = Geometry(
+            tuple(g.in_size[0] for g in gs),
+            tuple(g.kernel_size[0] for g in gs),
+            tuple(g.stride[0] for g in gs),
+            tuple(g.pad_before[0] for g in gs),
+            tuple(g.pad_after[0] for g in gs),
+            tuple(g.dilation[0] for g in gs),
+            self.ceil_mode,
+        )
         assert geometry.status == 0, "valid per axis, so valid together"
         return geometry
 
@@ -116,7 +138,7 @@ def _view_shape(shape, axes, route):
     unbatched channels-first (outer, *spatial) or batched channels-last."""
     spatial = tuple(shape[a] for a in axes)
     if route == "last":
-        return (math.prod(shape[:axes[0]]),) + spatial + (shape[-1],)
+        return (math.prod(shape[: axes[0]]),) + spatial + (shape[-1],)
     return (math.prod(shape[a] for a in _others(len(shape), axes)),) + spatial
 
 
@@ -128,8 +150,11 @@ def _kernel_view(array, axes, route):
     """``array`` viewed (or, for 'copy', copied once) with ``axes`` as spatial dims."""
     if route == "copy":
         array = np.ascontiguousarray(array.transpose(_others(array.ndim, axes) + axes))
-    return array.reshape(_view_shape(array.shape if route != "copy" else
-                                     _untranspose_shape(array.shape, axes), axes, route))
+    return array.reshape(
+        _view_shape(
+            array.shape if route != "copy" else _untranspose_shape(array.shape, axes), axes, route
+        )
+    )
 
 
 def _untranspose_shape(moved_shape, axes):
@@ -185,53 +210,141 @@ def _forward(x, axes, window_args):
 
 
 @documented("max_pool_axes")
-def max_pool(x, kernel_size, stride=None, padding=0, dilation=1, ceil_mode=False,
-             return_indices=False, axes=None, out=None, num_threads=None):
-    return _max_or_min_pool(x, kernel_size, stride, padding, dilation, ceil_mode,
-                            return_indices, axes, out, num_threads, minimum=False)
+def max_pool(
+    x,
+    kernel_size,
+    stride=None,
+    padding=0,
+    dilation=1,
+    ceil_mode=False,
+    return_indices=False,
+    axes=None,
+    out=None,
+    num_threads=None,
+):
+    return _max_or_min_pool(
+        x,
+        kernel_size,
+        stride,
+        padding,
+        dilation,
+        ceil_mode,
+        return_indices,
+        axes,
+        out,
+        num_threads,
+        minimum=False,
+    )
 
 
 @documented("min_pool_axes")
-def min_pool(x, kernel_size, stride=None, padding=0, dilation=1, ceil_mode=False,
-             return_indices=False, axes=None, out=None, num_threads=None):
-    return _max_or_min_pool(x, kernel_size, stride, padding, dilation, ceil_mode,
-                            return_indices, axes, out, num_threads, minimum=True)
+def min_pool(
+    x,
+    kernel_size,
+    stride=None,
+    padding=0,
+    dilation=1,
+    ceil_mode=False,
+    return_indices=False,
+    axes=None,
+    out=None,
+    num_threads=None,
+):
+    return _max_or_min_pool(
+        x,
+        kernel_size,
+        stride,
+        padding,
+        dilation,
+        ceil_mode,
+        return_indices,
+        axes,
+        out,
+        num_threads,
+        minimum=True,
+    )
 
 
-def _max_or_min_pool(x, kernel_size, stride, padding, dilation, ceil_mode, return_indices,
-                     axes, out, num_threads, minimum):
+def _max_or_min_pool(
+    x,
+    kernel_size,
+    stride,
+    padding,
+    dilation,
+    ceil_mode,
+    return_indices,
+    axes,
+    out,
+    num_threads,
+    minimum,
+):
     """max_pool and min_pool: one kernel family, min being max of order-reversed values."""
     return_indices = _args.as_bool("return_indices", return_indices)
     x, plan, route, view, extent, geometry = _forward(
-        x, axes, (kernel_size, stride, padding, dilation, ceil_mode))
-    result = run(_args.max_plan(extent, geometry, x.dtype, return_indices, minimum=minimum),
-                 view, None, num_threads)
+        x, axes, (kernel_size, stride, padding, dilation, ceil_mode)
+    )
+    result = run(
+        _args.max_plan(extent, geometry, x.dtype, return_indices, minimum=minimum),
+        view,
+        None,
+        num_threads,
+    )
     if not return_indices:
         return _deliver(_restore(result, plan.real, route, plan.out_shape), out, x.dtype, [x])
     values_out, indices_out = _args.split_out_pair(out)
     values = _restore(result[0], plan.real, route, plan.out_shape)
     indices = _full_indices(_restore(result[1], plan.real, route, plan.out_shape), plan)
-    return (_deliver(values, values_out, x.dtype, [x]),
-            _deliver(indices, indices_out, np.dtype(np.int64), [x], "out[1]"))
+    return (
+        _deliver(values, values_out, x.dtype, [x]),
+        _deliver(indices, indices_out, np.dtype(np.int64), [x], "out[1]"),
+    )
 
 
 @documented("avg_pool_axes")
-def avg_pool(x, kernel_size, stride=None, padding=0, dilation=1, ceil_mode=False,
-             count_include_pad=True, divisor_override=None, axes=None, out=None,
-             num_threads=None):
+def avg_pool(
+    x,
+    kernel_size,
+    stride=None,
+    padding=0,
+    dilation=1,
+    ceil_mode=False,
+    count_include_pad=True,
+    divisor_override=None,
+    axes=None,
+    out=None,
+    num_threads=None,
+):
     x, plan, route, view, extent, geometry = _forward(
-        x, axes, (kernel_size, stride, padding, dilation, ceil_mode))
-    result = run(_args.average_plan(extent, geometry, x.dtype, *_args.average_arguments(
-        count_include_pad, divisor_override)), view, None, num_threads)
+        x, axes, (kernel_size, stride, padding, dilation, ceil_mode)
+    )
+    result = run(
+        _args.average_plan(
+            extent, geometry, x.dtype, *_args.average_arguments(count_include_pad, divisor_override)
+        ),
+        view,
+        None,
+        num_threads,
+    )
     result = _restore(result, plan.real, route, plan.out_shape)
     return _deliver(result, out, result.dtype, [x])
 
 
 @documented("lp_pool_axes")
-def lp_pool(x, norm_type, kernel_size, stride=None, padding=0, dilation=1, ceil_mode=False,
-            axes=None, out=None, num_threads=None):
+def lp_pool(
+    x,
+    norm_type,
+    kernel_size,
+    stride=None,
+    padding=0,
+    dilation=1,
+    ceil_mode=False,
+    axes=None,
+    out=None,
+    num_threads=None,
+):
     x, plan, route, view, extent, geometry = _forward(
-        x, axes, (kernel_size, stride, padding, dilation, ceil_mode))
+        x, axes, (kernel_size, stride, padding, dilation, ceil_mode)
+    )
     result = run(_args.lp_plan(extent, geometry, x.dtype, norm_type), view, None, num_threads)
     result = _restore(result, plan.real, route, plan.out_shape)
     return _deliver(result, out, result.dtype, [x])
@@ -243,34 +356,76 @@ def _backward_plan(grad_output, input_shape, axes, window_args):
     input_shape = _args.parse_shape("input_shape", input_shape)
     plan = _Plan(input_shape, _normalize_axes(axes, len(input_shape)), *window_args)
     if grad.shape != plan.out_shape:
-        raise ValueError("grad_output must have shape %r for this input_shape and window, got %r"
-                         % (plan.out_shape, grad.shape))
+        raise ValueError(
+            "grad_output must have shape %r for this input_shape and window, got %r"
+            % (plan.out_shape, grad.shape)
+        )
     route = _route(input_shape, plan.real)
-    in_extent = _args.split_shape(_view_shape(input_shape, plan.real, route), len(plan.real),
-                                  _layout(route))
+    in_extent = _args.split_shape(
+        _view_shape(input_shape, plan.real, route), len(plan.real), _layout(route)
+    )
     return grad, plan, route, _kernel_view(grad, plan.real, route), in_extent, plan.geometry()
 
 
 @documented("avg_pool_backward_axes")
-def avg_pool_backward(grad_output, input_shape, kernel_size, stride=None, padding=0, dilation=1,
-                      ceil_mode=False, count_include_pad=True, divisor_override=None, axes=None,
-                      out=None, num_threads=None):
+def avg_pool_backward(
+    grad_output,
+    input_shape,
+    kernel_size,
+    stride=None,
+    padding=0,
+    dilation=1,
+    ceil_mode=False,
+    count_include_pad=True,
+    divisor_override=None,
+    axes=None,
+    out=None,
+    num_threads=None,
+):
     grad, plan, route, grad_view, in_extent, geometry = _backward_plan(
-        grad_output, input_shape, axes, (kernel_size, stride, padding, dilation, ceil_mode))
-    result = run(_args.average_plan(in_extent, geometry, grad.dtype, *_args.average_arguments(
-        count_include_pad, divisor_override), backward=True), grad_view, None, num_threads)
+        grad_output, input_shape, axes, (kernel_size, stride, padding, dilation, ceil_mode)
+    )
+    result = run(
+        _args.average_plan(
+            in_extent,
+            geometry,
+            grad.dtype,
+            *_args.average_arguments(count_include_pad, divisor_override),
+            backward=True,
+        ),
+        grad_view,
+        None,
+        num_threads,
+    )
     result = _restore(result, plan.real, route, plan.shape)
     return _deliver(result, out, result.dtype, [grad])
 
 
 @documented("lp_pool_backward_axes")
-def lp_pool_backward(grad_output, x, norm_type, kernel_size, stride=None, padding=0, dilation=1,
-                     ceil_mode=False, axes=None, out=None, num_threads=None):
+def lp_pool_backward(
+    grad_output,
+    x,
+    norm_type,
+    kernel_size,
+    stride=None,
+    padding=0,
+    dilation=1,
+    ceil_mode=False,
+    axes=None,
+    out=None,
+    num_threads=None,
+):
     x = _args.as_input("x", x)
     grad, plan, route, grad_view, in_extent, geometry = _backward_plan(
-        grad_output, x.shape, axes, (kernel_size, stride, padding, dilation, ceil_mode))
-    result = run(_args.lp_plan(in_extent, geometry, x.dtype, norm_type, backward=True), grad_view,
-                 None, num_threads, (_kernel_view(x, plan.real, route),))
+        grad_output, x.shape, axes, (kernel_size, stride, padding, dilation, ceil_mode)
+    )
+    result = run(
+        _args.lp_plan(in_extent, geometry, x.dtype, norm_type, backward=True),
+        grad_view,
+        None,
+        num_threads,
+        (_kernel_view(x, plan.real, route),),
+    )
     result = _restore(result, plan.real, route, plan.shape)
     return _deliver(result, out, result.dtype, [grad, x])
 
@@ -287,9 +442,12 @@ def max_pool_backward(grad_output, indices, input_shape, axes=None, out=None, nu
     input_shape = _args.parse_shape("input_shape", input_shape)
     axes = _normalize_axes(axes, len(input_shape))
     if grad.ndim != len(input_shape) or any(
-            grad.shape[a] != input_shape[a] for a in _others(grad.ndim, axes)):
-        raise ValueError("grad_output shape %r does not match input_shape %r outside axes %r"
-                         % (grad.shape, input_shape, axes))
+        grad.shape[a] != input_shape[a] for a in _others(grad.ndim, axes)
+    ):
+        raise ValueError(
+            "grad_output shape %r does not match input_shape %r outside axes %r"
+            % (grad.shape, input_shape, axes)
+        )
     if any(input_shape[a] < 1 or grad.shape[a] < 1 for a in axes):
         raise ValueError("input_shape and grad_output must have sizes >= 1 along axes")
     indices = _args.as_indices("indices", indices, grad.shape)
@@ -300,10 +458,17 @@ def max_pool_backward(grad_output, indices, input_shape, axes=None, out=None, nu
     index_view = _kernel_view(indices, axes, route)
     in_view = _view_shape(input_shape, axes, route)
     planes = (math.prod(grad.shape[a] for a in axes), math.prod(input_shape[a] for a in axes))
-    extents = [_flat_extent(view_shape, plane, layout)
-               for view_shape, plane in ((grad_view.shape, planes[0]), (in_view, planes[1]))]
-    result = run(_args.route_plan("max_pool_backward", extents[0], extents[1], grad.dtype),
-                 grad_view, None, num_threads, (index_view,))
+    extents = [
+        _flat_extent(view_shape, plane, layout)
+        for view_shape, plane in ((grad_view.shape, planes[0]), (in_view, planes[1]))
+    ]
+    result = run(
+        _args.route_plan("max_pool_backward", extents[0], extents[1], grad.dtype),
+        grad_view,
+        None,
+        num_threads,
+        (index_view,),
+    )
     result = _restore(result, axes, route, input_shape)
     return _deliver(result, out, grad.dtype, [grad, indices])
 

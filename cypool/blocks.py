@@ -9,6 +9,7 @@ only).  Everything else, and reductions whose NumPy rounding the kernels cannot
 reproduce, is computed by NumPy on a block view of the padded image, exactly as
 scikit-image does.
 """
+
 import math
 
 import numpy as np
@@ -16,10 +17,18 @@ import numpy as np
 from cypool import axes as _axes
 
 # The reductions with a kernel path, and whether NumPy's version skips NaN.
-_FAST = {np.max: ("max", False), np.amax: ("max", False), np.nanmax: ("max", True),
-         np.min: ("min", False), np.amin: ("min", False), np.nanmin: ("min", True),
-         np.sum: ("sum", False), np.nansum: ("sum", True),
-         np.mean: ("mean", False), np.nanmean: ("mean", True)}
+_FAST = {
+    np.max: ("max", False),
+    np.amax: ("max", False),
+    np.nanmax: ("max", True),
+    np.min: ("min", False),
+    np.amin: ("min", False),
+    np.nanmin: ("min", True),
+    np.sum: ("sum", False),
+    np.nansum: ("sum", True),
+    np.mean: ("mean", False),
+    np.nanmean: ("mean", True),
+}
 # Sums are exact in the kernels' float64 for integers only while they stay below 2**53.
 _EXACT_SUM_BITS = 53
 
@@ -28,12 +37,15 @@ def _block_sizes(image, block_size):
     if np.isscalar(block_size):
         block_size = (block_size,) * image.ndim
     elif len(block_size) != image.ndim:
-        raise ValueError("block_size must be a scalar or have the same length as image.shape "
-                         "(%d), got %r" % (image.ndim, block_size))
+        raise ValueError(
+            "block_size must be a scalar or have the same length as image.shape "
+            "(%d), got %r" % (image.ndim, block_size)
+        )
     for b in block_size:
         if b < 1:
-            raise ValueError("block_size: down-sampling factors must be >= 1, got %r"
-                             % (block_size,))
+            raise ValueError(
+                "block_size: down-sampling factors must be >= 1, got %r" % (block_size,)
+            )
     return tuple(int(b) for b in block_size)
 
 
@@ -49,8 +61,7 @@ def _numpy_block_reduce(image, blocks, func, cval, func_kwargs):
     pads = [(0, (-n) % b) for n, b in zip(image.shape, blocks)]
     if any(after for _, after in pads):
         image = np.pad(image, pads, mode="constant", constant_values=cval)
-    interleaved = image.reshape(tuple(s for n, b in zip(image.shape, blocks)
-                                      for s in (n // b, b)))
+    interleaved = image.reshape(tuple(s for n, b in zip(image.shape, blocks) for s in (n // b, b)))
     nd = image.ndim
     view = interleaved.transpose(tuple(range(0, 2 * nd, 2)) + tuple(range(1, 2 * nd, 2)))
     return func(view, axis=tuple(range(nd, 2 * nd)), **func_kwargs)
@@ -60,17 +71,24 @@ def _fast_reduction(image, blocks, func, func_kwargs):
     """The kernel reduction for this call ("max", "min", "sum", "mean"), or None."""
     try:
         reduction, skips_nan = _FAST.get(func, (None, False))
-    except TypeError:           # an unhashable callable
+    except TypeError:  # an unhashable callable
         return None
     dtype = image.dtype
-    if (reduction is None or func_kwargs or image.size == 0 or dtype.kind not in "biuf"
-            or sum(b > 1 for b in blocks) > 3 or not dtype.isnative):
+    if (
+        reduction is None
+        or func_kwargs
+        or image.size == 0
+        or dtype.kind not in "biuf"
+        or sum(b > 1 for b in blocks) > 3
+        or not dtype.isnative
+    ):
         return None
     if reduction in ("sum", "mean"):
-        if dtype == np.float16:     # NumPy rounds float16 sums in its own order
+        if dtype == np.float16:  # NumPy rounds float16 sums in its own order
             return None
         if dtype.kind in "iu" and dtype.itemsize * 8 + math.prod(blocks).bit_length() > (
-                _EXACT_SUM_BITS):
+            _EXACT_SUM_BITS
+        ):
             return None
     if skips_nan and dtype.kind == "f" and np.isnan(image).any():
         return None
@@ -127,13 +145,14 @@ def block_reduce(image, block_size=2, func=np.sum, cval=0, func_kwargs=None):
         result = pool(image, blocks, padding=padding)
         combine = np.maximum if reduction == "max" else np.minimum
         for axis, pad in enumerate(pads):
-            if pad:     # the last block along this axis reached into the padding
+            if pad:  # the last block along this axis reached into the padding
                 edge = (slice(None),) * axis + (-1,)
                 result[edge] = combine(result[edge], fill)
         return result
     # Sums of the valid elements (padding counts zero), then cval for each padded one.
-    sums = _axes.avg_pool(image, blocks, padding=padding, count_include_pad=True,
-                          divisor_override=1)
+    sums = _axes.avg_pool(
+        image, blocks, padding=padding, count_include_pad=True, divisor_override=1
+    )
     if any(pads):
         valid = np.ones((), np.int64)
         for axis, (n, b) in enumerate(zip(image.shape, blocks)):
@@ -146,4 +165,5 @@ def block_reduce(image, block_size=2, func=np.sum, cval=0, func_kwargs=None):
         return sums.astype(np.sum(np.zeros(1, image.dtype)).dtype)
     mean_dtype = np.mean(np.zeros(1, image.dtype)).dtype
     return (sums.astype(mean_dtype, copy=False) / mean_dtype.type(math.prod(blocks))).astype(
-        mean_dtype, copy=False)
+        mean_dtype, copy=False
+    )

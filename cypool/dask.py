@@ -16,7 +16,6 @@ each (batch, channel) block's spatial chunks into one (their bins span the whole
 plane), then map block-wise: exact, but one block must fit in a worker's memory.
 Backward functions are not offered (autograd over dask is out of scope).
 """
-import math
 
 import numpy as np
 
@@ -40,7 +39,7 @@ def _output_blocks(in_chunks, geometry, d):
     starts = [o for o in starts if o < out]
 
     def block(o0, o1):
-        first, last = o0 * s - pb, (o1 - 1) * s - pb + reach      # taps [first, last)
+        first, last = o0 * s - pb, (o1 - 1) * s - pb + reach  # taps [first, last)
         a, b = max(first, 0), min(last, n)
         # Real padding, as much as these windows reach into (the ceil_mode overhang
         # past the padded edge stays out, as it does in memory).
@@ -63,12 +62,22 @@ def _windowed(function, ndim, x, window, layout, extra):
     if not isinstance(x, da.Array):
         x = da.asarray(x)
     extent = _args.split_shape(x.shape, ndim, layout)
-    geometry = _args.window_geometry(extent.spatial, window["kernel_size"], window["stride"],
-                                     window["padding"], window["dilation"], window["ceil_mode"])
+    geometry = _args.window_geometry(
+        extent.spatial,
+        window["kernel_size"],
+        window["stride"],
+        window["padding"],
+        window["dilation"],
+        window["ceil_mode"],
+    )
     axes = extent.spatial_axes
     per_dim = [_output_blocks(x.chunks[axis], geometry, d) for d, axis in enumerate(axes)]
-    base = dict(kernel_size=geometry.kernel_size, stride=geometry.stride,
-                dilation=geometry.dilation, layout=layout)
+    base = dict(
+        kernel_size=geometry.kernel_size,
+        stride=geometry.stride,
+        dilation=geometry.dilation,
+        layout=layout,
+    )
 
     def block(choice):
         index = [slice(None)] * x.ndim
@@ -86,23 +95,27 @@ def _windowed(function, ndim, x, window, layout, extra):
 
         def run(values):
             result = function(values, **extra, **local)
-            assert result.shape[axes[0]:axes[-1] + 1] == tuple(sizes), "stride alignment"
+            assert result.shape[axes[0] : axes[-1] + 1] == tuple(sizes), "stride alignment"
             return result
+
         return piece.map_blocks(run, chunks=tuple(chunks), dtype=_dtype(function, x.dtype))
 
     def nest(prefix, level):
         if level == len(per_dim):
             return block(prefix)
         return [nest(prefix + (choice,), level + 1) for choice in per_dim[level]]
+
     return _assemble(nest((), 0), axes, x.ndim)
 
 
 def _assemble(nested, axes, ndim):
     """da.block over the spatial axes only (the others keep their chunks)."""
+
     def join(parts, level):
         if level == len(axes) - 1:
             return da.concatenate(parts, axis=axes[level])
         return da.concatenate([join(p, level + 1) for p in parts], axis=axes[level])
+
     return join(nested, 0)
 
 
@@ -122,27 +135,42 @@ def _whole_planes(function, ndim, x, layout, extra):
     chunks = list(x.chunks)
     for axis, size in zip(axes, _output_spatial(sample, x, axes, extra)):
         chunks[axis] = (size,)
-    return x.map_blocks(lambda v: function(v, layout=layout, **extra), chunks=tuple(chunks),
-                        dtype=sample.dtype)
+    return x.map_blocks(
+        lambda v: function(v, layout=layout, **extra), chunks=tuple(chunks), dtype=sample.dtype
+    )
 
 
 def _output_spatial(sample, x, axes, extra):
     sizes = extra.get("output_size")
-    if sizes is None:   # global with keepdims
+    if sizes is None:  # global with keepdims
         return (1,) * len(axes)
     in_size = tuple(x.shape[a] for a in axes)
     return _args.output_size("output_size", sizes, in_size)
 
 
-def max_pool1d(x, kernel_size, stride=None, padding=0, dilation=1, ceil_mode=False,
-               layout="channels_first"):
+def max_pool1d(
+    x, kernel_size, stride=None, padding=0, dilation=1, ceil_mode=False, layout="channels_first"
+):
     """Lazy ``cypool.max_pool1d`` of a dask array (values only)."""
-    return _windowed(cypool.max_pool1d, 1, x, dict(kernel_size=kernel_size, stride=stride,
-                     padding=padding, dilation=dilation, ceil_mode=ceil_mode), layout, {})
+    return _windowed(
+        cypool.max_pool1d,
+        1,
+        x,
+        dict(
+            kernel_size=kernel_size,
+            stride=stride,
+            padding=padding,
+            dilation=dilation,
+            ceil_mode=ceil_mode,
+        ),
+        layout,
+        {},
+    )
 
 
-def max_pool2d(x, kernel_size, stride=None, padding=0, dilation=1, ceil_mode=False,
-               layout="channels_first"):
+def max_pool2d(
+    x, kernel_size, stride=None, padding=0, dilation=1, ceil_mode=False, layout="channels_first"
+):
     """Lazy ``cypool.max_pool2d`` of a dask array (values only).
 
     Examples
@@ -153,39 +181,124 @@ def max_pool2d(x, kernel_size, stride=None, padding=0, dilation=1, ceil_mode=Fal
     >>> bool(np.array_equal(lazy.compute(), cypool.max_pool2d(x, 3, 2, 1)))
     True
     """
-    return _windowed(cypool.max_pool2d, 2, x, dict(kernel_size=kernel_size, stride=stride,
-                     padding=padding, dilation=dilation, ceil_mode=ceil_mode), layout, {})
+    return _windowed(
+        cypool.max_pool2d,
+        2,
+        x,
+        dict(
+            kernel_size=kernel_size,
+            stride=stride,
+            padding=padding,
+            dilation=dilation,
+            ceil_mode=ceil_mode,
+        ),
+        layout,
+        {},
+    )
 
 
-def max_pool3d(x, kernel_size, stride=None, padding=0, dilation=1, ceil_mode=False,
-               layout="channels_first"):
+def max_pool3d(
+    x, kernel_size, stride=None, padding=0, dilation=1, ceil_mode=False, layout="channels_first"
+):
     """Lazy ``cypool.max_pool3d`` of a dask array (values only)."""
-    return _windowed(cypool.max_pool3d, 3, x, dict(kernel_size=kernel_size, stride=stride,
-                     padding=padding, dilation=dilation, ceil_mode=ceil_mode), layout, {})
+    return _windowed(
+        cypool.max_pool3d,
+        3,
+        x,
+        dict(
+            kernel_size=kernel_size,
+            stride=stride,
+            padding=padding,
+            dilation=dilation,
+            ceil_mode=ceil_mode,
+        ),
+        layout,
+        {},
+    )
 
 
-def avg_pool1d(x, kernel_size, stride=None, padding=0, dilation=1, ceil_mode=False,
-               count_include_pad=True, divisor_override=None, layout="channels_first"):
+def avg_pool1d(
+    x,
+    kernel_size,
+    stride=None,
+    padding=0,
+    dilation=1,
+    ceil_mode=False,
+    count_include_pad=True,
+    divisor_override=None,
+    layout="channels_first",
+):
     """Lazy ``cypool.avg_pool1d`` of a dask array."""
-    return _windowed(cypool.avg_pool1d, 1, x, dict(kernel_size=kernel_size, stride=stride,
-                     padding=padding, dilation=dilation, ceil_mode=ceil_mode), layout,
-                     dict(count_include_pad=count_include_pad, divisor_override=divisor_override))
+    return _windowed(
+        cypool.avg_pool1d,
+        1,
+        x,
+        dict(
+            kernel_size=kernel_size,
+            stride=stride,
+            padding=padding,
+            dilation=dilation,
+            ceil_mode=ceil_mode,
+        ),
+        layout,
+        dict(count_include_pad=count_include_pad, divisor_override=divisor_override),
+    )
 
 
-def avg_pool2d(x, kernel_size, stride=None, padding=0, dilation=1, ceil_mode=False,
-               count_include_pad=True, divisor_override=None, layout="channels_first"):
+def avg_pool2d(
+    x,
+    kernel_size,
+    stride=None,
+    padding=0,
+    dilation=1,
+    ceil_mode=False,
+    count_include_pad=True,
+    divisor_override=None,
+    layout="channels_first",
+):
     """Lazy ``cypool.avg_pool2d`` of a dask array."""
-    return _windowed(cypool.avg_pool2d, 2, x, dict(kernel_size=kernel_size, stride=stride,
-                     padding=padding, dilation=dilation, ceil_mode=ceil_mode), layout,
-                     dict(count_include_pad=count_include_pad, divisor_override=divisor_override))
+    return _windowed(
+        cypool.avg_pool2d,
+        2,
+        x,
+        dict(
+            kernel_size=kernel_size,
+            stride=stride,
+            padding=padding,
+            dilation=dilation,
+            ceil_mode=ceil_mode,
+        ),
+        layout,
+        dict(count_include_pad=count_include_pad, divisor_override=divisor_override),
+    )
 
 
-def avg_pool3d(x, kernel_size, stride=None, padding=0, dilation=1, ceil_mode=False,
-               count_include_pad=True, divisor_override=None, layout="channels_first"):
+def avg_pool3d(
+    x,
+    kernel_size,
+    stride=None,
+    padding=0,
+    dilation=1,
+    ceil_mode=False,
+    count_include_pad=True,
+    divisor_override=None,
+    layout="channels_first",
+):
     """Lazy ``cypool.avg_pool3d`` of a dask array."""
-    return _windowed(cypool.avg_pool3d, 3, x, dict(kernel_size=kernel_size, stride=stride,
-                     padding=padding, dilation=dilation, ceil_mode=ceil_mode), layout,
-                     dict(count_include_pad=count_include_pad, divisor_override=divisor_override))
+    return _windowed(
+        cypool.avg_pool3d,
+        3,
+        x,
+        dict(
+            kernel_size=kernel_size,
+            stride=stride,
+            padding=padding,
+            dilation=dilation,
+            ceil_mode=ceil_mode,
+        ),
+        layout,
+        dict(count_include_pad=count_include_pad, divisor_override=divisor_override),
+    )
 
 
 def _lp_pool(ndim, x, norm_type, window, layout):
@@ -207,37 +320,92 @@ def _lp3(x, norm_type, **kwargs):
 _LP_BLOCKS = {1: _lp1, 2: _lp2, 3: _lp3}
 
 
-def lp_pool1d(x, norm_type, kernel_size, stride=None, padding=0, dilation=1, ceil_mode=False,
-              layout="channels_first"):
+def lp_pool1d(
+    x,
+    norm_type,
+    kernel_size,
+    stride=None,
+    padding=0,
+    dilation=1,
+    ceil_mode=False,
+    layout="channels_first",
+):
     """Lazy ``cypool.lp_pool1d`` of a dask array."""
-    return _lp_pool(1, x, norm_type, dict(kernel_size=kernel_size, stride=stride,
-                    padding=padding, dilation=dilation, ceil_mode=ceil_mode), layout)
+    return _lp_pool(
+        1,
+        x,
+        norm_type,
+        dict(
+            kernel_size=kernel_size,
+            stride=stride,
+            padding=padding,
+            dilation=dilation,
+            ceil_mode=ceil_mode,
+        ),
+        layout,
+    )
 
 
-def lp_pool2d(x, norm_type, kernel_size, stride=None, padding=0, dilation=1, ceil_mode=False,
-              layout="channels_first"):
+def lp_pool2d(
+    x,
+    norm_type,
+    kernel_size,
+    stride=None,
+    padding=0,
+    dilation=1,
+    ceil_mode=False,
+    layout="channels_first",
+):
     """Lazy ``cypool.lp_pool2d`` of a dask array."""
-    return _lp_pool(2, x, norm_type, dict(kernel_size=kernel_size, stride=stride,
-                    padding=padding, dilation=dilation, ceil_mode=ceil_mode), layout)
+    return _lp_pool(
+        2,
+        x,
+        norm_type,
+        dict(
+            kernel_size=kernel_size,
+            stride=stride,
+            padding=padding,
+            dilation=dilation,
+            ceil_mode=ceil_mode,
+        ),
+        layout,
+    )
 
 
-def lp_pool3d(x, norm_type, kernel_size, stride=None, padding=0, dilation=1, ceil_mode=False,
-              layout="channels_first"):
+def lp_pool3d(
+    x,
+    norm_type,
+    kernel_size,
+    stride=None,
+    padding=0,
+    dilation=1,
+    ceil_mode=False,
+    layout="channels_first",
+):
     """Lazy ``cypool.lp_pool3d`` of a dask array."""
-    return _lp_pool(3, x, norm_type, dict(kernel_size=kernel_size, stride=stride,
-                    padding=padding, dilation=dilation, ceil_mode=ceil_mode), layout)
+    return _lp_pool(
+        3,
+        x,
+        norm_type,
+        dict(
+            kernel_size=kernel_size,
+            stride=stride,
+            padding=padding,
+            dilation=dilation,
+            ceil_mode=ceil_mode,
+        ),
+        layout,
+    )
 
 
 def adaptive_avg_pool2d(x, output_size, layout="channels_first"):
     """Lazy ``cypool.adaptive_avg_pool2d``: spatial chunks merged per block first."""
-    return _whole_planes(cypool.adaptive_avg_pool2d, 2, x, layout,
-                         dict(output_size=output_size))
+    return _whole_planes(cypool.adaptive_avg_pool2d, 2, x, layout, dict(output_size=output_size))
 
 
 def adaptive_max_pool2d(x, output_size, layout="channels_first"):
     """Lazy ``cypool.adaptive_max_pool2d`` (values): spatial chunks merged per block first."""
-    return _whole_planes(cypool.adaptive_max_pool2d, 2, x, layout,
-                         dict(output_size=output_size))
+    return _whole_planes(cypool.adaptive_max_pool2d, 2, x, layout, dict(output_size=output_size))
 
 
 def global_avg_pool(x, layout="channels_first"):

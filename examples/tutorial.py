@@ -6,6 +6,7 @@ Every step is plain NumPy plus cypool; the pictures it saves are the ones the
 README shows.  Read it top to bottom: each section says what pooling does and
 why.  Needs matplotlib and scikit-learn (both ship their data: no download).
 """
+
 import argparse
 import os
 import time
@@ -26,9 +27,14 @@ def picture(out):
     max8 = cypool.max_pool(image, 8)
     avg8 = cypool.avg_pool(image, 8)
     fig, axes = plt.subplots(1, 3, figsize=(12, 3.4))
-    for ax, (title, data) in zip(axes, [("input (427 x 640)", image),
-                                        ("max_pool 8x8 (53 x 80)", max8),
-                                        ("avg_pool 8x8 (53 x 80)", avg8)]):
+    for ax, (title, data) in zip(
+        axes,
+        [
+            ("input (427 x 640)", image),
+            ("max_pool 8x8 (53 x 80)", max8),
+            ("avg_pool 8x8 (53 x 80)", avg8),
+        ],
+    ):
         ax.imshow(data, cmap="gray")
         ax.set_title(title)
         ax.axis("off")
@@ -40,8 +46,8 @@ def picture(out):
     # (summed where overlapping windows pick the same pixel); the gradient of
     # average pooling is spread evenly over each window.  With an all-ones upstream
     # gradient the maps show where the "winners" sit and how windows overlap.
-    crop = image[150:214, 250:314]                                   # 64 x 64
-    window = dict(kernel_size=3, stride=2, padding=1)                # overlapping windows
+    crop = image[150:214, 250:314]  # 64 x 64
+    window = dict(kernel_size=3, stride=2, padding=1)  # overlapping windows
     pooled, indices = cypool.max_pool2d(crop[np.newaxis], return_indices=True, **window)
     max_grad = cypool.max_pool2d_backward(np.ones_like(pooled), indices, (1, 64, 64))[0]
     avg_grad = cypool.avg_pool2d_backward(np.ones_like(pooled), (1, 64, 64), **window)[0]
@@ -68,9 +74,9 @@ class TinyCNN:
         self.b = np.zeros(8, np.float32)
         self.v = rng.standard_normal((8 * 4 * 4, 10)).astype(np.float32) * 0.05
         self.c = np.zeros(10, np.float32)
-        self.pool = cypool.layers.MaxPool2d(2)     # keeps its indices for backward
+        self.pool = cypool.layers.MaxPool2d(2)  # keeps its indices for backward
 
-    def forward(self, x):                       # x: (N, 1, 8, 8)
+    def forward(self, x):  # x: (N, 1, 8, 8)
         padded = np.pad(x, ((0, 0), (0, 0), (1, 1), (1, 1)))
         self.patches = np.lib.stride_tricks.sliding_window_view(padded, (3, 3), axis=(2, 3))
         conv = np.einsum("nchwij,fcij->nfhw", self.patches, self.w) + self.b[:, None, None]
@@ -104,7 +110,7 @@ def train_digits(epochs=30, seed=0):
             logits = model.forward(x[batch])
             probs = np.exp(logits - logits.max(axis=1, keepdims=True))
             probs /= probs.sum(axis=1, keepdims=True)
-            probs[np.arange(len(batch)), y[batch]] -= 1          # d(cross-entropy)/d(logits)
+            probs[np.arange(len(batch)), y[batch]] -= 1  # d(cross-entropy)/d(logits)
             model.backward(probs / len(batch), lr=0.1)
     accuracy = float((model.forward(x[test]).argmax(axis=1) == y[test]).mean())
     return accuracy
@@ -115,12 +121,22 @@ def speed_chart(out):
     x = np.random.default_rng(0).standard_normal((16, 64, 112, 112)).astype(np.float32)
     rows = []
     for name, fast, slow in [
-            ("max k2s2", lambda: cypool.max_pool2d(x, 2, num_threads=1),
-             lambda: vectorized.max_pool2d(x, 2)),
-            ("max k3s2p1", lambda: cypool.max_pool2d(x, 3, 2, 1, num_threads=1),
-             lambda: vectorized.max_pool2d(x, 3, 2, 1)),
-            ("avg k2s2", lambda: cypool.avg_pool2d(x, 2, num_threads=1),
-             lambda: vectorized.avg_pool2d(x, 2))]:
+        (
+            "max k2s2",
+            lambda: cypool.max_pool2d(x, 2, num_threads=1),
+            lambda: vectorized.max_pool2d(x, 2),
+        ),
+        (
+            "max k3s2p1",
+            lambda: cypool.max_pool2d(x, 3, 2, 1, num_threads=1),
+            lambda: vectorized.max_pool2d(x, 3, 2, 1),
+        ),
+        (
+            "avg k2s2",
+            lambda: cypool.avg_pool2d(x, 2, num_threads=1),
+            lambda: vectorized.avg_pool2d(x, 2),
+        ),
+    ]:
         rows.append((name, _best_ms(fast), _best_ms(slow)))
     fig, ax = plt.subplots(figsize=(7, 3.2))
     positions = np.arange(len(rows))

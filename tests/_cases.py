@@ -1,4 +1,5 @@
 """Seeded generator of pooling configurations shared by the test modules."""
+
 import random
 from dataclasses import dataclass, field
 
@@ -7,16 +8,15 @@ import numpy as np
 from cypool import _args
 
 FLOAT_DTYPES = (np.float32, np.float64)
-INTEGER_DTYPES = (np.int8, np.uint8, np.int16, np.uint16, np.int32, np.uint32, np.int64,
-                  np.uint64)
+INTEGER_DTYPES = (np.int8, np.uint8, np.int16, np.uint16, np.int32, np.uint32, np.int64, np.uint64)
 
 
 @dataclass
 class Case:
     ndim: int
-    shape: tuple            # full input shape in the case's layout
+    shape: tuple  # full input shape in the case's layout
     layout: str
-    window: dict            # kernel_size, stride, padding, dilation, ceil_mode
+    window: dict  # kernel_size, stride, padding, dilation, ceil_mode
     count_include_pad: bool
     divisor_override: object
     dtype: type
@@ -28,8 +28,7 @@ class Case:
         if np.dtype(self.dtype).kind == "f":
             return rng.standard_normal(self.shape).astype(self.dtype)
         info = np.iinfo(self.dtype)
-        return rng.integers(info.min, info.max, size=self.shape, dtype=self.dtype,
-                            endpoint=True)
+        return rng.integers(info.min, info.max, size=self.shape, dtype=self.dtype, endpoint=True)
 
     def grad(self, shape, dtype=None):
         rng = np.random.default_rng(self.seed + 1)
@@ -40,8 +39,11 @@ class Case:
 
     @property
     def avg_window(self):
-        return dict(self.window, count_include_pad=self.count_include_pad,
-                    divisor_override=self.divisor_override)
+        return dict(
+            self.window,
+            count_include_pad=self.count_include_pad,
+            divisor_override=self.divisor_override,
+        )
 
     @property
     def torch_compatible(self):
@@ -54,13 +56,22 @@ class Case:
         if isinstance(pad, tuple) and any(isinstance(p, tuple) for p in pad):
             return False
         pads = pad if isinstance(pad, tuple) else (pad,) * self.ndim
-        ks = w["kernel_size"] if isinstance(w["kernel_size"], tuple) else (w["kernel_size"],) * self.ndim
+        ks = (
+            w["kernel_size"]
+            if isinstance(w["kernel_size"], tuple)
+            else (w["kernel_size"],) * self.ndim
+        )
         return all(p <= k // 2 for p, k in zip(pads, ks))
 
     @property
     def id(self):
-        return "%dd-%s-%s-%s-%s" % (self.ndim, self.layout, np.dtype(self.dtype).name,
-                                    "x".join(map(str, self.shape)), self.window)
+        return "%dd-%s-%s-%s-%s" % (
+            self.ndim,
+            self.layout,
+            np.dtype(self.dtype).name,
+            "x".join(map(str, self.shape)),
+            self.window,
+        )
 
 
 def _per_dim(rng, ndim, low, high):
@@ -82,8 +93,9 @@ def _padding(rng, ndim):
     return "valid"
 
 
-def generate(count, seed=0, ndims=(1, 2, 3), dtypes=FLOAT_DTYPES, torch_only=False,
-             max_size=(12, 9, 6)):
+def generate(
+    count, seed=0, ndims=(1, 2, 3), dtypes=FLOAT_DTYPES, torch_only=False, max_size=(12, 9, 6)
+):
     """``count`` valid configurations, deterministic for a given ``seed``."""
     rng = random.Random(seed)
     cases = []
@@ -103,9 +115,16 @@ def generate(count, seed=0, ndims=(1, 2, 3), dtypes=FLOAT_DTYPES, torch_only=Fal
         shape = (channels,) + spatial if layout == _args.CHANNELS_FIRST else spatial + (channels,)
         if batched:
             shape = (batch,) + shape
-        case = Case(ndim, shape, layout, window, rng.random() < 0.5,
-                    rng.choice([None, None, None, rng.randint(1, 7)]), rng.choice(dtypes),
-                    rng.randrange(2**31))
+        case = Case(
+            ndim,
+            shape,
+            layout,
+            window,
+            rng.random() < 0.5,
+            rng.choice([None, None, None, rng.randint(1, 7)]),
+            rng.choice(dtypes),
+            rng.randrange(2**31),
+        )
         try:
             _args.window_geometry(spatial, **window)
         except ValueError:

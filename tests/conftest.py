@@ -1,4 +1,5 @@
 """Test-session checks that keep CI honest."""
+
 import os
 
 
@@ -9,11 +10,15 @@ def pytest_configure(config):
 
 
 def pytest_report_header(config):
-    import cypool
     from cypool._runtime import openmp_enabled
 
-    return "cypool %s from %s, OpenMP %s" % (cypool.__version__, os.path.dirname(cypool.__file__),
-                                             "on" if openmp_enabled() else "OFF")
+    import cypool
+
+    return "cypool %s from %s, OpenMP %s" % (
+        cypool.__version__,
+        os.path.dirname(cypool.__file__),
+        "on" if openmp_enabled() else "OFF",
+    )
 
 
 # Hypothesis profiles: the default keeps the suite fast; maintainers run

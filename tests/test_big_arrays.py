@@ -2,6 +2,7 @@
 
 These allocate several GiB: they run when the machine has the memory (CI's has
 24 GiB) and skip, saying why, when it does not."""
+
 import time
 
 import numpy as np
@@ -18,13 +19,14 @@ def _available_gib():
     return 0.0
 
 
-needs = lambda gib: pytest.mark.skipif(_available_gib() < gib,
-                                       reason="needs %d GiB of free memory" % gib)
+needs = lambda gib: pytest.mark.skipif(
+    _available_gib() < gib, reason="needs %d GiB of free memory" % gib
+)
 
 
 @needs(12)
 def test_uint8_plane_beyond_2_to_the_31(capsys):
-    side = 46341                       # side**2 = 2_147_488_281 > 2**31
+    side = 46341  # side**2 = 2_147_488_281 > 2**31
     x = np.zeros((1, 1, side, side), np.uint8)
     marks = {(0, 1): 7, (side - 1, side - 1): 9, (40000, 12345): 200, (23170, 1): 3}
     for (i, j), v in marks.items():
@@ -47,8 +49,10 @@ def test_uint8_plane_beyond_2_to_the_31(capsys):
     assert grad[0, 0, 40000, 12345] == 200 and grad[0, 0, side - 1, side - 1] == 9
     assert int(grad[0, 0, side - 1, :].sum()) == 9  # the rest of the last row got zeros
     with capsys.disabled():
-        print("\n[big] max_pool2d with indices of (1, 1, %d, %d) uint8 (%.2f GiB): %.1f s"
-              % (side, side, x.nbytes / 2**30, elapsed))
+        print(
+            "\n[big] max_pool2d with indices of (1, 1, %d, %d) uint8 (%.2f GiB): %.1f s"
+            % (side, side, x.nbytes / 2**30, elapsed)
+        )
 
 
 @needs(6)

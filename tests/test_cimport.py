@@ -1,4 +1,5 @@
 """The cimport example builds against the INSTALLED cypool and matches the façade."""
+
 import importlib.util
 import os
 import shutil
@@ -29,11 +30,19 @@ def demo(tmp_path_factory):
         shutil.copy(os.path.join(EXAMPLE, name), build)
     # Run from the temp dir: the subprocess sees the installed cypool, not the source tree.
     env = dict(os.environ, PYTHONPATH="")
-    result = subprocess.run([sys.executable, "setup.py", "build_ext", "--inplace"], cwd=build,
-                            capture_output=True, text=True, env=env)
+    result = subprocess.run(
+        [sys.executable, "setup.py", "build_ext", "--inplace"],
+        cwd=build,
+        capture_output=True,
+        text=True,
+        env=env,
+    )
     assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
-    built = [f for f in os.listdir(build) if f.startswith("cimport_demo") and
-             f.endswith(sysconfig.get_config_var("EXT_SUFFIX"))]
+    built = [
+        f
+        for f in os.listdir(build)
+        if f.startswith("cimport_demo") and f.endswith(sysconfig.get_config_var("EXT_SUFFIX"))
+    ]
     assert built, os.listdir(build)
     spec = importlib.util.spec_from_file_location("cimport_demo", os.path.join(build, built[0]))
     module = importlib.util.module_from_spec(spec)
@@ -51,7 +60,8 @@ def test_cimport_example_equals_the_facade_bit_for_bit(demo, kernel_size, stride
     np.testing.assert_array_equal(y_avg, cypool.avg_pool2d(x, kernel_size, stride, padding))
     np.testing.assert_array_equal(g_max, cypool.max_pool2d_backward(y, idx, x.shape))
     np.testing.assert_array_equal(
-        g_avg, cypool.avg_pool2d_backward(y_avg, x.shape, kernel_size, stride, padding))
+        g_avg, cypool.avg_pool2d_backward(y_avg, x.shape, kernel_size, stride, padding)
+    )
 
 
 def test_cimport_example_reports_bad_windows(demo):
@@ -61,6 +71,5 @@ def test_cimport_example_reports_bad_windows(demo):
 
 def test_get_include_holds_the_public_pxd_files():
     folder = os.path.join(cypool.get_include(), "cypool")
-    for name in ("kernels.pxd", "_geometry.pxd", "_max_pool.pxd", "_avg_pool.pxd",
-                 "_typedefs.pxd"):
+    for name in ("kernels.pxd", "_geometry.pxd", "_max_pool.pxd", "_avg_pool.pxd", "_typedefs.pxd"):
         assert os.path.isfile(os.path.join(folder, name)), name

@@ -1,5 +1,6 @@
 """The GIL is released in every kernel: concurrent Python threads get the serial
 results, whatever thread count each asks for."""
+
 import os
 import threading
 import time
@@ -9,11 +10,11 @@ import numpy as np
 import cypool
 
 CALLS = {
-    "max_pool2d": lambda x, n: cypool.max_pool2d(x, 3, 2, 1, return_indices=True,
-                                                 num_threads=n),
+    "max_pool2d": lambda x, n: cypool.max_pool2d(x, 3, 2, 1, return_indices=True, num_threads=n),
     "avg_pool2d": lambda x, n: cypool.avg_pool2d(x, 3, 2, 1, num_threads=n),
-    "avg_pool2d_backward": lambda x, n: cypool.avg_pool2d_backward(x, (8, 16, 128, 128), 2,
-                                                                   num_threads=n),
+    "avg_pool2d_backward": lambda x, n: cypool.avg_pool2d_backward(
+        x, (8, 16, 128, 128), 2, num_threads=n
+    ),
     "adaptive_avg_pool2d": lambda x, n: cypool.adaptive_avg_pool2d(x, 7, num_threads=n),
 }
 
@@ -75,16 +76,18 @@ def test_threads_overlap_when_the_gil_is_released(capsys):
         start = time.perf_counter()
         serial = [call(x) for x in arrays for _ in range(3)]
         serial_time = time.perf_counter() - start
-        results, threaded_time = _run_threads([lambda x=x: [call(x) for _ in range(3)]
-                                               for x in arrays])
+        results, threaded_time = _run_threads(
+            [lambda x=x: [call(x) for _ in range(3)] for x in arrays]
+        )
         for i, x in enumerate(arrays):
             np.testing.assert_array_equal(results[i][0], serial[3 * i])
         ratios.append(serial_time / threaded_time)
         if ratios[-1] > 1.25:
             break
     with capsys.disabled():
-        print("\n[gil] 4 Python threads x 3 max_pool2d calls of (8, 16, 128, 128) float32, "
-              "1 OpenMP thread each: threaded speed-ups %s"
-              % ", ".join("%.2fx" % r for r in ratios))
+        print(
+            "\n[gil] 4 Python threads x 3 max_pool2d calls of (8, 16, 128, 128) float32, "
+            "1 OpenMP thread each: threaded speed-ups %s" % ", ".join("%.2fx" % r for r in ratios)
+        )
     if (os.cpu_count() or 1) >= 2:
         assert max(ratios) > 1.1, "threads did not overlap: %s" % ratios

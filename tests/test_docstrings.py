@@ -1,4 +1,5 @@
 """Every public function has a NumPy-style docstring whose example runs."""
+
 import doctest
 import inspect
 
@@ -8,12 +9,14 @@ import cypool
 from cypool import reference
 
 PUBLIC = [getattr(cypool, name) for name in cypool.__all__]
-REFERENCE = ([getattr(reference.loops, n) for n in reference.loops.__all__]
-             + [getattr(reference.vectorized, n) for n in reference.vectorized.__all__])
+REFERENCE = [getattr(reference.loops, n) for n in reference.loops.__all__] + [
+    getattr(reference.vectorized, n) for n in reference.vectorized.__all__
+]
 
 
-@pytest.mark.parametrize("function", PUBLIC + REFERENCE,
-                         ids=lambda f: "%s.%s" % (f.__module__, f.__name__))
+@pytest.mark.parametrize(
+    "function", PUBLIC + REFERENCE, ids=lambda f: "%s.%s" % (f.__module__, f.__name__)
+)
 def test_docstring_example_runs(function):
     assert "Examples\n" in function.__doc__ or "Examples\n    --------" in function.__doc__
     finder = doctest.DocTestFinder(recurse=False)
@@ -32,7 +35,7 @@ def _described_parameters(doc):
     lines = inspect.cleandoc(doc).splitlines()
     start = lines.index("Parameters") + 2
     described, names = set(), []
-    for line, following in zip(lines[start:], lines[start + 1:] + [""]):
+    for line, following in zip(lines[start:], lines[start + 1 :] + [""]):
         if following.startswith("---"):
             break
         if line.startswith(" ") and line.strip():
@@ -47,11 +50,13 @@ def test_every_parameter_is_described(function):
     parameters = inspect.signature(function).parameters
     described = _described_parameters(function.__doc__) if parameters else set()
     for name in parameters:
-        assert name in described, "%s: parameter %s has no description" % (
-            function.__name__, name)
+        assert name in described, "%s: parameter %s has no description" % (function.__name__, name)
 
 
-@pytest.mark.parametrize("function", [f for f in PUBLIC if not f.__name__.startswith(
-    ("get_", "set_", "show_", "num_threads"))], ids=lambda f: f.__name__)
+@pytest.mark.parametrize(
+    "function",
+    [f for f in PUBLIC if not f.__name__.startswith(("get_", "set_", "show_", "num_threads"))],
+    ids=lambda f: f.__name__,
+)
 def test_every_pooling_function_says_what_it_returns(function):
     assert "\nReturns\n-------\n" in inspect.cleandoc(function.__doc__), function.__name__

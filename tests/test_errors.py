@@ -1,4 +1,5 @@
 """Every bad argument raises ValueError or TypeError whose message names the argument."""
+
 import re
 
 import numpy as np
@@ -14,6 +15,7 @@ def _starting_with(name):
     """A message must open with the argument's name (not merely contain it: every
     geometry message mentions several)."""
     return r"^%s\b" % re.escape(name)
+
 
 FORWARD_CASES = [
     # (kwargs, exception, argument named in the message)
@@ -40,7 +42,7 @@ FORWARD_CASES = [
     (dict(kernel_size=2, layout="NWHC"), ValueError, "layout"),
     (dict(kernel_size=2, layout=3), TypeError, "layout"),
     (dict(kernel_size=2, num_threads=0), ValueError, "num_threads"),
-    (dict(kernel_size=2, stride=2**62), ValueError, "stride"),   # overflows int64
+    (dict(kernel_size=2, stride=2**62), ValueError, "stride"),  # overflows int64
 ]
 
 
@@ -51,12 +53,15 @@ def test_bad_window_arguments(function, kwargs, exc, name):
         function(X, **kwargs)
 
 
-@pytest.mark.parametrize("kwargs, exc, name", [
-    (dict(divisor_override=0), ValueError, "divisor_override"),
-    (dict(divisor_override=2.5), TypeError, "divisor_override"),
-    (dict(divisor_override=True), TypeError, "divisor_override"),
-    (dict(count_include_pad="no"), TypeError, "count_include_pad"),
-])
+@pytest.mark.parametrize(
+    "kwargs, exc, name",
+    [
+        (dict(divisor_override=0), ValueError, "divisor_override"),
+        (dict(divisor_override=2.5), TypeError, "divisor_override"),
+        (dict(divisor_override=True), TypeError, "divisor_override"),
+        (dict(count_include_pad="no"), TypeError, "count_include_pad"),
+    ],
+)
 def test_bad_average_arguments(kwargs, exc, name):
     with pytest.raises(exc, match=_starting_with(name)):
         cypool.avg_pool2d(X, 2, **kwargs)
@@ -64,16 +69,19 @@ def test_bad_average_arguments(kwargs, exc, name):
         cypool.avg_pool2d_backward(np.zeros((2, 3, 4, 4)), X.shape, 2, **kwargs)
 
 
-@pytest.mark.parametrize("x, exc", [
-    (np.zeros((8, 8)), ValueError),
-    (np.zeros((1, 2, 3, 8, 8)), ValueError),
-    (np.zeros((2, 3, 0, 8)), ValueError),
-    (np.zeros((2, 3, 8, 8), "V2"), TypeError),     # raw bytes (bool is accepted: masks)
-    (np.zeros((2, 3, 8, 8), complex), TypeError),
-    (np.zeros((2, 3, 8, 8), object), TypeError),
-    (np.zeros((2, 3, 8, 8), "datetime64[s]"), TypeError),
-    (np.full((2, 3, 8, 8), "a"), TypeError),
-])
+@pytest.mark.parametrize(
+    "x, exc",
+    [
+        (np.zeros((8, 8)), ValueError),
+        (np.zeros((1, 2, 3, 8, 8)), ValueError),
+        (np.zeros((2, 3, 0, 8)), ValueError),
+        (np.zeros((2, 3, 8, 8), "V2"), TypeError),  # raw bytes (bool is accepted: masks)
+        (np.zeros((2, 3, 8, 8), complex), TypeError),
+        (np.zeros((2, 3, 8, 8), object), TypeError),
+        (np.zeros((2, 3, 8, 8), "datetime64[s]"), TypeError),
+        (np.full((2, 3, 8, 8), "a"), TypeError),
+    ],
+)
 @pytest.mark.parametrize("function", [cypool.max_pool2d, cypool.avg_pool2d])
 def test_bad_input_arrays(function, x, exc):
     with pytest.raises(exc, match=r"^x\b"):
@@ -90,12 +98,15 @@ def test_zero_batch_and_channels_are_valid():
         assert cypool.avg_pool2d_backward(y, shape, 2).shape == shape
 
 
-@pytest.mark.parametrize("out, exc", [
-    (np.empty((2, 3, 4, 5), np.float32), ValueError),
-    (np.empty((2, 3, 4, 4), np.float64), ValueError),
-    (np.empty((2, 3, 4, 8), np.float32)[..., ::2], ValueError),
-    ([0.0], TypeError),
-])
+@pytest.mark.parametrize(
+    "out, exc",
+    [
+        (np.empty((2, 3, 4, 5), np.float32), ValueError),
+        (np.empty((2, 3, 4, 4), np.float64), ValueError),
+        (np.empty((2, 3, 4, 8), np.float32)[..., ::2], ValueError),
+        ([0.0], TypeError),
+    ],
+)
 def test_bad_out(out, exc):
     with pytest.raises(exc, match=r"^out\b"):
         cypool.max_pool2d(X, 2, out=out)
@@ -114,9 +125,12 @@ def test_read_only_and_overlapping_out():
     with pytest.raises(TypeError, match=r"^out\b"):
         cypool.max_pool2d(X, 2, return_indices=True, out=np.empty((2, 3, 4, 4), np.float32))
     with pytest.raises(ValueError, match=r"^out\[1\]"):
-        cypool.max_pool2d(X, 2, return_indices=True,
-                          out=(np.empty((2, 3, 4, 4), np.float32),
-                               np.empty((2, 3, 4, 4), np.int32)))
+        cypool.max_pool2d(
+            X,
+            2,
+            return_indices=True,
+            out=(np.empty((2, 3, 4, 4), np.float32), np.empty((2, 3, 4, 4), np.int32)),
+        )
 
 
 def test_bad_backward_arguments():

@@ -1,6 +1,7 @@
 """The second round of the family: min pooling, bool masks, bfloat16, fractional max
 pooling (against torch and the reference), block_reduce (against scikit-image),
 cypool.layers and TensorFlow's names."""
+
 import doctest
 import os
 import re
@@ -35,15 +36,21 @@ def _random_array(shape, dtype, rng):
 
 # --- min pooling ----------------------------------------------------------------------------
 
-@pytest.mark.parametrize("dtype", [np.float32, np.float64, np.float16, np.int8, np.uint8,
-                                   np.int64, np.uint64, bool])
+
+@pytest.mark.parametrize(
+    "dtype", [np.float32, np.float64, np.float16, np.int8, np.uint8, np.int64, np.uint64, bool]
+)
 @pytest.mark.parametrize("seed", range(6))
 def test_min_pool_equals_the_reference(dtype, seed):
     rng = np.random.default_rng(seed)
     shape = tuple(rng.integers(3, 9, rng.integers(1, 4)))
     x = _random_array(shape, dtype, rng)
-    window = dict(kernel_size=int(rng.integers(1, 4)), stride=int(rng.integers(1, 3)),
-                  padding=int(rng.integers(0, 2)), ceil_mode=bool(rng.integers(0, 2)))
+    window = dict(
+        kernel_size=int(rng.integers(1, 4)),
+        stride=int(rng.integers(1, 3)),
+        padding=int(rng.integers(0, 2)),
+        ceil_mode=bool(rng.integers(0, 2)),
+    )
     if window["padding"] * 2 > window["kernel_size"]:
         window["padding"] = 0
     got, got_idx = cypool.min_pool(x, return_indices=True, **window)
@@ -52,14 +59,16 @@ def test_min_pool_equals_the_reference(dtype, seed):
     np.testing.assert_array_equal(got, want)
     np.testing.assert_array_equal(got_idx, want_idx)
     grad = np.ones(got.shape)
-    np.testing.assert_array_equal(cypool.min_pool_backward(grad, got_idx, x.shape),
-                                  loops.min_pool_backward(grad, want_idx, x.shape))
+    np.testing.assert_array_equal(
+        cypool.min_pool_backward(grad, got_idx, x.shape),
+        loops.min_pool_backward(grad, want_idx, x.shape),
+    )
 
 
 def test_min_pool_mirrors_max_pool_rules():
     x = np.array([3.0, 1.0, 1.0, -0.0, 0.0, np.nan, 2.0, np.nan])
     y, idx = cypool.min_pool(x, 2, return_indices=True)
-    assert idx.tolist() == [1, 3, 5, 7]       # first minimum; -0.0 before 0.0; last NaN
+    assert idx.tolist() == [1, 3, 5, 7]  # first minimum; -0.0 before 0.0; last NaN
     assert np.isnan(y[2:]).all() and y[:2].tolist() == [1.0, -0.0]
     # padding never wins: an all-positive row with padding keeps its minimum
     assert cypool.min_pool(np.array([5, 6, 7], np.uint8), 2, padding=1).tolist() == [5, 6]
@@ -71,12 +80,14 @@ def test_min_pool_mirrors_max_pool_rules():
 
 # --- bool masks -----------------------------------------------------------------------------
 
+
 @pytest.mark.parametrize("layout", ["channels_first", "channels_last"])
 def test_bool_masks_pool_as_any_all_and_fractions(layout):
     mask = RNG.random((2, 5, 9, 7)) < 0.3
     y, idx = cypool.max_pool2d(mask, 3, 2, 1, return_indices=True, layout=layout)
-    as_int, as_int_idx = cypool.max_pool2d(mask.view(np.uint8), 3, 2, 1, return_indices=True,
-                                           layout=layout)
+    as_int, as_int_idx = cypool.max_pool2d(
+        mask.view(np.uint8), 3, 2, 1, return_indices=True, layout=layout
+    )
     assert y.dtype == bool
     np.testing.assert_array_equal(y, as_int.astype(bool))
     np.testing.assert_array_equal(idx, as_int_idx)
@@ -84,10 +95,10 @@ def test_bool_masks_pool_as_any_all_and_fractions(layout):
     fraction = cypool.avg_pool2d(mask, 2, layout=layout)
     assert fraction.dtype == np.float64
     np.testing.assert_array_equal(fraction, loops.avg_pool2d(mask, 2, layout=layout))
-    np.testing.assert_array_equal(cypool.min_pool(mask, 2, axes=(2, 3) if layout ==
-                                                  "channels_first" else (1, 2)),
-                                  loops.min_pool(mask, 2, axes=(2, 3) if layout ==
-                                                 "channels_first" else (1, 2)))
+    np.testing.assert_array_equal(
+        cypool.min_pool(mask, 2, axes=(2, 3) if layout == "channels_first" else (1, 2)),
+        loops.min_pool(mask, 2, axes=(2, 3) if layout == "channels_first" else (1, 2)),
+    )
     adaptive = cypool.adaptive_max_pool2d(mask, 3, layout=layout)
     assert adaptive.dtype == bool
     np.testing.assert_array_equal(adaptive, loops.adaptive_max_pool2d(mask, 3, layout=layout))
@@ -103,15 +114,21 @@ def test_bool_gradients_are_refused():
 
 # --- bfloat16 -------------------------------------------------------------------------------
 
+
 def test_bfloat16_max_keeps_the_type_and_averages_round_once():
     ml_dtypes = pytest.importorskip("ml_dtypes", reason="bfloat16 needs ml_dtypes (an extra)")
     bf16 = ml_dtypes.bfloat16
     x32 = _with_specials(RNG.standard_normal((2, 3, 17, 19)).astype(np.float32), RNG)
     x = x32.astype(bf16)
-    wide = x.astype(np.float32)            # exact: bfloat16 widens without rounding
-    for layout, data, data32 in (("channels_first", x, wide),
-                                 ("channels_last", np.ascontiguousarray(x.transpose(0, 2, 3, 1)),
-                                  np.ascontiguousarray(wide.transpose(0, 2, 3, 1)))):
+    wide = x.astype(np.float32)  # exact: bfloat16 widens without rounding
+    for layout, data, data32 in (
+        ("channels_first", x, wide),
+        (
+            "channels_last",
+            np.ascontiguousarray(x.transpose(0, 2, 3, 1)),
+            np.ascontiguousarray(wide.transpose(0, 2, 3, 1)),
+        ),
+    ):
         y, idx = cypool.max_pool2d(data, 3, 2, 1, return_indices=True, layout=layout)
         y32, idx32 = cypool.max_pool2d(data32, 3, 2, 1, return_indices=True, layout=layout)
         assert y.dtype == bf16
@@ -119,18 +136,25 @@ def test_bfloat16_max_keeps_the_type_and_averages_round_once():
         np.testing.assert_array_equal(idx, idx32)
         assert cypool.min_pool(data, 2, axes=(1, 2)).dtype == bf16
         # averages and Lp: float32 arithmetic, then one rounding to bfloat16
-        for function, args in ((cypool.avg_pool2d, (3, 2, 1)), (cypool.lp_pool2d, (2, 3, 2)),
-                               (cypool.adaptive_avg_pool2d, (5,))):
+        for function, args in (
+            (cypool.avg_pool2d, (3, 2, 1)),
+            (cypool.lp_pool2d, (2, 3, 2)),
+            (cypool.adaptive_avg_pool2d, (5,)),
+        ):
             got = function(data, *args, layout=layout)
             assert got.dtype == bf16
             want = function(data32, *args, layout=layout).astype(bf16)
-            np.testing.assert_array_equal(got.view(np.uint16)[~np.isnan(got.astype(np.float32))],
-                                          want.view(np.uint16)[~np.isnan(got.astype(np.float32))])
-            np.testing.assert_array_equal(np.isnan(got.astype(np.float32)),
-                                          np.isnan(want.astype(np.float32)))
+            np.testing.assert_array_equal(
+                got.view(np.uint16)[~np.isnan(got.astype(np.float32))],
+                want.view(np.uint16)[~np.isnan(got.astype(np.float32))],
+            )
+            np.testing.assert_array_equal(
+                np.isnan(got.astype(np.float32)), np.isnan(want.astype(np.float32))
+            )
         g = cypool.max_pool2d_backward(np.ones(y.shape, bf16), idx, data.shape, layout=layout)
-        g32 = cypool.max_pool2d_backward(np.ones(y.shape, np.float32), idx, data.shape,
-                                         layout=layout)
+        g32 = cypool.max_pool2d_backward(
+            np.ones(y.shape, np.float32), idx, data.shape, layout=layout
+        )
         np.testing.assert_array_equal(g.astype(np.float32), g32)
 
 
@@ -160,22 +184,29 @@ def test_fractional_max_pool_equals_torch(ndim, dtype, seed):
     spatial = tuple(int(n) for n in rng.integers(6, 14 if ndim == 2 else 9, ndim))
     kernel = tuple(int(k) for k in rng.integers(1, 4, ndim))
     # torch's 3-D check wants out + k - 1 < n (its 2-D one, and cypool, <=)
-    out = tuple(int(rng.integers(1, n - k + (2 if ndim == 2 else 1)))
-                for n, k in zip(spatial, kernel))
+    out = tuple(
+        int(rng.integers(1, n - k + (2 if ndim == 2 else 1))) for n, k in zip(spatial, kernel)
+    )
     x = _with_specials(rng.standard_normal((2, 3) + spatial).astype(dtype), rng)
     samples = rng.random((2, 3, ndim)).astype(dtype)
     samples = np.minimum(samples, np.nextafter(dtype(1), dtype(0)))
     torch_pool = F.fractional_max_pool2d if ndim == 2 else F.fractional_max_pool3d
-    ty, ti = torch_pool(t.from_numpy(x).requires_grad_(), kernel, output_size=out,
-                        return_indices=True, _random_samples=t.from_numpy(samples))
+    ty, ti = torch_pool(
+        t.from_numpy(x).requires_grad_(),
+        kernel,
+        output_size=out,
+        return_indices=True,
+        _random_samples=t.from_numpy(samples),
+    )
     fast = getattr(cypool, "fractional_max_pool%dd" % ndim)
     y, idx = fast(x, kernel, output_size=out, return_indices=True, samples=samples)
     np.testing.assert_array_equal(y, ty.detach().numpy())
     np.testing.assert_array_equal(idx, ti.numpy())
     # channels-last: the same values, transposed
     moved = np.ascontiguousarray(np.moveaxis(x, 1, -1))
-    y_last, idx_last = fast(moved, kernel, output_size=out, return_indices=True,
-                            samples=samples, layout="channels_last")
+    y_last, idx_last = fast(
+        moved, kernel, output_size=out, return_indices=True, samples=samples, layout="channels_last"
+    )
     np.testing.assert_array_equal(y_last, np.moveaxis(y, 1, -1))
     np.testing.assert_array_equal(idx_last, np.moveaxis(idx, 1, -1))
     # gradients
@@ -189,8 +220,9 @@ def test_fractional_max_pool_equals_torch(ndim, dtype, seed):
     if dtype == np.float16:
         # torch sums overlapping windows' float16 gradients in float16; cypool sums in
         # float32 and rounds once (API.md), so they agree to float16's precision only.
-        np.testing.assert_array_equal(grad, backward(g.astype(np.float32), idx, x.shape)
-                                      .astype(np.float16))
+        np.testing.assert_array_equal(
+            grad, backward(g.astype(np.float32), idx, x.shape).astype(np.float16)
+        )
         np.testing.assert_allclose(grad, x_t.grad.numpy(), rtol=2e-2, atol=2e-3)
     else:
         np.testing.assert_array_equal(grad, x_t.grad.numpy())
@@ -201,17 +233,18 @@ def test_fractional_max_pool_equals_the_reference(dtype):
     for seed in range(3):
         rng = np.random.default_rng(seed)
         x = _random_array((2, 3, 9, 8), dtype, rng)
-        y, idx = cypool.fractional_max_pool2d(x, 2, output_ratio=0.6, return_indices=True,
-                                              rng=seed)
-        want, want_idx = loops.fractional_max_pool2d(x, 2, output_ratio=0.6,
-                                                     return_indices=True, rng=seed)
+        y, idx = cypool.fractional_max_pool2d(x, 2, output_ratio=0.6, return_indices=True, rng=seed)
+        want, want_idx = loops.fractional_max_pool2d(
+            x, 2, output_ratio=0.6, return_indices=True, rng=seed
+        )
         assert y.dtype == x.dtype
         np.testing.assert_array_equal(y, want)
         np.testing.assert_array_equal(idx, want_idx)
-    x = _random_array((3, 7, 6, 5), np.float32, rng)           # unbatched 3-D
+    x = _random_array((3, 7, 6, 5), np.float32, rng)  # unbatched 3-D
     y = cypool.fractional_max_pool3d(x, (2, 2, 1), output_size=(4, 3, 5), rng=1)
-    np.testing.assert_array_equal(y, loops.fractional_max_pool3d(x, (2, 2, 1),
-                                                                 output_size=(4, 3, 5), rng=1))
+    np.testing.assert_array_equal(
+        y, loops.fractional_max_pool3d(x, (2, 2, 1), output_size=(4, 3, 5), rng=1)
+    )
 
 
 def test_fractional_max_pool_arguments():
@@ -232,16 +265,32 @@ def test_fractional_max_pool_arguments():
         cypool.fractional_max_pool2d(x, 2, output_size=4, samples=np.ones((1, 2, 2)))
     with pytest.raises(TypeError, match="^rng"):
         cypool.fractional_max_pool2d(x, 2, output_size=4, rng="seed")
-    same = [cypool.fractional_max_pool2d(RNG.standard_normal((1, 2, 8, 8)) * 0 + np.arange(64.)
-                                         .reshape(8, 8), 2, output_size=5, rng=7)
-            for _ in range(2)]
-    np.testing.assert_array_equal(*same)       # an int seed reproduces the draw
+    same = [
+        cypool.fractional_max_pool2d(
+            RNG.standard_normal((1, 2, 8, 8)) * 0 + np.arange(64.0).reshape(8, 8),
+            2,
+            output_size=5,
+            rng=7,
+        )
+        for _ in range(2)
+    ]
+    np.testing.assert_array_equal(*same)  # an int seed reproduces the draw
 
 
 # --- block_reduce ---------------------------------------------------------------------------
 
-FUNCS = [np.max, np.min, np.sum, np.mean, np.median, np.nanmax, np.nanmin, np.nansum,
-         np.nanmean, np.ptp]
+FUNCS = [
+    np.max,
+    np.min,
+    np.sum,
+    np.mean,
+    np.median,
+    np.nanmax,
+    np.nanmin,
+    np.nansum,
+    np.nanmean,
+    np.ptp,
+]
 
 
 @pytest.mark.parametrize("func", FUNCS, ids=lambda f: f.__name__)
@@ -253,15 +302,18 @@ def test_block_reduce_equals_scikit_image(func, dtype):
         shape = tuple(int(n) for n in rng.integers(1, 12, rng.integers(1, 4)))
         image = _random_array(shape, dtype, rng)
         if np.dtype(dtype).kind == "f" and seed % 2:
-            image = np.abs(np.nan_to_num(image))       # NaN-free: the nan* fast paths
-        block = (int(rng.integers(1, 5)) if seed % 3 else
-                 tuple(int(b) for b in rng.integers(1, 5, len(shape))))
+            image = np.abs(np.nan_to_num(image))  # NaN-free: the nan* fast paths
+        block = (
+            int(rng.integers(1, 5))
+            if seed % 3
+            else tuple(int(b) for b in rng.integers(1, 5, len(shape)))
+        )
         cval = [0, 1, 7][seed % 3] if np.dtype(dtype).kind != "b" else bool(seed % 2)
         with np.errstate(all="ignore"), warnings.catch_warnings():
-            warnings.simplefilter("ignore", RuntimeWarning)     # All-NaN slices
+            warnings.simplefilter("ignore", RuntimeWarning)  # All-NaN slices
             try:
                 want = measure.block_reduce(image, block, func, cval)
-            except TypeError as error:      # e.g. np.ptp of bool: NumPy refuses, so must we
+            except TypeError as error:  # e.g. np.ptp of bool: NumPy refuses, so must we
                 with pytest.raises(type(error)):
                     cypool.block_reduce(image, block, func, cval)
                 continue
@@ -286,20 +338,38 @@ def test_block_reduce_arguments_and_kwargs():
 
 # --- cypool.layers --------------------------------------------------------------------------
 
-@pytest.mark.parametrize("layer, forward, backward", [
-    (cypool.layers.MaxPool2d(3, 2, 1), lambda x: cypool.max_pool2d(x, 3, 2, 1, return_indices=True),
-     lambda g, x, f: cypool.max_pool2d_backward(g, f[1], x.shape)),
-    (cypool.layers.AvgPool1d(2, count_include_pad=False), lambda x: cypool.avg_pool1d(x, 2),
-     lambda g, x, f: cypool.avg_pool1d_backward(g, x.shape, 2)),
-    (cypool.layers.AdaptiveAvgPool3d(2), lambda x: cypool.adaptive_avg_pool3d(x, 2),
-     lambda g, x, f: cypool.adaptive_avg_pool3d_backward(g, x.shape)),
-    (cypool.layers.AdaptiveMaxPool2d((3, 2)),
-     lambda x: cypool.adaptive_max_pool2d(x, (3, 2), return_indices=True),
-     lambda g, x, f: cypool.adaptive_max_pool2d_backward(g, f[1], x.shape)),
-    (cypool.layers.GlobalAvgPool(), lambda x: cypool.global_avg_pool(x), None),
-    (cypool.layers.GlobalMaxPool(keepdims=True), lambda x: cypool.global_max_pool(x, keepdims=True),
-     None),
-])
+
+@pytest.mark.parametrize(
+    "layer, forward, backward",
+    [
+        (
+            cypool.layers.MaxPool2d(3, 2, 1),
+            lambda x: cypool.max_pool2d(x, 3, 2, 1, return_indices=True),
+            lambda g, x, f: cypool.max_pool2d_backward(g, f[1], x.shape),
+        ),
+        (
+            cypool.layers.AvgPool1d(2, count_include_pad=False),
+            lambda x: cypool.avg_pool1d(x, 2),
+            lambda g, x, f: cypool.avg_pool1d_backward(g, x.shape, 2),
+        ),
+        (
+            cypool.layers.AdaptiveAvgPool3d(2),
+            lambda x: cypool.adaptive_avg_pool3d(x, 2),
+            lambda g, x, f: cypool.adaptive_avg_pool3d_backward(g, x.shape),
+        ),
+        (
+            cypool.layers.AdaptiveMaxPool2d((3, 2)),
+            lambda x: cypool.adaptive_max_pool2d(x, (3, 2), return_indices=True),
+            lambda g, x, f: cypool.adaptive_max_pool2d_backward(g, f[1], x.shape),
+        ),
+        (cypool.layers.GlobalAvgPool(), lambda x: cypool.global_avg_pool(x), None),
+        (
+            cypool.layers.GlobalMaxPool(keepdims=True),
+            lambda x: cypool.global_max_pool(x, keepdims=True),
+            None,
+        ),
+    ],
+)
 def test_layers_equal_the_functions(layer, forward, backward):
     ndim = {"1d": 1, "2d": 2, "3d": 3}.get(type(layer).__name__[-2:], 2)
     x = RNG.standard_normal((2, 3) + (9,) * ndim)
@@ -311,7 +381,7 @@ def test_layers_equal_the_functions(layer, forward, backward):
     assert dx.shape == x.shape
     if backward is not None:
         np.testing.assert_array_equal(dx, backward(g, x, reference))
-    else:   # global pooling: the adaptive gradient of size 1
+    else:  # global pooling: the adaptive gradient of size 1
         assert np.isclose(dx.sum(), g.sum())
 
 
@@ -323,7 +393,9 @@ def test_layers_refuse_mismatched_calls_with_short_messages():
     layer.forward(x)
     with pytest.raises(ValueError, match=r"^grad_output must have the shape of the last forward"):
         layer.backward(x)
-    with pytest.raises(TypeError, match="^kernel_size must be an int or a sequence of 2 ints") as error:
+    with pytest.raises(
+        TypeError, match="^kernel_size must be an int or a sequence of 2 ints"
+    ) as error:
         cypool.layers.MaxPool2d({"pool_height": 2, "pool_width": 2, "stride": 2})
     assert len(str(error.value)) < 200
     with pytest.raises(ValueError, match="^stride must be >= 1"):
@@ -336,11 +408,12 @@ def test_layers_refuse_mismatched_calls_with_short_messages():
 
 # --- TensorFlow's names ---------------------------------------------------------------------
 
+
 def test_readme_tensorflow_example_runs():
     readme = os.path.join(os.path.dirname(__file__), os.pardir, "README.md")
     with open(readme) as f:
         text = f.read()
-    section = text[text.index("### Coming from TensorFlow"):]
+    section = text[text.index("### Coming from TensorFlow") :]
     block = re.search(r"```python\n(>>>.*?)```", section, re.S).group(1)
     test = doctest.DocTestParser().get_doctest(block, {}, "README", readme, 0)
     runner = doctest.DocTestRunner()
@@ -350,13 +423,16 @@ def test_readme_tensorflow_example_runs():
 
 def test_tensorflow_1d_layout_names():
     x = RNG.standard_normal((2, 10, 3))
-    np.testing.assert_array_equal(cypool.max_pool1d(x, 2, layout="NWC"),
-                                  cypool.max_pool1d(x, 2, layout="channels_last"))
-    np.testing.assert_array_equal(cypool.max_pool1d(x, 2, layout="NCW"),
-                                  cypool.max_pool1d(x, 2, layout="channels_first"))
+    np.testing.assert_array_equal(
+        cypool.max_pool1d(x, 2, layout="NWC"), cypool.max_pool1d(x, 2, layout="channels_last")
+    )
+    np.testing.assert_array_equal(
+        cypool.max_pool1d(x, 2, layout="NCW"), cypool.max_pool1d(x, 2, layout="channels_first")
+    )
 
 
 # --- long 1-D rows --------------------------------------------------------------------------
+
 
 @pytest.mark.parametrize("layout", ["channels_first", "channels_last"])
 def test_long_rows_pooled_in_chunks_equal_the_reference(monkeypatch, layout):
@@ -364,12 +440,20 @@ def test_long_rows_pooled_in_chunks_equal_the_reference(monkeypatch, layout):
     here to 5 outputs) gives the one-call results: values, indices, NaN, padding
     and ceil_mode's overhang at every chunk boundary."""
     from cypool import _runner
+
     monkeypatch.setattr(_runner, "CHUNK_OUTPUTS", 5)
     rng = np.random.default_rng(5)
     checked = 0
     for _ in range(150):
-        n, k, s, d = (int(v) for v in (rng.integers(1, 60), rng.integers(1, 5),
-                                       rng.integers(1, 4), rng.integers(1, 3)))
+        n, k, s, d = (
+            int(v)
+            for v in (
+                rng.integers(1, 60),
+                rng.integers(1, 5),
+                rng.integers(1, 4),
+                rng.integers(1, 3),
+            )
+        )
         pad, ceil = int(rng.integers(0, 3)), bool(rng.integers(0, 2))
         x = rng.standard_normal((1, 3, n) if layout == "channels_first" else (2, n, 3))
         x[x > 1.5] = np.nan
@@ -381,8 +465,10 @@ def test_long_rows_pooled_in_chunks_equal_the_reference(monkeypatch, layout):
         for a, b in zip(got, want):
             np.testing.assert_array_equal(a, b)
         axis = -1 if layout == "channels_first" else 1
-        for a, b in zip(cypool.min_pool(x, k, s, pad, d, ceil, True, axes=axis),
-                        loops.min_pool(x, k, s, pad, d, ceil, True, axes=axis)):
+        for a, b in zip(
+            cypool.min_pool(x, k, s, pad, d, ceil, True, axes=axis),
+            loops.min_pool(x, k, s, pad, d, ceil, True, axes=axis),
+        ):
             np.testing.assert_array_equal(a, b)
         checked += got[0].shape[-1 if layout == "channels_first" else 1] > 5
-    assert checked > 50      # most cases really went through several chunks
+    assert checked > 50  # most cases really went through several chunks

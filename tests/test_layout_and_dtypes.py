@@ -1,10 +1,10 @@
 """Channels-last equals channels-first bit for bit; dtype and copy rules of API.md."""
+
 import numpy as np
 import pytest
+from _cases import generate
 
 import cypool
-
-from _cases import generate
 
 CASES = generate(60, seed=11, dtypes=(np.float32, np.float64, np.uint8, np.int16))
 
@@ -30,17 +30,24 @@ def test_channels_last_equals_channels_first(case):
     back = getattr(cypool, "max_pool%dd_backward" % case.ndim)
     np.testing.assert_array_equal(
         _to_last(back(g, idx, x.shape), case.ndim, batched),
-        back(_to_last(g, case.ndim, batched), idx_l, x_last.shape, layout="NHWC"))
+        back(_to_last(g, case.ndim, batched), idx_l, x_last.shape, layout="NHWC"),
+    )
     avg = getattr(cypool, "avg_pool%dd" % case.ndim)
     a = avg(x, **case.avg_window)
-    np.testing.assert_array_equal(_to_last(a, case.ndim, batched),
-                                  avg(x_last, layout="channels_last", **case.avg_window))
+    np.testing.assert_array_equal(
+        _to_last(a, case.ndim, batched), avg(x_last, layout="channels_last", **case.avg_window)
+    )
     avg_back = getattr(cypool, "avg_pool%dd_backward" % case.ndim)
     ga = case.grad(a.shape, a.dtype)
     np.testing.assert_array_equal(
         _to_last(avg_back(ga, x.shape, **case.avg_window), case.ndim, batched),
-        avg_back(_to_last(ga, case.ndim, batched), x_last.shape, layout="channels_last",
-                 **case.avg_window))
+        avg_back(
+            _to_last(ga, case.ndim, batched),
+            x_last.shape,
+            layout="channels_last",
+            **case.avg_window,
+        ),
+    )
 
 
 def test_integer_average_is_float64_mean():
@@ -56,8 +63,11 @@ def test_uint8_max_equals_float64_computation_cast_back():
     y = cypool.max_pool2d(x, 3, stride=2, padding=1, ceil_mode=True)
     assert y.dtype == np.uint8
     np.testing.assert_array_equal(
-        y, cypool.max_pool2d(x.astype(np.float64), 3, stride=2, padding=1,
-                             ceil_mode=True).astype(np.uint8))
+        y,
+        cypool.max_pool2d(x.astype(np.float64), 3, stride=2, padding=1, ceil_mode=True).astype(
+            np.uint8
+        ),
+    )
 
 
 def test_float16_is_computed_in_float32_with_float16_result():
@@ -66,7 +76,8 @@ def test_float16_is_computed_in_float32_with_float16_result():
     y = cypool.avg_pool2d(x, 3, 1, 1)
     assert y.dtype == np.float16
     np.testing.assert_array_equal(
-        y, cypool.avg_pool2d(x.astype(np.float32), 3, 1, 1).astype(np.float16))
+        y, cypool.avg_pool2d(x.astype(np.float32), 3, 1, 1).astype(np.float16)
+    )
     assert cypool.max_pool2d(x, 2).dtype == np.float16
 
 
@@ -114,18 +125,25 @@ def test_family_channels_last_equals_channels_first(case):
     out = tuple(max(1, s // 2) for s in x.shape[-nd:])
     for name in ("adaptive_max_pool%dd", "adaptive_avg_pool%dd"):
         f = getattr(cypool, name % nd)
-        np.testing.assert_array_equal(last(np.asarray(f(x, out))), f(x_last, out,
-                                                                     layout="channels_last"))
+        np.testing.assert_array_equal(
+            last(np.asarray(f(x, out))), f(x_last, out, layout="channels_last")
+        )
     f = getattr(cypool, "lp_pool%dd" % nd)
-    np.testing.assert_array_equal(last(f(x, 2, **case.window)),
-                                  f(x_last, 2, layout="channels_last", **case.window))
+    np.testing.assert_array_equal(
+        last(f(x, 2, **case.window)), f(x_last, 2, layout="channels_last", **case.window)
+    )
     y, idx = getattr(cypool, "max_pool%dd" % nd)(x, return_indices=True, **case.window)
     pad = case.window["padding"]
-    kw = dict(kernel_size=case.window["kernel_size"], stride=case.window["stride"],
-              padding=0 if isinstance(pad, str) else pad, output_size=x.shape[-nd:])
+    kw = dict(
+        kernel_size=case.window["kernel_size"],
+        stride=case.window["stride"],
+        padding=0 if isinstance(pad, str) else pad,
+        output_size=x.shape[-nd:],
+    )
     unpool = getattr(cypool, "max_unpool%dd" % nd)
-    np.testing.assert_array_equal(last(unpool(y, idx, **kw)),
-                                  unpool(last(y), last(idx), layout="channels_last", **kw))
+    np.testing.assert_array_equal(
+        last(unpool(y, idx, **kw)), unpool(last(y), last(idx), layout="channels_last", **kw)
+    )
 
 
 @pytest.mark.parametrize("first, last", [("NCW", "NWC"), ("ncw", "nwc"), ("NCL", "NLC")])
@@ -134,5 +152,6 @@ def test_tensorflow_1d_layout_names(first, last):
     xl = np.ascontiguousarray(x.transpose(0, 2, 1))
     want = cypool.max_pool1d(x, 3, 2, 1)
     np.testing.assert_array_equal(cypool.max_pool1d(x, 3, 2, 1, layout=first), want)
-    np.testing.assert_array_equal(cypool.max_pool1d(xl, 3, 2, 1, layout=last),
-                                  want.transpose(0, 2, 1))
+    np.testing.assert_array_equal(
+        cypool.max_pool1d(xl, 3, 2, 1, layout=last), want.transpose(0, 2, 1)
+    )

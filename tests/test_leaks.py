@@ -1,5 +1,6 @@
 """No leaks: every public function called 2,000 times on small arrays grows neither
 Python's heap (tracemalloc) nor the process RSS beyond a small bound."""
+
 import gc
 import tracemalloc
 
@@ -40,12 +41,12 @@ def _calls():
         "adaptive_max_pool2d": lambda: cypool.adaptive_max_pool2d(X, 4, return_indices=True),
         "adaptive_max_pool3d": lambda: cypool.adaptive_max_pool3d(X3, 2),
         "adaptive_max_pool2d_backward": lambda: cypool.adaptive_max_pool2d_backward(
-            a2[0], a2[1], X.shape),
+            a2[0], a2[1], X.shape
+        ),
         "adaptive_avg_pool1d": lambda: cypool.adaptive_avg_pool1d(X1, 5),
         "adaptive_avg_pool2d": lambda: cypool.adaptive_avg_pool2d(X, 4),
         "adaptive_avg_pool3d": lambda: cypool.adaptive_avg_pool3d(X3, 2),
-        "adaptive_avg_pool2d_backward": lambda: cypool.adaptive_avg_pool2d_backward(
-            a2[0], X.shape),
+        "adaptive_avg_pool2d_backward": lambda: cypool.adaptive_avg_pool2d_backward(a2[0], X.shape),
         "global_max_pool": lambda: cypool.global_max_pool(X),
         "global_avg_pool": lambda: cypool.global_avg_pool(X, keepdims=True),
         "max_unpool2d": lambda: cypool.max_unpool2d(y2, i2, 2),
@@ -76,7 +77,7 @@ def _rss_bytes():
 
 def test_no_growth_over_2000_calls_of_every_function(capsys):
     calls = _calls()
-    for call in calls.values():   # warm caches and lazy imports
+    for call in calls.values():  # warm caches and lazy imports
         for _ in range(20):
             call()
     gc.collect()
@@ -91,7 +92,9 @@ def test_no_growth_over_2000_calls_of_every_function(capsys):
     rss_growth = _rss_bytes() - rss_before
     tracemalloc.stop()
     with capsys.disabled():
-        print("\n[leaks] %d functions x 2000 calls: tracemalloc %+d bytes, RSS %+d KiB"
-              % (len(calls), heap_growth, rss_growth // 1024))
+        print(
+            "\n[leaks] %d functions x 2000 calls: tracemalloc %+d bytes, RSS %+d KiB"
+            % (len(calls), heap_growth, rss_growth // 1024)
+        )
     assert heap_growth < 256 * 1024
     assert rss_growth < 8 * 1024 * 1024

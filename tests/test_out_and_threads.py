@@ -1,4 +1,5 @@
 """``out=`` buffers, thread-count control and bit-identical results across thread counts."""
+
 import os
 import threading
 
@@ -46,18 +47,25 @@ def test_thread_counts_give_bit_identical_results(x, threads):
         pytest.skip("a serial build runs every call in one thread: nothing to compare")
     one = dict(num_threads=1)
     many = dict(num_threads=threads)
-    for kwargs in (dict(kernel_size=3, stride=1, padding=1), dict(kernel_size=2),
-                   dict(kernel_size=3, stride=2, padding=(1, 0), ceil_mode=True)):
+    for kwargs in (
+        dict(kernel_size=3, stride=1, padding=1),
+        dict(kernel_size=2),
+        dict(kernel_size=3, stride=2, padding=(1, 0), ceil_mode=True),
+    ):
         y1, i1 = cypool.max_pool2d(x, return_indices=True, **kwargs, **one)
         yn, iN = cypool.max_pool2d(x, return_indices=True, **kwargs, **many)
         np.testing.assert_array_equal(y1, yn)
         np.testing.assert_array_equal(i1, iN)
-        np.testing.assert_array_equal(cypool.max_pool2d_backward(y1, i1, x.shape, **one),
-                                      cypool.max_pool2d_backward(y1, i1, x.shape, **many))
+        np.testing.assert_array_equal(
+            cypool.max_pool2d_backward(y1, i1, x.shape, **one),
+            cypool.max_pool2d_backward(y1, i1, x.shape, **many),
+        )
         a1 = cypool.avg_pool2d(x, **kwargs, **one)
         np.testing.assert_array_equal(a1, cypool.avg_pool2d(x, **kwargs, **many))
-        np.testing.assert_array_equal(cypool.avg_pool2d_backward(a1, x.shape, **kwargs, **one),
-                                      cypool.avg_pool2d_backward(a1, x.shape, **kwargs, **many))
+        np.testing.assert_array_equal(
+            cypool.avg_pool2d_backward(a1, x.shape, **kwargs, **one),
+            cypool.avg_pool2d_backward(a1, x.shape, **kwargs, **many),
+        )
 
 
 def test_thread_settings_resolution():
@@ -86,8 +94,10 @@ def test_context_setting_is_per_thread():
             barrier.wait()
             seen[name] = cypool.get_num_threads()
 
-    threads = [threading.Thread(target=worker, args=("a", 1)),
-               threading.Thread(target=worker, args=("b", 2))]
+    threads = [
+        threading.Thread(target=worker, args=("a", 1)),
+        threading.Thread(target=worker, args=("b", 2)),
+    ]
     for t in threads:
         t.start()
     for t in threads:

@@ -1,6 +1,7 @@
 """Remembered call plans (cypool._args.memoized_plan) must behave exactly like
 fresh ones: same results, and every bad argument still rejected after a good call
 with equal-looking arguments has stored a plan."""
+
 import inspect
 
 import numpy as np
@@ -32,13 +33,14 @@ def _x(shape=(2, 3, 9, 8), dtype=np.float32, seed=0):
 def test_planned_calls_equal_the_reference(name):
     x = _x()
     kw = dict(kernel_size=3, stride=2, padding=1, ceil_mode=True)
-    first = getattr(cypool, name)(x, **kw)      # the full path
+    first = getattr(cypool, name)(x, **kw)  # the full path
     assert _stored() == 1
     np.testing.assert_array_equal(getattr(cypool, name)(x, **kw), first)
-    for seed in range(1, 4):     # same plan, new data
+    for seed in range(1, 4):  # same plan, new data
         x = _x(seed=seed)
-        np.testing.assert_allclose(getattr(cypool, name)(x, **kw), getattr(loops, name)(x, **kw),
-                                   rtol=1e-6, atol=1e-6)
+        np.testing.assert_allclose(
+            getattr(cypool, name)(x, **kw), getattr(loops, name)(x, **kw), rtol=1e-6, atol=1e-6
+        )
     assert _stored() == 1
 
 
@@ -52,16 +54,19 @@ def test_planned_indices_and_out_pairs():
     np.testing.assert_array_equal(out[1], idx)
 
 
-@pytest.mark.parametrize("bad, error", [
-    (dict(kernel_size=2.0), TypeError),
-    (dict(kernel_size=True), TypeError),
-    (dict(kernel_size=(2, 2.0)), TypeError),
-    (dict(kernel_size=2, stride=2.0), TypeError),
-    (dict(kernel_size=2, ceil_mode=2), TypeError),
-    (dict(kernel_size=2, num_threads=0), ValueError),
-    (dict(kernel_size=2, num_threads=1.0), TypeError),
-    (dict(kernel_size=2, layout=1), TypeError),
-])
+@pytest.mark.parametrize(
+    "bad, error",
+    [
+        (dict(kernel_size=2.0), TypeError),
+        (dict(kernel_size=True), TypeError),
+        (dict(kernel_size=(2, 2.0)), TypeError),
+        (dict(kernel_size=2, stride=2.0), TypeError),
+        (dict(kernel_size=2, ceil_mode=2), TypeError),
+        (dict(kernel_size=2, num_threads=0), ValueError),
+        (dict(kernel_size=2, num_threads=1.0), TypeError),
+        (dict(kernel_size=2, layout=1), TypeError),
+    ],
+)
 def test_bad_arguments_still_raise_after_a_plan(bad, error):
     x = _x()
     cypool.max_pool2d(x, 2)
@@ -82,11 +87,13 @@ def test_bad_out_still_raises_after_a_plan():
     with pytest.raises(ValueError, match="writeable"):
         cypool.max_pool2d(x, 2, out=read_only)
     big = np.zeros(x.size + y.size, np.float32)
-    overlapping_x = big[:x.size].reshape(x.shape)
+    overlapping_x = big[: x.size].reshape(x.shape)
     overlapping_x[...] = x
     cypool.max_pool2d(overlapping_x, 2)
     with pytest.raises(ValueError, match="overlap"):
-        cypool.max_pool2d(overlapping_x, 2, out=big[x.size - 1:x.size - 1 + y.size].reshape(y.shape))
+        cypool.max_pool2d(
+            overlapping_x, 2, out=big[x.size - 1 : x.size - 1 + y.size].reshape(y.shape)
+        )
     y, idx = cypool.max_pool2d(x, 2, return_indices=True)
     with pytest.raises(TypeError, match="pair"):
         cypool.max_pool2d(x, 2, return_indices=True, out=y)
@@ -97,12 +104,13 @@ def test_bad_out_still_raises_after_a_plan():
 def test_non_contiguous_and_foreign_inputs_after_a_plan():
     x = _x((2, 3, 9, 16))
     cypool.max_pool2d(np.ascontiguousarray(x[..., ::2]), 2)
-    strided = x[..., ::2]          # same shape and dtype as the planned call
+    strided = x[..., ::2]  # same shape and dtype as the planned call
     np.testing.assert_array_equal(cypool.max_pool2d(strided, 2), loops.max_pool2d(strided, 2))
     swapped = np.ascontiguousarray(x[..., ::2]).astype(">f4")
     np.testing.assert_array_equal(cypool.max_pool2d(swapped, 2), loops.max_pool2d(swapped, 2))
-    np.testing.assert_array_equal(cypool.max_pool2d(strided.tolist(), 2),
-                                  loops.max_pool2d(strided, 2))
+    np.testing.assert_array_equal(
+        cypool.max_pool2d(strided.tolist(), 2), loops.max_pool2d(strided, 2)
+    )
 
 
 def test_float16_and_integer_averages_keep_their_result_types():
@@ -127,12 +135,30 @@ def test_every_argument_of_a_parser_is_in_its_key():
     plan of the first call."""
     parse = _args.max_pool_plan
     names = list(inspect.signature(parse).parameters)
-    base = dict(ndim=2, shape=(1, 2, 6, 6), dtype=np.dtype(np.float32), kernel_size=2,
-                stride=None, padding=0, dilation=1, ceil_mode=False, return_indices=False,
-                layout="channels_first")
-    changed = dict(ndim=1, shape=(1, 2, 6, 7), dtype=np.dtype(np.float64), kernel_size=3,
-                   stride=1, padding=1, dilation=2, ceil_mode=True, return_indices=True,
-                   layout="channels_last")
+    base = dict(
+        ndim=2,
+        shape=(1, 2, 6, 6),
+        dtype=np.dtype(np.float32),
+        kernel_size=2,
+        stride=None,
+        padding=0,
+        dilation=1,
+        ceil_mode=False,
+        return_indices=False,
+        layout="channels_first",
+    )
+    changed = dict(
+        ndim=1,
+        shape=(1, 2, 6, 7),
+        dtype=np.dtype(np.float64),
+        kernel_size=3,
+        stride=1,
+        padding=1,
+        dilation=2,
+        ceil_mode=True,
+        return_indices=True,
+        layout="channels_last",
+    )
     assert sorted(names) == sorted(base)
     first = parse(*(base[n] for n in names))
     for name in names:

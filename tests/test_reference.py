@@ -4,14 +4,15 @@ Max pooling (values, indices, backward) must match bit for bit; averages are sum
 in the array's own precision against the reference's float64 sums, so they match
 to a few ulps.
 """
+
 import inspect
+
 import numpy as np
 import pytest
+from _cases import FLOAT_DTYPES, INTEGER_DTYPES, generate
 
 import cypool
 from cypool import reference
-
-from _cases import FLOAT_DTYPES, INTEGER_DTYPES, generate
 
 CASES = generate(260, seed=2026)
 INTEGER_CASES = generate(60, seed=7, dtypes=INTEGER_DTYPES)
@@ -19,8 +20,12 @@ FLOAT16_CASES = generate(20, seed=16, dtypes=(np.float16,))
 
 
 def _functions(module, ndim):
-    return (getattr(module, "max_pool%dd" % ndim), getattr(module, "max_pool%dd_backward" % ndim),
-            getattr(module, "avg_pool%dd" % ndim), getattr(module, "avg_pool%dd_backward" % ndim))
+    return (
+        getattr(module, "max_pool%dd" % ndim),
+        getattr(module, "max_pool%dd_backward" % ndim),
+        getattr(module, "avg_pool%dd" % ndim),
+        getattr(module, "avg_pool%dd_backward" % ndim),
+    )
 
 
 def _tolerance(dtype):
@@ -38,8 +43,9 @@ def _check_max(case):
     np.testing.assert_array_equal(idx, idx_ref)
     np.testing.assert_array_equal(fwd(x, layout=case.layout, **case.window), y_ref)
     grad = case.grad(y.shape, x.dtype)
-    np.testing.assert_array_equal(bwd(grad, idx, x.shape, layout=case.layout),
-                                  ref_bwd(grad, idx, x.shape, layout=case.layout))
+    np.testing.assert_array_equal(
+        bwd(grad, idx, x.shape, layout=case.layout), ref_bwd(grad, idx, x.shape, layout=case.layout)
+    )
 
 
 @pytest.mark.parametrize("case", CASES + INTEGER_CASES + FLOAT16_CASES, ids=lambda c: c.id)
@@ -74,14 +80,17 @@ def test_sweep_is_large_and_varied():
     paddings = {type(c.window["padding"]).__name__ for c in cases}
     assert {"int", "tuple", "str"} <= paddings
     assert any(c.window["padding"] == "same" for c in cases)
-    assert any(isinstance(c.window["padding"], tuple)
-               and isinstance(c.window["padding"][0], tuple) for c in cases)
-    assert any(c.window["ceil_mode"] for c in cases) and not all(c.window["ceil_mode"]
-                                                                for c in cases)
+    assert any(
+        isinstance(c.window["padding"], tuple) and isinstance(c.window["padding"][0], tuple)
+        for c in cases
+    )
+    assert any(c.window["ceil_mode"] for c in cases) and not all(
+        c.window["ceil_mode"] for c in cases
+    )
     assert any(c.window["dilation"] != 1 for c in cases)
     assert any(c.divisor_override for c in cases)
-    assert any(len(c.shape) == c.ndim + 1 for c in cases)   # unbatched
-    assert any(len(c.shape) == c.ndim + 2 for c in cases)   # batched
+    assert any(len(c.shape) == c.ndim + 1 for c in cases)  # unbatched
+    assert any(len(c.shape) == c.ndim + 2 for c in cases)  # batched
 
 
 @pytest.mark.parametrize("case", generate(60, seed=31), ids=lambda c: c.id)
@@ -91,32 +100,36 @@ def test_vectorized_baseline_matches_loops(case):
     fast, slow = reference.vectorized, reference.loops
     name = "max_pool%dd" % case.ndim
     y, idx = getattr(fast, name)(x, return_indices=True, layout=case.layout, **case.window)
-    y_ref, idx_ref = getattr(slow, name)(x, return_indices=True, layout=case.layout,
-                                         **case.window)
+    y_ref, idx_ref = getattr(slow, name)(x, return_indices=True, layout=case.layout, **case.window)
     np.testing.assert_array_equal(y, y_ref)
     np.testing.assert_array_equal(idx, idx_ref)
     grad = case.grad(y.shape)
     np.testing.assert_array_equal(
         getattr(fast, name + "_backward")(grad, idx, x.shape, layout=case.layout),
-        getattr(slow, name + "_backward")(grad, idx, x.shape, layout=case.layout))
+        getattr(slow, name + "_backward")(grad, idx, x.shape, layout=case.layout),
+    )
     name = "avg_pool%dd" % case.ndim
     tol = _tolerance(x.dtype)
     a = getattr(fast, name)(x, layout=case.layout, **case.avg_window)
-    np.testing.assert_allclose(a, getattr(slow, name)(x, layout=case.layout, **case.avg_window),
-                               rtol=tol, atol=tol)
+    np.testing.assert_allclose(
+        a, getattr(slow, name)(x, layout=case.layout, **case.avg_window), rtol=tol, atol=tol
+    )
     np.testing.assert_allclose(
         getattr(fast, name + "_backward")(grad, x.shape, layout=case.layout, **case.avg_window),
         getattr(slow, name + "_backward")(grad, x.shape, layout=case.layout, **case.avg_window),
-        rtol=tol, atol=tol)
+        rtol=tol,
+        atol=tol,
+    )
 
 
 def test_reference_exports_every_pooling_function_of_the_package():
     import cypool.reference as reference
-    runtime = {"get_include", "get_num_threads", "num_threads", "set_num_threads",
-               "show_config"}
+
+    runtime = {"get_include", "get_num_threads", "num_threads", "set_num_threads", "show_config"}
     # Every computing function of the package, under the same name and signature.
     assert set(reference.loops.__all__) == set(cypool.__all__) - runtime
     for name in reference.loops.__all__:
-        assert (inspect.signature(getattr(reference, name))
-                == inspect.signature(getattr(cypool, name))), name
+        assert inspect.signature(getattr(reference, name)) == inspect.signature(
+            getattr(cypool, name)
+        ), name
     assert reference.lp_pool1d is reference.loops.lp_pool1d

@@ -1,4 +1,5 @@
 """NaN, infinities, ties and signed zeros: PyTorch's rules, checked by hand-made cases."""
+
 import numpy as np
 import pytest
 
@@ -57,8 +58,11 @@ def test_padding_never_wins_even_against_minus_infinity():
 def test_special_values_agree_with_reference_on_a_random_mixture():
     rng = np.random.default_rng(3)
     x = rng.choice([nan, inf, -inf, 0.0, -0.0, 1.0, -1.0], size=(2, 3, 7, 6))
-    for kw in (dict(kernel_size=3, stride=1, padding=1), dict(kernel_size=2, ceil_mode=True),
-               dict(kernel_size=(3, 2), dilation=(2, 1), padding=((1, 2), (0, 1)))):
+    for kw in (
+        dict(kernel_size=3, stride=1, padding=1),
+        dict(kernel_size=2, ceil_mode=True),
+        dict(kernel_size=(3, 2), dilation=(2, 1), padding=((1, 2), (0, 1))),
+    ):
         y, idx = cypool.max_pool2d(x, return_indices=True, **kw)
         y_ref, idx_ref = reference.max_pool2d(x, return_indices=True, **kw)
         np.testing.assert_array_equal(y, y_ref)
@@ -92,8 +96,11 @@ def test_overlapping_windows_with_and_without_nan_planes(dtype, layout):
     x[1, 2, 10, 3] = nan
     if layout == "channels_last":
         x = np.ascontiguousarray(x.transpose(0, 2, 3, 1))
-    for window in (dict(kernel_size=3, stride=2, padding=1), dict(kernel_size=3, stride=1),
-                   dict(kernel_size=(2, 3), stride=(1, 2), padding=(1, 0))):
+    for window in (
+        dict(kernel_size=3, stride=2, padding=1),
+        dict(kernel_size=3, stride=1),
+        dict(kernel_size=(2, 3), stride=(1, 2), padding=(1, 0)),
+    ):
         got = cypool.max_pool2d(x, layout=layout, **window)
         want = reference.max_pool2d(x, layout=layout, **window)
         assert got.tobytes() == want.tobytes(), window
@@ -111,15 +118,21 @@ def test_channels_last_sweep_across_chunks_with_indices(channels):
         flat[rng.integers(0, flat.size, size=40)] = value
     x[1, 2, 100:140] = -0.0
     x[1, 2, 120:140:3] = 0.0
-    for window in (dict(kernel_size=2, stride=2), dict(kernel_size=3, stride=2, padding=1),
-                   dict(kernel_size=3, stride=1, padding=1), dict(kernel_size=4, stride=4)):
+    for window in (
+        dict(kernel_size=2, stride=2),
+        dict(kernel_size=3, stride=2, padding=1),
+        dict(kernel_size=3, stride=1, padding=1),
+        dict(kernel_size=4, stride=4),
+    ):
         y, idx = cypool.max_pool2d(x, layout="channels_last", return_indices=True, **window)
-        y_ref, idx_ref = reference.max_pool2d(x, layout="channels_last", return_indices=True,
-                                              **window)
+        y_ref, idx_ref = reference.max_pool2d(
+            x, layout="channels_last", return_indices=True, **window
+        )
         assert y.tobytes() == y_ref.tobytes(), window
         np.testing.assert_array_equal(idx, idx_ref)
         assert cypool.max_pool2d(x, layout="channels_last", **window).tobytes() == y.tobytes()
         a = cypool.avg_pool2d(x, layout="channels_last", **window)
         # The reference sums in another order: an ulp apart, NaN at the same places.
-        np.testing.assert_allclose(a, reference.avg_pool2d(x, layout="channels_last", **window),
-                                   rtol=1e-5, atol=1e-6)
+        np.testing.assert_allclose(
+            a, reference.avg_pool2d(x, layout="channels_last", **window), rtol=1e-5, atol=1e-6
+        )

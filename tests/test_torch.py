@@ -5,12 +5,12 @@ torch.nn.functional accepts unchanged.  Max pooling must match bit for bit; the
 average kernels sum and divide in the same order and precision as PyTorch's CPU
 kernels, so they match bit for bit as well.
 """
+
 import numpy as np
 import pytest
+from _cases import generate
 
 import cypool
-
-from _cases import generate
 
 torch = pytest.importorskip("torch")
 F = torch.nn.functional
@@ -60,37 +60,56 @@ def _torch_window(case):
 def _torch_max(case, xt):
     w = _torch_window(case)
     fn = getattr(F, "max_pool%dd" % case.ndim)
-    return fn(xt, w["kernel_size"], w["stride"], w["padding"], w["dilation"],
-              ceil_mode=w["ceil_mode"], return_indices=True)
+    return fn(
+        xt,
+        w["kernel_size"],
+        w["stride"],
+        w["padding"],
+        w["dilation"],
+        ceil_mode=w["ceil_mode"],
+        return_indices=True,
+    )
 
 
 def _torch_avg(case, xt):
     w = _torch_window(case)
     if case.ndim == 1:  # avg_pool1d has no divisor_override: run it as 2-D with H = 1
         lift = lambda v: (1,) + (tuple(v) if isinstance(v, tuple) else (v,))
-        y = F.avg_pool2d(xt[:, :, None], lift(w["kernel_size"]), lift(w["stride"]),
-                         (0,) + ((w["padding"],) if isinstance(w["padding"], int)
-                                 else tuple(w["padding"])),
-                         w["ceil_mode"], case.count_include_pad, case.divisor_override)
+        y = F.avg_pool2d(
+            xt[:, :, None],
+            lift(w["kernel_size"]),
+            lift(w["stride"]),
+            (0,) + ((w["padding"],) if isinstance(w["padding"], int) else tuple(w["padding"])),
+            w["ceil_mode"],
+            case.count_include_pad,
+            case.divisor_override,
+        )
         return y[:, :, 0]
     fn = getattr(F, "avg_pool%dd" % case.ndim)
-    return fn(xt, w["kernel_size"], w["stride"], w["padding"], w["ceil_mode"],
-              case.count_include_pad, case.divisor_override)
+    return fn(
+        xt,
+        w["kernel_size"],
+        w["stride"],
+        w["padding"],
+        w["ceil_mode"],
+        case.count_include_pad,
+        case.divisor_override,
+    )
 
 
 @pytest.mark.parametrize("case", CASES, ids=lambda c: c.id)
 def test_max_pool_matches_torch(case):
     x = case.input()
-    y, idx = getattr(cypool, "max_pool%dd" % case.ndim)(x, return_indices=True,
-                                                         layout=case.layout, **case.window)
+    y, idx = getattr(cypool, "max_pool%dd" % case.ndim)(
+        x, return_indices=True, layout=case.layout, **case.window
+    )
     xt = _to_torch_layout(case, x).requires_grad_(True)
     yt, it = _torch_max(case, xt)
     np.testing.assert_array_equal(y, _from_torch_layout(case, yt, y.shape))
     np.testing.assert_array_equal(idx, _from_torch_layout(case, it, y.shape))
     grad = case.grad(y.shape)
     yt.backward(_to_torch_layout(case, grad))
-    g = getattr(cypool, "max_pool%dd_backward" % case.ndim)(grad, idx, x.shape,
-                                                            layout=case.layout)
+    g = getattr(cypool, "max_pool%dd_backward" % case.ndim)(grad, idx, x.shape, layout=case.layout)
     np.testing.assert_array_equal(g, _from_torch_layout(case, xt.grad, x.shape))
 
 
@@ -103,8 +122,9 @@ def test_avg_pool_matches_torch(case):
     np.testing.assert_array_equal(y, _from_torch_layout(case, yt, y.shape))
     grad = case.grad(y.shape)
     yt.backward(_to_torch_layout(case, grad))
-    g = getattr(cypool, "avg_pool%dd_backward" % case.ndim)(grad, x.shape, layout=case.layout,
-                                                            **case.avg_window)
+    g = getattr(cypool, "avg_pool%dd_backward" % case.ndim)(
+        grad, x.shape, layout=case.layout, **case.avg_window
+    )
     np.testing.assert_array_equal(g, _from_torch_layout(case, xt.grad, x.shape))
 
 

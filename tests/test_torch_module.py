@@ -5,6 +5,7 @@ gradients) against torch's own CPU operators, in both memory formats, plus the
 custom-operator machinery: gradcheck, opcheck, torch.compile, torch.export,
 model conversion and the documented fallbacks.
 """
+
 import doctest
 import subprocess
 import sys
@@ -43,16 +44,18 @@ def _window_case(rng, spatial_dims, dilated):
     stride = [int(s) for s in rng.integers(1, 4, spatial_dims)]
     dilation = [int(d) for d in rng.integers(1, 3, spatial_dims)] if dilated else [1] * spatial_dims
     padding = [int(rng.integers(0, k // 2 + 1)) for k in kernel]
-    spatial = [int(rng.integers(d * (k - 1) + 1, d * (k - 1) + 9))
-               for k, d in zip(kernel, dilation)]
+    spatial = [
+        int(rng.integers(d * (k - 1) + 1, d * (k - 1) + 9)) for k, d in zip(kernel, dilation)
+    ]
     return kernel, stride, padding, dilation, bool(rng.integers(0, 2)), spatial
 
 
 def _same_format(a, b):
     """Same torch memory format (1-D has none: torch's 1-d strides there are incidental)."""
     formats = [torch.contiguous_format, FORMATS[a.dim() - 2]]
-    return all(a.is_contiguous(memory_format=f) == b.is_contiguous(memory_format=f)
-               for f in formats)
+    return all(
+        a.is_contiguous(memory_format=f) == b.is_contiguous(memory_format=f) for f in formats
+    )
 
 
 def _format_of(t):
@@ -72,8 +75,12 @@ def _compare(ours, theirs):
     assert _same_format(ours, theirs) if ours.dim() - 2 in FORMATS else True
 
 
-SWEEP = [(spatial_dims, channels_last, seed) for spatial_dims in (1, 2, 3)
-         for channels_last in (False, True) for seed in range(12)]
+SWEEP = [
+    (spatial_dims, channels_last, seed)
+    for spatial_dims in (1, 2, 3)
+    for channels_last in (False, True)
+    for seed in range(12)
+]
 
 
 @pytest.mark.parametrize("spatial_dims, channels_last, seed", SWEEP)
@@ -89,9 +96,8 @@ def test_max_pool_values_indices_and_gradients(spatial_dims, channels_last, seed
     _compare(ours[1], theirs[1])
     if x.requires_grad:
         _compare(_grads(ours[0], x, seed)[0], _grads(theirs[0], x, seed)[0])
-    with torch.no_grad():   # the values-only operator
-        _compare(getattr(ct, name)(x, kernel, stride, padding, dilation, ceil_mode),
-                 theirs[0])
+    with torch.no_grad():  # the values-only operator
+        _compare(getattr(ct, name)(x, kernel, stride, padding, dilation, ceil_mode), theirs[0])
 
 
 @pytest.mark.parametrize("spatial_dims, channels_last, seed", SWEEP)
@@ -123,11 +129,13 @@ def test_adaptive_pooling(spatial_dims, channels_last, seed):
     output_size = [int(s) for s in rng.integers(1, 9, spatial_dims)]
     if seed % 4 == 0 and spatial_dims > 1:
         output_size[0] = None
-    x = _input(rng, (2, 6, *spatial), torch.float64 if seed % 2 else torch.float32,
-               channels_last).requires_grad_()
+    x = _input(
+        rng, (2, 6, *spatial), torch.float64 if seed % 2 else torch.float32, channels_last
+    ).requires_grad_()
     values, indices = getattr(ct, "adaptive_max_pool%dd" % spatial_dims)(x, output_size, True)
     expected, expected_indices = getattr(F, "adaptive_max_pool%dd" % spatial_dims)(
-        x, output_size, True)
+        x, output_size, True
+    )
     _compare(values, expected)
     _compare(indices, expected_indices)
     _compare(_grads(values, x, seed)[0], _grads(expected, x, seed)[0])
@@ -140,7 +148,7 @@ def test_adaptive_pooling(spatial_dims, channels_last, seed):
     channels_first = getattr(F, "adaptive_avg_pool%dd" % spatial_dims)(x_cf, output_size)
     _compare(ours, theirs.contiguous(memory_format=_format_of(theirs)).copy_(channels_first))
     grad, grad_cl = _grads(ours, x, seed)[0], _grads(theirs, x, seed)[0]
-    assert torch.equal(grad, _grads(channels_first, x_cf, seed)[0])   # the same in backward
+    assert torch.equal(grad, _grads(channels_first, x_cf, seed)[0])  # the same in backward
     assert _same_format(grad, grad_cl) if spatial_dims > 1 else True
 
 
@@ -153,14 +161,15 @@ def test_lp_pool_follows_torch_without_abs(spatial_dims, channels_last, seed):
     x = _input(rng, (2, 3, *spatial), torch.float64, channels_last, ties=False)
     x = (x.abs() if seed % 2 else x).requires_grad_()
     name = "lp_pool%dd" % spatial_dims
-    if spatial_dims == 1:   # torch's lp_pool1d multiplies by kernel_size: ints only
+    if spatial_dims == 1:  # torch's lp_pool1d multiplies by kernel_size: ints only
         kernel, stride = kernel[0], stride[0]
     ours = getattr(ct, name)(x, norm_type, kernel, stride, ceil_mode)
     theirs = getattr(F, name)(x, norm_type, kernel, stride, ceil_mode)
     torch.testing.assert_close(ours, theirs, rtol=0, atol=0, equal_nan=True)
     if seed % 2:
-        torch.testing.assert_close(_grads(ours, x, seed)[0], _grads(theirs, x, seed)[0],
-                                   rtol=0, atol=0, equal_nan=True)
+        torch.testing.assert_close(
+            _grads(ours, x, seed)[0], _grads(theirs, x, seed)[0], rtol=0, atol=0, equal_nan=True
+        )
 
 
 @pytest.mark.parametrize("spatial_dims, channels_last, seed", SWEEP[::2])
@@ -168,11 +177,13 @@ def test_max_unpool_and_its_output_size_window(spatial_dims, channels_last, seed
     rng = np.random.default_rng([40 + spatial_dims, seed])
     kernel, stride, padding, _, _, spatial = _window_case(rng, spatial_dims, False)
     x = _input(rng, (2, 3, *spatial), torch.float32, channels_last)
-    pooled, indices = getattr(F, "max_pool%dd" % spatial_dims)(x, kernel, stride, padding,
-                                                                return_indices=True)
+    pooled, indices = getattr(F, "max_pool%dd" % spatial_dims)(
+        x, kernel, stride, padding, return_indices=True
+    )
     pooled.requires_grad_()
-    default = [(n - 1) * s + k - 2 * p for n, s, k, p in
-               zip(pooled.shape[2:], stride, kernel, padding)]
+    default = [
+        (n - 1) * s + k - 2 * p for n, s, k, p in zip(pooled.shape[2:], stride, kernel, padding)
+    ]
     output_size = [d + int(rng.integers(0, s)) for d, s in zip(default, stride)]
     if min(output_size) < 1 or any(o < n for o, n in zip(output_size, spatial)):
         output_size = spatial
@@ -196,24 +207,30 @@ def test_integer_max_pooling_runs_on_cypool_and_matches():
 
 def test_gradcheck_in_float64():
     x = torch.randn(1, 2, 6, 7, dtype=torch.float64, requires_grad=True)
-    checks = [lambda t: ct.avg_pool2d(t, 3, 2, 1, ceil_mode=True, count_include_pad=False),
-              lambda t: ct.max_pool2d(t, 2, 1),
-              lambda t: ct.adaptive_avg_pool2d(t, (4, 3)),
-              lambda t: ct.adaptive_max_pool2d(t, 3),
-              lambda t: ct.lp_pool2d(t.abs() + 0.5, 2, 2)]
+    checks = [
+        lambda t: ct.avg_pool2d(t, 3, 2, 1, ceil_mode=True, count_include_pad=False),
+        lambda t: ct.max_pool2d(t, 2, 1),
+        lambda t: ct.adaptive_avg_pool2d(t, (4, 3)),
+        lambda t: ct.adaptive_max_pool2d(t, 3),
+        lambda t: ct.lp_pool2d(t.abs() + 0.5, 2, 2),
+    ]
     for function in checks:
         assert torch.autograd.gradcheck(function, (x,))
     pooled, indices = F.max_pool2d(x.detach(), 2, return_indices=True)
     pooled.requires_grad_()
     assert torch.autograd.gradcheck(
-        lambda t: ct.max_unpool2d(t, indices, 2, output_size=x.shape), (pooled,))
+        lambda t: ct.max_unpool2d(t, indices, 2, output_size=x.shape), (pooled,)
+    )
 
 
 def test_gradgradcheck_in_float64():
     x = torch.randn(1, 2, 6, 7, dtype=torch.float64, requires_grad=True)
-    for function in (lambda t: ct.avg_pool2d(t, 3, 2, 1, count_include_pad=False),
-                     lambda t: ct.max_pool2d(t, 2, 1), lambda t: ct.adaptive_avg_pool2d(t, 4),
-                     lambda t: ct.adaptive_max_pool2d(t, (2, 3))):
+    for function in (
+        lambda t: ct.avg_pool2d(t, 3, 2, 1, count_include_pad=False),
+        lambda t: ct.max_pool2d(t, 2, 1),
+        lambda t: ct.adaptive_avg_pool2d(t, 4),
+        lambda t: ct.adaptive_max_pool2d(t, (2, 3)),
+    ):
         assert torch.autograd.gradgradcheck(function, (x,))
 
 
@@ -235,8 +252,11 @@ def _opcheck_cases():
         return x().detach().contiguous(memory_format=torch.channels_last).requires_grad_()
 
     def x3():
-        return torch.randn(1, 2, 5, 6, 4, dtype=torch.float64).contiguous(
-            memory_format=torch.channels_last_3d).requires_grad_()
+        return (
+            torch.randn(1, 2, 5, 6, 4, dtype=torch.float64)
+            .contiguous(memory_format=torch.channels_last_3d)
+            .requires_grad_()
+        )
 
     pooled, indices = F.max_pool2d(x().detach(), 2, return_indices=True)
 
@@ -253,8 +273,10 @@ def _opcheck_cases():
         (_ops.adaptive_max_pool, (x3(), [2, 3, 2])),
         (_ops.max_unpool, (pooled.requires_grad_(), indices, [8, 7])),
         (_ops.scatter_to_indices, (grad(), indices, [2, 3, 8, 7], False, 2)),
-        (_ops.avg_pool_backward, (grad(), [2, 3, 8, 7], False, [2, 2], [2, 2], [0, 0], False,
-                                  True, None)),
+        (
+            _ops.avg_pool_backward,
+            (grad(), [2, 3, 8, 7], False, [2, 2], [2, 2], [0, 0], False, True, None),
+        ),
         (_ops.adaptive_avg_pool_backward, (grad(), [2, 3, 8, 7], False, 2)),
         (_ops.max_unpool_backward, (x(), indices, 2)),
     ]
@@ -308,13 +330,26 @@ def test_torch_export_records_cypool_operators():
 def _resnet_shaped(num_classes=10):
     def block(cin, cout, stride):
         return torch.nn.Sequential(
-            torch.nn.Conv2d(cin, cout, 3, stride, 1, bias=False), torch.nn.BatchNorm2d(cout),
-            torch.nn.ReLU(), torch.nn.Conv2d(cout, cout, 3, 1, 1, bias=False),
-            torch.nn.BatchNorm2d(cout), torch.nn.ReLU())
+            torch.nn.Conv2d(cin, cout, 3, stride, 1, bias=False),
+            torch.nn.BatchNorm2d(cout),
+            torch.nn.ReLU(),
+            torch.nn.Conv2d(cout, cout, 3, 1, 1, bias=False),
+            torch.nn.BatchNorm2d(cout),
+            torch.nn.ReLU(),
+        )
+
     return torch.nn.Sequential(
-        torch.nn.Conv2d(3, 16, 7, 2, 3, bias=False), torch.nn.BatchNorm2d(16), torch.nn.ReLU(),
-        torch.nn.MaxPool2d(3, 2, 1), block(16, 16, 1), block(16, 32, 2), block(32, 64, 2),
-        torch.nn.AdaptiveAvgPool2d((1, 1)), torch.nn.Flatten(), torch.nn.Linear(64, num_classes))
+        torch.nn.Conv2d(3, 16, 7, 2, 3, bias=False),
+        torch.nn.BatchNorm2d(16),
+        torch.nn.ReLU(),
+        torch.nn.MaxPool2d(3, 2, 1),
+        block(16, 16, 1),
+        block(16, 32, 2),
+        block(32, 64, 2),
+        torch.nn.AdaptiveAvgPool2d((1, 1)),
+        torch.nn.Flatten(),
+        torch.nn.Linear(64, num_classes),
+    )
 
 
 @pytest.mark.parametrize("memory_format", [torch.contiguous_format, torch.channels_last])
@@ -346,8 +381,12 @@ def test_convert_keeps_hooks_state_and_user_subclasses():
     assert type(model[1]) is CustomPool and type(model[2]) is ct.nn.AvgPool2d
     model(torch.randn(1, 1, 16, 16))
     assert seen == [torch.Size([1, 1, 8, 8])]
-    assert model.state_dict().keys() == torch.nn.Sequential(
-        torch.nn.MaxPool2d(2), CustomPool(2), torch.nn.AvgPool2d(2)).state_dict().keys()
+    assert (
+        model.state_dict().keys()
+        == torch.nn.Sequential(torch.nn.MaxPool2d(2), CustomPool(2), torch.nn.AvgPool2d(2))
+        .state_dict()
+        .keys()
+    )
     with pytest.raises(TypeError, match="model"):
         ct.convert("not a model")
 
@@ -356,8 +395,14 @@ def test_convert_keeps_hooks_state_and_user_subclasses():
 def test_modules_match_torch_modules(name):
     torch_class = getattr(torch.nn, name)
     spatial_dims = int(name[-2])
-    arguments = {"MaxPool": (3, 2, 1), "AvgPool": (3, 2, 1), "LPPool": (2, 3, 2),
-                 "AdaptiveMaxPool": (3,), "AdaptiveAvgPool": (3,), "MaxUnpool": (2,)}
+    arguments = {
+        "MaxPool": (3, 2, 1),
+        "AvgPool": (3, 2, 1),
+        "LPPool": (2, 3, 2),
+        "AdaptiveMaxPool": (3,),
+        "AdaptiveAvgPool": (3,),
+        "MaxUnpool": (2,),
+    }
     args = arguments[name[:-2]]
     ours, theirs = getattr(ct.nn, name)(*args), torch_class(*args)
     assert repr(ours) == repr(theirs)
@@ -371,7 +416,7 @@ def test_modules_match_torch_modules(name):
 
 def test_unsupported_tensors_take_torchs_own_operator():
     meta = torch.empty(2, 3, 8, 8, device="meta")
-    assert ct.max_pool2d(meta, 2).device.type == "meta"     # stands in for CUDA/MPS
+    assert ct.max_pool2d(meta, 2).device.type == "meta"  # stands in for CUDA/MPS
     assert ct.avg_pool2d(meta, 2).shape == (2, 3, 4, 4)
     bf16 = torch.randn(1, 2, 6, 6).to(torch.bfloat16)
     assert torch.equal(ct.avg_pool2d(bf16, 2), F.avg_pool2d(bf16, 2))
@@ -411,8 +456,16 @@ def test_importing_cypool_does_not_import_torch():
 
 def test_channels_last_reading_follows_torchs_rule():
     from torch._prims_common import suggest_memory_format
-    for shape in [(2, 3, 4, 5), (1, 3, 1, 1), (2, 1, 4, 1), (1, 1, 1, 1), (2, 3, 1, 4),
-                  (2, 3, 4, 5, 6), (1, 2, 1, 1, 3)]:
+
+    for shape in [
+        (2, 3, 4, 5),
+        (1, 3, 1, 1),
+        (2, 1, 4, 1),
+        (1, 1, 1, 1),
+        (2, 3, 1, 4),
+        (2, 3, 4, 5, 6),
+        (1, 2, 1, 1, 3),
+    ]:
         formats = (torch.contiguous_format, FORMATS[len(shape) - 2])
         for memory_format in formats:
             x = torch.empty(shape).contiguous(memory_format=memory_format)
@@ -428,7 +481,7 @@ def _documented():
 
 @pytest.mark.parametrize("item", _documented(), ids=lambda item: getattr(item, "__name__", ""))
 def test_docstring_examples_run(item):
-    if item is _ops:    # private module: documented, no example
+    if item is _ops:  # private module: documented, no example
         assert "custom operators" in item.__doc__
         return
     assert "Examples\n" in item.__doc__
@@ -442,10 +495,11 @@ def test_docstring_examples_run(item):
 
 def test_inference_under_tracing_records_the_operator():
     from torch.fx.experimental.proxy_tensor import make_fx
+
     x = torch.randn(1, 2, 8, 8)
     with torch.no_grad():
         graph = make_fx(lambda t: ct.max_pool2d(t, 2) + ct.avg_pool2d(t, 2))(x).graph
-        eager = ct.max_pool2d(x, 2) + ct.avg_pool2d(x, 2)   # the plain-function path
+        eager = ct.max_pool2d(x, 2) + ct.avg_pool2d(x, 2)  # the plain-function path
     assert "cypool.max_pool" in str(graph) and "cypool.avg_pool" in str(graph)
     assert torch.equal(eager, F.max_pool2d(x, 2) + F.avg_pool2d(x, 2))
 
@@ -453,24 +507,27 @@ def test_inference_under_tracing_records_the_operator():
 def test_readme_command_runs_verbatim():
     import os
     import shlex
-    readme = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))),
-                          "README.md")
+
+    readme = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "README.md")
     with open(readme) as handle:
         lines = [line for line in handle if line.startswith('python -c "import torch, cypool')]
     assert len(lines) == 1
     command = shlex.split(lines[0])
     assert command[:2] == ["python", "-c"]
-    result = subprocess.run([sys.executable, "-c", command[2]], cwd="/", capture_output=True,
-                            text=True, timeout=300)
+    result = subprocess.run(
+        [sys.executable, "-c", command[2]], cwd="/", capture_output=True, text=True, timeout=300
+    )
     assert result.returncode == 0, result.stderr[-2000:]
     assert result.stdout.strip() == "True (8, 64, 112, 112)"
 
 
 def test_torch_benchmark_runs_quick(tmp_path):
     from cypool.benchmark import torch_ops
+
     output = tmp_path / "torch_bench.md"
-    ops, models = torch_ops.main(["--quick", "--threads", "1", "--repeat", "1",
-                                  "--output", str(output)])
+    ops, models = torch_ops.main(
+        ["--quick", "--threads", "1", "--repeat", "1", "--output", str(output)]
+    )
     assert len(ops) == len(torch_ops.OPS) * 4 and len(models) == 2
     assert all(row["torch"] > 0 and row["cypool"] > 0 for row in ops + models)
     assert "speed-up" in output.read_text() and "training step" in output.read_text()

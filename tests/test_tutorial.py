@@ -1,4 +1,5 @@
 """The tutorial runs headless, saves its figures, and its NumPy CNN learns the digits."""
+
 import os
 import subprocess
 import sys
@@ -11,9 +12,13 @@ TUTORIAL = os.path.join(os.path.dirname(__file__), os.pardir, "examples", "tutor
 def test_tutorial_trains_a_cnn_to_90_percent(tmp_path):
     pytest.importorskip("matplotlib", reason="the tutorial needs matplotlib")
     pytest.importorskip("sklearn", reason="the tutorial needs scikit-learn")
-    result = subprocess.run([sys.executable, TUTORIAL, "--out", str(tmp_path)],
-                            capture_output=True, text=True, timeout=900,
-                            env=dict(os.environ, MPLBACKEND="Agg"))
+    result = subprocess.run(
+        [sys.executable, TUTORIAL, "--out", str(tmp_path)],
+        capture_output=True,
+        text=True,
+        timeout=900,
+        env=dict(os.environ, MPLBACKEND="Agg"),
+    )
     assert result.returncode == 0, result.stderr[-3000:]
     accuracy = float(result.stdout.split("accuracy on digits:")[1].split()[0])
     assert accuracy >= 0.90, result.stdout

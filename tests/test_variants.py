@@ -11,6 +11,7 @@ back as an ``.npz``; the baseline's are the oracle.  The sweep covers every
 kernel family, both layouts, float16/32/64 and integers, NaN and signed zeros,
 and shapes long enough for the vector loops and their remainders.
 """
+
 import os
 import subprocess
 import sys
@@ -85,12 +86,18 @@ np.savez(sys.argv[1], **results)
 def _run_sweep(variant, path):
     env = dict(os.environ, CYPOOL_KERNELS=variant)
     env["PYTHONPATH"] = os.pathsep.join(
-        [os.path.dirname(os.path.abspath(__file__))] + env.get("PYTHONPATH", "").split(os.pathsep))
+        [os.path.dirname(os.path.abspath(__file__))] + env.get("PYTHONPATH", "").split(os.pathsep)
+    )
     # From the result's folder: "python -c" in the checkout would import its
     # unbuilt cypool/ source folder instead of the installed package.
-    done = subprocess.run([sys.executable, "-c", SWEEP, str(path), variant], env=env,
-                          capture_output=True, text=True, timeout=600,
-                          cwd=os.path.dirname(str(path)))
+    done = subprocess.run(
+        [sys.executable, "-c", SWEEP, str(path), variant],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=600,
+        cwd=os.path.dirname(str(path)),
+    )
     assert done.returncode == 0, done.stderr[-3000:]
     with np.load(path) as data:
         return {name: data[name] for name in data.files}
@@ -126,22 +133,33 @@ def test_variant_equals_baseline_bit_for_bit(variant, baseline, tmp_path):
     assert results.keys() == baseline.keys()
     assert len(results) > 1000
     differ = [name for name in baseline if not _same(baseline[name], results[name])]
-    assert not differ, "%d results differ from the baseline's, e.g. %s" % (len(differ),
-                                                                            differ[:5])
+    assert not differ, "%d results differ from the baseline's, e.g. %s" % (len(differ), differ[:5])
 
 
 def test_kernels_variable_picks_the_variant(tmp_path):
     env = dict(os.environ, CYPOOL_KERNELS="baseline")
     code = "import cypool; print(cypool.show_config()['kernels'])"
-    done = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True,
-                          text=True, timeout=120, cwd=str(tmp_path))
+    done = subprocess.run(
+        [sys.executable, "-c", code],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        cwd=str(tmp_path),
+    )
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip().splitlines()[-1].endswith("baseline")
 
 
 def test_kernels_variable_rejects_unknown_names(tmp_path):
     env = dict(os.environ, CYPOOL_KERNELS="sse9")
-    done = subprocess.run([sys.executable, "-c", "import cypool"], env=env,
-                          capture_output=True, text=True, timeout=120, cwd=str(tmp_path))
+    done = subprocess.run(
+        [sys.executable, "-c", "import cypool"],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        cwd=str(tmp_path),
+    )
     assert done.returncode != 0
     assert "CYPOOL_KERNELS must be one of baseline, avx2, avx512" in done.stderr

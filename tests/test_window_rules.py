@@ -4,6 +4,7 @@ the kernels use) and the references' plain-Python arithmetic
 output size and "same" pad, and on which configurations are refused, including
 the forms the torch sweeps cannot check ("same", (before, after) pairs, padding
 beyond kernel_size // 2)."""
+
 import random
 
 import pytest
@@ -19,9 +20,15 @@ def _configurations(count, seed):
         in_size = tuple(rng.randint(1, 9) for _ in range(ndim))
         kernel = tuple(rng.randint(0, 5) for _ in range(ndim))
         stride = rng.choice([None, tuple(rng.randint(0, 4) for _ in range(ndim))])
-        padding = rng.choice([
-            rng.randint(0, 4), "same", "valid", tuple(rng.randint(-1, 4) for _ in range(ndim)),
-            tuple((rng.randint(0, 5), rng.randint(0, 5)) for _ in range(ndim))])
+        padding = rng.choice(
+            [
+                rng.randint(0, 4),
+                "same",
+                "valid",
+                tuple(rng.randint(-1, 4) for _ in range(ndim)),
+                tuple((rng.randint(0, 5), rng.randint(0, 5)) for _ in range(ndim)),
+            ]
+        )
         dilation = rng.choice([1, tuple(rng.randint(0, 3) for _ in range(ndim))])
         yield in_size, kernel, stride, padding, dilation, rng.random() < 0.5
 
@@ -45,21 +52,27 @@ def test_compiled_and_reference_window_rules_agree(seed):
             continue
         accepted += 1
         assert (compiled.out_size, compiled.pad_before, compiled.pad_after) == (
-            reference.out_size, reference.pad_before, reference.pad_after), arguments
-    assert accepted > 300 and refused > 300      # both kinds of case were exercised
+            reference.out_size,
+            reference.pad_before,
+            reference.pad_after,
+        ), arguments
+    assert accepted > 300 and refused > 300  # both kinds of case were exercised
 
 
-@pytest.mark.parametrize("arguments, out_size, pads", [
-    # SAME_UPPER: ceil(7 / 2) = 4 outputs, total pad (4 - 1) * 2 + 4 - 7 = 3, the odd 1 at the end.
-    (((7,), 4, 2, "same", 1, False), (4,), ((1,), (2,))),
-    # ceil_mode adds a window only if it starts inside the input or left padding.
-    (((5,), 2, 2, 0, 1, True), (3,), ((0,), (0,))),
-    (((4,), 2, 2, 1, 1, True), (3,), ((1,), (1,))),
-    # padding beyond k // 2 is accepted while every window samples the input.
-    (((5,), 2, 1, 1, 1, False), (6,), ((1,), (1,))),
-    # dilation 2 over 7 with k 3: extent 5, three outputs.
-    (((7,), 3, 1, 0, 2, False), (3,), ((0,), (0,))),
-])
+@pytest.mark.parametrize(
+    "arguments, out_size, pads",
+    [
+        # SAME_UPPER: ceil(7 / 2) = 4 outputs, total pad (4 - 1) * 2 + 4 - 7 = 3, odd 1 last.
+        (((7,), 4, 2, "same", 1, False), (4,), ((1,), (2,))),
+        # ceil_mode adds a window only if it starts inside the input or left padding.
+        (((5,), 2, 2, 0, 1, True), (3,), ((0,), (0,))),
+        (((4,), 2, 2, 1, 1, True), (3,), ((1,), (1,))),
+        # padding beyond k // 2 is accepted while every window samples the input.
+        (((5,), 2, 1, 1, 1, False), (6,), ((1,), (1,))),
+        # dilation 2 over 7 with k 3: extent 5, three outputs.
+        (((7,), 3, 1, 0, 2, False), (3,), ((0,), (0,))),
+    ],
+)
 def test_window_rules_on_worked_examples(arguments, out_size, pads):
     for resolve in (_args.window_geometry, _windows.resolve):
         windows = resolve(*arguments)

@@ -9,6 +9,7 @@ Medians of ``--repeat`` runs after a warm-up; threads via ``num_threads=`` and
 
     python -m cypool.benchmark.family [--quick] [--threads 1 2] [--output FILE]
 """
+
 import argparse
 import statistics
 import time
@@ -54,6 +55,7 @@ def _cases(quick):
             torch.set_num_threads(threads)
             with torch.no_grad():
                 return call(x)
+
         return run
 
     if torch is not None:
@@ -61,62 +63,115 @@ def _cases(quick):
         samples3 = rng.random(volume[:2] + (3,)).astype(np.float32)
         t2, t3 = torch.from_numpy(samples2), torch.from_numpy(samples3)
         cases += [
-            ("fractional_max_pool2d k3 ratio 0.7", image,
-             lambda x, n: cypool.fractional_max_pool2d(x, 3, output_ratio=0.7, samples=samples2,
-                                                       num_threads=n),
-             "torch", torch_threads(lambda x: F.fractional_max_pool2d(
-                 torch.from_numpy(x), 3, output_ratio=(0.7, 0.7), _random_samples=t2)),
-             lambda: rng.standard_normal(image).astype(np.float32)),
-            ("fractional_max_pool3d k2 ratio 0.5", volume,
-             lambda x, n: cypool.fractional_max_pool3d(x, 2, output_ratio=0.5, samples=samples3,
-                                                       num_threads=n),
-             "torch", torch_threads(lambda x: F.fractional_max_pool3d(
-                 torch.from_numpy(x), 2, output_ratio=(0.5,) * 3, _random_samples=t3)),
-             lambda: rng.standard_normal(volume).astype(np.float32)),
-            ("min_pool k3 s2 p1 (axes 2, 3)", image,
-             lambda x, n: cypool.min_pool(x, 3, 2, 1, axes=(2, 3), num_threads=n),
-             "torch -max(-x)", torch_threads(lambda x: -F.max_pool2d(-torch.from_numpy(x), 3, 2,
-                                                                       1)),
-             lambda: rng.standard_normal(image).astype(np.float32)),
+            (
+                "fractional_max_pool2d k3 ratio 0.7",
+                image,
+                lambda x, n: cypool.fractional_max_pool2d(
+                    x, 3, output_ratio=0.7, samples=samples2, num_threads=n
+                ),
+                "torch",
+                torch_threads(
+                    lambda x: F.fractional_max_pool2d(
+                        torch.from_numpy(x), 3, output_ratio=(0.7, 0.7), _random_samples=t2
+                    )
+                ),
+                lambda: rng.standard_normal(image).astype(np.float32),
+            ),
+            (
+                "fractional_max_pool3d k2 ratio 0.5",
+                volume,
+                lambda x, n: cypool.fractional_max_pool3d(
+                    x, 2, output_ratio=0.5, samples=samples3, num_threads=n
+                ),
+                "torch",
+                torch_threads(
+                    lambda x: F.fractional_max_pool3d(
+                        torch.from_numpy(x), 2, output_ratio=(0.5,) * 3, _random_samples=t3
+                    )
+                ),
+                lambda: rng.standard_normal(volume).astype(np.float32),
+            ),
+            (
+                "min_pool k3 s2 p1 (axes 2, 3)",
+                image,
+                lambda x, n: cypool.min_pool(x, 3, 2, 1, axes=(2, 3), num_threads=n),
+                "torch -max(-x)",
+                torch_threads(lambda x: -F.max_pool2d(-torch.from_numpy(x), 3, 2, 1)),
+                lambda: rng.standard_normal(image).astype(np.float32),
+            ),
         ]
         if ml_dtypes is not None:
             bf16 = ml_dtypes.bfloat16
             cases += [
-                ("max_pool2d k3 s2 p1 bfloat16", image,
-                 lambda x, n: cypool.max_pool2d(x, 3, 2, 1, num_threads=n),
-                 "torch bfloat16", torch_threads(lambda x: F.max_pool2d(
-                     torch.from_numpy(x.view(np.int16)).view(torch.bfloat16), 3, 2, 1)),
-                 lambda: rng.standard_normal(image).astype(bf16)),
-                ("avg_pool2d k2 bfloat16", image,
-                 lambda x, n: cypool.avg_pool2d(x, 2, num_threads=n),
-                 "torch bfloat16", torch_threads(lambda x: F.avg_pool2d(
-                     torch.from_numpy(x.view(np.int16)).view(torch.bfloat16), 2)),
-                 lambda: rng.standard_normal(image).astype(bf16)),
+                (
+                    "max_pool2d k3 s2 p1 bfloat16",
+                    image,
+                    lambda x, n: cypool.max_pool2d(x, 3, 2, 1, num_threads=n),
+                    "torch bfloat16",
+                    torch_threads(
+                        lambda x: F.max_pool2d(
+                            torch.from_numpy(x.view(np.int16)).view(torch.bfloat16), 3, 2, 1
+                        )
+                    ),
+                    lambda: rng.standard_normal(image).astype(bf16),
+                ),
+                (
+                    "avg_pool2d k2 bfloat16",
+                    image,
+                    lambda x, n: cypool.avg_pool2d(x, 2, num_threads=n),
+                    "torch bfloat16",
+                    torch_threads(
+                        lambda x: F.avg_pool2d(
+                            torch.from_numpy(x.view(np.int16)).view(torch.bfloat16), 2
+                        )
+                    ),
+                    lambda: rng.standard_normal(image).astype(bf16),
+                ),
             ]
     mask_shape = (16, 1, side // 4, side // 4) if not quick else (2, 1, 256, 256)
     n_, c_, h_, w_ = mask_shape
     cases.append(
-        ("max_pool2d k2 of a bool mask (any)", mask_shape,
-         lambda x, n: cypool.max_pool2d(x, 2, num_threads=n),
-         "NumPy reshape + any", lambda x, n: x.reshape(n_, c_, h_ // 2, 2, w_ // 2, 2).any(
-             axis=(3, 5)),
-         lambda: rng.random(mask_shape) < 0.1))
+        (
+            "max_pool2d k2 of a bool mask (any)",
+            mask_shape,
+            lambda x, n: cypool.max_pool2d(x, 2, num_threads=n),
+            "NumPy reshape + any",
+            lambda x, n: x.reshape(n_, c_, h_ // 2, 2, w_ // 2, 2).any(axis=(3, 5)),
+            lambda: rng.random(mask_shape) < 0.1,
+        )
+    )
     if skimage_block_reduce is not None:
         for label, func, make in (
-                ("uint8 image, np.max", np.max,
-                 lambda: rng.integers(0, 256, (side, side), dtype=np.uint8)),
-                ("uint8 image, np.mean", np.mean,
-                 lambda: rng.integers(0, 256, (side, side), dtype=np.uint8)),
-                ("bool mask, np.max", np.max, lambda: rng.random((side, side)) < 0.1),
-                ("float32 RGB, np.mean", np.mean,
-                 lambda: rng.random((side // 2, side // 2, 3), dtype=np.float32))):
+            (
+                "uint8 image, np.max",
+                np.max,
+                lambda: rng.integers(0, 256, (side, side), dtype=np.uint8),
+            ),
+            (
+                "uint8 image, np.mean",
+                np.mean,
+                lambda: rng.integers(0, 256, (side, side), dtype=np.uint8),
+            ),
+            ("bool mask, np.max", np.max, lambda: rng.random((side, side)) < 0.1),
+            (
+                "float32 RGB, np.mean",
+                np.mean,
+                lambda: rng.random((side // 2, side // 2, 3), dtype=np.float32),
+            ),
+        ):
             block = (4, 4, 1) if "RGB" in label else 4
             cases.append(
-                ("block_reduce %s, block 4" % label, None,
-                 lambda x, n, func=func, block=block: _with_threads(
-                     n, lambda: cypool.block_reduce(x, block, func)),
-                 "scikit-image", lambda x, n, func=func, block=block: skimage_block_reduce(
-                     x, block, func), make))
+                (
+                    "block_reduce %s, block 4" % label,
+                    None,
+                    lambda x, n, func=func, block=block: _with_threads(
+                        n, lambda: cypool.block_reduce(x, block, func)
+                    ),
+                    "scikit-image",
+                    lambda x, n, func=func, block=block: skimage_block_reduce(x, block, func),
+                    make,
+                )
+            )
     return cases
 
 
@@ -130,22 +185,43 @@ def rows(threads_list, repeat, quick):
     for name, shape, ours, peer_name, peer, make in _cases(quick):
         x = make()
         for threads in threads_list:
-            results.append(dict(
-                case=name, shape="x".join(map(str, x.shape)), threads=threads, peer=peer_name,
-                cypool=_median_ms(lambda: ours(x, threads), repeat),
-                peer_ms=_median_ms(lambda: peer(x, threads), repeat)))
+            results.append(
+                dict(
+                    case=name,
+                    shape="x".join(map(str, x.shape)),
+                    threads=threads,
+                    peer=peer_name,
+                    cypool=_median_ms(lambda: ours(x, threads), repeat),
+                    peer_ms=_median_ms(lambda: peer(x, threads), repeat),
+                )
+            )
     return results
 
 
 def table(results, machine=""):
-    lines = ["# The second round of the family against its peers", "", machine, "",
-             "Median ms; speed-up = peer / cypool (above 1: cypool is faster).", "",
-             "| case | shape | threads | peer | peer ms | cypool ms | speed-up |",
-             "|---|---|---|---|---|---|---|"]
+    lines = [
+        "# The second round of the family against its peers",
+        "",
+        machine,
+        "",
+        "Median ms; speed-up = peer / cypool (above 1: cypool is faster).",
+        "",
+        "| case | shape | threads | peer | peer ms | cypool ms | speed-up |",
+        "|---|---|---|---|---|---|---|",
+    ]
     for r in results:
-        lines.append("| %s | %s | %d | %s | %.3f | %.3f | %.2fx |" % (
-            r["case"], r["shape"], r["threads"], r["peer"], r["peer_ms"], r["cypool"],
-            r["peer_ms"] / r["cypool"]))
+        lines.append(
+            "| %s | %s | %d | %s | %.3f | %.3f | %.2fx |"
+            % (
+                r["case"],
+                r["shape"],
+                r["threads"],
+                r["peer"],
+                r["peer_ms"],
+                r["cypool"],
+                r["peer_ms"] / r["cypool"],
+            )
+        )
     return "\n".join(lines) + "\n"
 
 
@@ -157,8 +233,11 @@ def main(argv=None):
     parser.add_argument("--output", help="also write the markdown table here")
     args = parser.parse_args(argv)
     from cypool.benchmark.suite import machine_description
-    text = table(rows(args.threads, args.repeat or (3 if args.quick else 9), args.quick),
-                 machine_description())
+
+    text = table(
+        rows(args.threads, args.repeat or (3 if args.quick else 9), args.quick),
+        machine_description(),
+    )
     print(text)
     if args.output:
         with open(args.output, "w") as f:

@@ -13,6 +13,7 @@ layout and dtype; the input is regenerated from the suite's seed, so every peer
 pools the same numbers.  The result maps each case's key to (median, minimum)
 seconds, or to null where the framework has no such operation.
 """
+
 import json
 import os
 import statistics
@@ -57,12 +58,15 @@ def _window(case):
     nd = len(case["shape"]) - 2
     w = case["window"]
     k, s, p = w.get("kernel_size", 1), w.get("stride", w.get("kernel_size", 1)), w.get("padding", 0)
-    if case["family"] == "adaptive_avg":          # 14 -> 7: equal bins, a plain k = s window
+    if case["family"] == "adaptive_avg":  # 14 -> 7: equal bins, a plain k = s window
         k = s = case["shape"][-1] // w["output_size"]
     dims = [1, 1] + [k] * nd if case["layout"] == "CF" else [1] + [k] * nd + [1]
     strides = [1, 1] + [s] * nd if case["layout"] == "CF" else [1] + [s] * nd + [1]
-    pads = ([(0, 0)] * 2 + [(p, p)] * nd if case["layout"] == "CF"
-            else [(0, 0)] + [(p, p)] * nd + [(0, 0)])
+    pads = (
+        [(0, 0)] * 2 + [(p, p)] * nd
+        if case["layout"] == "CF"
+        else [(0, 0)] + [(p, p)] * nd + [(0, 0)]
+    )
     return dims, strides, pads
 
 
@@ -73,7 +77,7 @@ def jax_calls(case, x):
 
     family, op = case["family"], case["op"]
     if op == "forward+indices":
-        return None       # XLA has no argmax pooling
+        return None  # XLA has no argmax pooling
     xj = jax.device_put(x)
     nd = len(case["shape"]) - 2
     axes = tuple(range(2, 2 + nd)) if case["layout"] == "CF" else tuple(range(1, 1 + nd))
@@ -82,9 +86,11 @@ def jax_calls(case, x):
     else:
         dims, strides, pads = _window(case)
         if family == "max":
+
             def pool(a):
                 return lax.reduce_window(a, -jnp.inf, lax.max, dims, strides, pads)
         elif family == "lp":
+
             def pool(a):
                 return jnp.sqrt(lax.reduce_window(a * a, 0.0, lax.add, dims, strides, pads))
         else:
@@ -92,6 +98,7 @@ def jax_calls(case, x):
 
             def pool(a):
                 return lax.reduce_window(a, 0.0, lax.add, dims, strides, pads) / count
+
         pool = jax.jit(pool)
     if op == "forward":
         return lambda: pool(xj).block_until_ready()
@@ -109,10 +116,11 @@ def tf_calls(case, x):
 
     family, op, nd = case["family"], case["op"], len(case["shape"]) - 2
     if case["layout"] != "CL":
-        return None       # TensorFlow's CPU pooling kernels take channels-last only
+        return None  # TensorFlow's CPU pooling kernels take channels-last only
     xt = tf.constant(x)
     w = case["window"]
     if family == "global_avg":
+
         def pool(a):
             return tf.reduce_mean(a, axis=list(range(1, 1 + nd)))
     else:
@@ -127,14 +135,18 @@ def tf_calls(case, x):
                 return None
             return lambda: tf.nn.max_pool_with_argmax(xt, k, s, padding)
         if family == "max":
+
             def pool(a):
                 return tf.nn.max_pool(a, k, s, padding)
         elif family == "lp":
+
             def pool(a):
-                return tf.sqrt(tf.nn.avg_pool(a * a, k, s, padding) * float(k ** nd))
+                return tf.sqrt(tf.nn.avg_pool(a * a, k, s, padding) * float(k**nd))
         else:
+
             def pool(a):
                 return tf.nn.avg_pool(a, k, s, padding)
+
     if op == "forward":
         fn = tf.function(pool)
         return lambda: fn(xt).numpy()
@@ -146,14 +158,18 @@ def tf_calls(case, x):
     g = tf.ones_like(y)
     ksize, strides = [1, k, k, 1], [1, s, s, 1]
     if family == "max":
-        grad = tf.function(lambda: tf.raw_ops.MaxPoolGrad(orig_input=xt, orig_output=y, grad=g,
-                                                          ksize=ksize, strides=strides,
-                                                          padding=padding))
+        grad = tf.function(
+            lambda: tf.raw_ops.MaxPoolGrad(
+                orig_input=xt, orig_output=y, grad=g, ksize=ksize, strides=strides, padding=padding
+            )
+        )
     else:
         shape = tf.constant(x.shape, tf.int32)
-        grad = tf.function(lambda: tf.raw_ops.AvgPoolGrad(orig_input_shape=shape, grad=g,
-                                                          ksize=ksize, strides=strides,
-                                                          padding=padding))
+        grad = tf.function(
+            lambda: tf.raw_ops.AvgPoolGrad(
+                orig_input_shape=shape, grad=g, ksize=ksize, strides=strides, padding=padding
+            )
+        )
     return lambda: grad().numpy()
 
 
@@ -165,11 +181,13 @@ def main(argv):
     if framework == "jax":
         os.environ.setdefault("XLA_FLAGS", "--xla_cpu_multi_thread_eigen=false")
         import jax
+
         jax.config.update("jax_enable_x64", True)
         version = jax.__version__
         calls = jax_calls
     else:
         import tensorflow as tf
+
         tf.config.threading.set_intra_op_parallelism_threads(1)
         tf.config.threading.set_inter_op_parallelism_threads(1)
         version = tf.__version__
@@ -182,9 +200,10 @@ def main(argv):
         try:
             call = calls(case, x)
             times[case["key"]] = None if call is None else measure(call, case["repeat"])
-        except Exception as error:          # an operation or dtype the framework lacks
-            print("%s: %s: %s" % (framework, case["key"], str(error).splitlines()[0]),
-                  file=sys.stderr)
+        except Exception as error:  # an operation or dtype the framework lacks
+            print(
+                "%s: %s: %s" % (framework, case["key"], str(error).splitlines()[0]), file=sys.stderr
+            )
             times[case["key"]] = None
     with open(result_path, "w") as f:
         json.dump({"version": version, "times": times}, f)

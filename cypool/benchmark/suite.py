@@ -22,10 +22,10 @@ small shape and extrapolated per output element (labelled as such, never a peer)
 It writes a markdown table and, with matplotlib, a chart of each row's ratio to
 its best peer.
 """
+
 import argparse
 import dataclasses
 import json
-import math
 import os
 import subprocess
 import sys
@@ -44,7 +44,7 @@ try:
 except ImportError:
     torch = None
 try:
-    import onnx
+    import onnx  # noqa: F401  (onnxruntime's models are built with it)
     import onnxruntime as ort
     from onnx import TensorProto, helper
 except ImportError:
@@ -54,14 +54,14 @@ except ImportError:
 @dataclasses.dataclass
 class Workload:
     name: str
-    family: str          # max, avg, lp, global_avg, adaptive_avg
+    family: str  # max, avg, lp, global_avg, adaptive_avg
     ndim: int
-    shape: tuple         # channels-first
+    shape: tuple  # channels-first
     window: dict
     quick_shape: tuple
     # Forward-only rows of other dtypes (float16 halves the bytes; integer images).
     forward_dtypes: tuple = ()
-    float32: bool = True         # the float32 rows of every operation
+    float32: bool = True  # the float32 rows of every operation
 
     def ops(self):
         if self.family == "max":
@@ -72,23 +72,47 @@ class Workload:
 K2 = dict(kernel_size=2, stride=2)
 LP_NORM = 2
 WORKLOADS = [
-    Workload("W1", "max", 2, (32, 64, 112, 112), K2, (4, 64, 112, 112),
-             forward_dtypes=("float64", "float16")),
-    Workload("W2", "max", 2, (32, 64, 112, 112), dict(kernel_size=3, stride=2, padding=1),
-             (4, 64, 112, 112)),
-    Workload("W3", "avg", 2, (32, 64, 112, 112), K2, (4, 64, 112, 112),
-             forward_dtypes=("float16",)),
-    Workload("W4", "avg", 2, (8, 256, 56, 56), dict(kernel_size=3, stride=1, padding=1),
-             (2, 256, 56, 56)),
+    Workload(
+        "W1",
+        "max",
+        2,
+        (32, 64, 112, 112),
+        K2,
+        (4, 64, 112, 112),
+        forward_dtypes=("float64", "float16"),
+    ),
+    Workload(
+        "W2",
+        "max",
+        2,
+        (32, 64, 112, 112),
+        dict(kernel_size=3, stride=2, padding=1),
+        (4, 64, 112, 112),
+    ),
+    Workload(
+        "W3", "avg", 2, (32, 64, 112, 112), K2, (4, 64, 112, 112), forward_dtypes=("float16",)
+    ),
+    Workload(
+        "W4", "avg", 2, (8, 256, 56, 56), dict(kernel_size=3, stride=1, padding=1), (2, 256, 56, 56)
+    ),
     Workload("W5", "max", 2, (1, 3, 2048, 2048), K2, (1, 3, 512, 512)),
     Workload("W6", "max", 1, (64, 128, 4096), dict(kernel_size=4, stride=4), (8, 128, 4096)),
     Workload("W7", "max", 3, (4, 32, 32, 64, 64), K2, (1, 32, 32, 64, 64)),
-    Workload("W8", "avg", 2, (1, 3, 2048, 2048), K2, (1, 3, 512, 512),
-             forward_dtypes=("float32", "uint8", "int16"), float32=False),
+    Workload(
+        "W8",
+        "avg",
+        2,
+        (1, 3, 2048, 2048),
+        K2,
+        (1, 3, 512, 512),
+        forward_dtypes=("float32", "uint8", "int16"),
+        float32=False,
+    ),
     Workload("Lp", "lp", 2, (32, 64, 112, 112), K2, (4, 64, 112, 112)),
     Workload("global", "global_avg", 2, (32, 512, 7, 7), {}, (8, 512, 7, 7)),
-    Workload("adaptive", "adaptive_avg", 2, (32, 512, 14, 14), dict(output_size=7),
-             (8, 512, 14, 14)),
+    Workload(
+        "adaptive", "adaptive_avg", 2, (32, 512, 14, 14), dict(output_size=7), (8, 512, 14, 14)
+    ),
     Workload("tiny", "max", 2, (1, 1, 8, 8), K2, (1, 1, 8, 8)),
 ]
 # Workloads whose channels-last rows must be at least as fast as channels-first.
@@ -99,19 +123,24 @@ SCALING = ("W1", "W2", "W5")
 
 # --- timing ---------------------------------------------------------------------------------
 
+
 def bandwidth():
     """(read, write) bytes/s of one core over 512 MiB: the fastest of several NumPy
     reductions (``np.max`` alone understates it) and of ``fill``."""
     big = np.ones(2**27, np.float32)
-    readers = [lambda: np.max(big), lambda: np.add.reduce(big),
-               lambda: np.count_nonzero(big.view(np.uint8)),
-               lambda: np.bitwise_or.reduce(big.view(np.uint64))]
+    readers = [
+        lambda: np.max(big),
+        lambda: np.add.reduce(big),
+        lambda: np.count_nonzero(big.view(np.uint8)),
+        lambda: np.bitwise_or.reduce(big.view(np.uint64)),
+    ]
     read = max(big.nbytes / measure(reader, 5)[0] for reader in readers)
     write = big.nbytes / measure(lambda: big.fill(0.0), 5)[0]
     return read, write
 
 
 # --- peers ----------------------------------------------------------------------------------
+
 
 def to_last(a, ndim):
     return np.ascontiguousarray(np.moveaxis(a, 1, -1))
@@ -158,28 +187,30 @@ def cypool_calls(w, op, x, layout, threads, use_out):
             return lambda: cypool.global_avg_pool(x, layout=lay, out=out, num_threads=threads)
         g = cypool.global_avg_pool(x, layout=lay, keepdims=True)
         out = np.empty_like(x) if use_out else None
-        return lambda: cypool.adaptive_avg_pool2d_backward(g, x.shape, layout=lay, out=out,
-                                                           num_threads=threads)
+        return lambda: cypool.adaptive_avg_pool2d_backward(
+            g, x.shape, layout=lay, out=out, num_threads=threads
+        )
     y = cypool.adaptive_avg_pool2d(x, layout=lay, **w.window)
     if op == "forward":
         out = np.empty_like(y) if use_out else None
-        return lambda: cypool.adaptive_avg_pool2d(x, layout=lay, out=out, num_threads=threads,
-                                                  **w.window)
+        return lambda: cypool.adaptive_avg_pool2d(
+            x, layout=lay, out=out, num_threads=threads, **w.window
+        )
     out = np.empty_like(x) if use_out else None
-    return lambda: cypool.adaptive_avg_pool2d_backward(y, x.shape, layout=lay, out=out,
-                                                       num_threads=threads)
+    return lambda: cypool.adaptive_avg_pool2d_backward(
+        y, x.shape, layout=lay, out=out, num_threads=threads
+    )
 
 
 def torch_call(w, op, x_cf, layout):
     if torch is None or (x_cf.dtype.kind != "f" and w.family != "max"):
-        return None       # torch pools integers only by max
+        return None  # torch pools integers only by max
     nd, fam = w.ndim, w.family
     xt = torch.from_numpy(x_cf)
     if layout == "CL":
         if nd == 1:
             return None
-        xt = xt.contiguous(memory_format=torch.channels_last if nd == 2
-                           else torch.channels_last_3d)
+        xt = xt.contiguous(memory_format=torch.channels_last if nd == 2 else torch.channels_last_3d)
     win = dict(w.window)
     if fam == "max":
         fn = getattr(F, "max_pool%dd" % nd)
@@ -239,16 +270,20 @@ def ort_call(w, op, x_cf, threads):
     y_info = [helper.make_tensor_value_info("y", TensorProto.FLOAT, None)]
     if len(outputs) == 2:
         y_info.append(helper.make_tensor_value_info("indices", TensorProto.INT64, None))
-    graph = helper.make_graph([node], "pool",
-                              [helper.make_tensor_value_info("x", TensorProto.FLOAT,
-                                                             list(x_cf.shape))], y_info)
+    graph = helper.make_graph(
+        [node],
+        "pool",
+        [helper.make_tensor_value_info("x", TensorProto.FLOAT, list(x_cf.shape))],
+        y_info,
+    )
     model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", 13)])
     options = ort.SessionOptions()
     options.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_BASIC
     options.intra_op_num_threads = threads
     options.inter_op_num_threads = 1
-    session = ort.InferenceSession(model.SerializeToString(), options,
-                                   providers=["CPUExecutionProvider"])
+    session = ort.InferenceSession(
+        model.SerializeToString(), options, providers=["CPUExecutionProvider"]
+    )
     feed = {"x": x_cf}
     return lambda: session.run(None, feed)
 
@@ -288,22 +323,25 @@ def python_loops_seconds(w, op, out_elements):
     if w.family == "max":
         fwd = getattr(loops, "max_pool%dd" % nd)
         y, idx = fwd(x, return_indices=True, **w.window)
-        call = {"forward": lambda: fwd(x, **w.window),
-                "forward+indices": lambda: fwd(x, return_indices=True, **w.window),
-                "backward": lambda: getattr(loops, "max_pool%dd_backward" % nd)(y, idx,
-                                                                                x.shape)}[op]
+        call = {
+            "forward": lambda: fwd(x, **w.window),
+            "forward+indices": lambda: fwd(x, return_indices=True, **w.window),
+            "backward": lambda: getattr(loops, "max_pool%dd_backward" % nd)(y, idx, x.shape),
+        }[op]
     else:
         fwd = getattr(loops, "avg_pool%dd" % nd)
         y = fwd(x, **w.window)
-        call = {"forward": lambda: fwd(x, **w.window),
-                "backward": lambda: getattr(loops, "avg_pool%dd_backward" % nd)(
-                    y, x.shape, **w.window)}[op]
+        call = {
+            "forward": lambda: fwd(x, **w.window),
+            "backward": lambda: getattr(loops, "avg_pool%dd_backward" % nd)(y, x.shape, **w.window),
+        }[op]
     start = time.perf_counter()
     call()
     return (time.perf_counter() - start) / y.size * out_elements
 
 
 # --- the run --------------------------------------------------------------------------------
+
 
 def bytes_moved(w, op, x, y_size, y_itemsize):
     """Bytes a kernel must read and write at least: (read, written)."""
@@ -313,9 +351,9 @@ def bytes_moved(w, op, x, y_size, y_itemsize):
         return n_in, n_out
     if op == "forward+indices":
         return n_in, n_out + y_size * 8
-    if w.family == "max":        # grad_output and indices in, grad_input out
+    if w.family == "max":  # grad_output and indices in, grad_input out
         return n_out + y_size * 8, n_in
-    if w.family == "lp":         # grad_output and x in, grad_input out
+    if w.family == "lp":  # grad_output and x in, grad_input out
         return n_out + n_in, n_in
     return n_out, n_in
 
@@ -338,9 +376,20 @@ def _key(w, op, layout, dtype, threads):
 def isolated_peers(todo, repeat):
     """JAX's and TensorFlow's times for the 1-thread cases, each framework timed by
     cypool.benchmark.peers in an interpreter of its own: {peer: {key: (median, min)}}."""
-    specs = [dict(key=_key(w, op, layout, dtype, threads), family=w.family, shape=list(shape),
-                  window=w.window, op=op, layout=layout, dtype=dtype.name, repeat=repeat)
-             for w, shape, dtype, threads, op, layout in todo if threads == 1]
+    specs = [
+        dict(
+            key=_key(w, op, layout, dtype, threads),
+            family=w.family,
+            shape=list(shape),
+            window=w.window,
+            op=op,
+            layout=layout,
+            dtype=dtype.name,
+            repeat=repeat,
+        )
+        for w, shape, dtype, threads, op, layout in todo
+        if threads == 1
+    ]
     found = {}
     if not specs:
         return found
@@ -349,13 +398,19 @@ def isolated_peers(todo, repeat):
         cases_path = os.path.join(folder, "cases.json")
         with open(cases_path, "w") as f:
             json.dump(specs, f)
-        for framework, variable in (("jax", "CYPOOL_BENCH_JAX_PYTHON"),
-                                    ("tensorflow", "CYPOOL_BENCH_TF_PYTHON")):
+        for framework, variable in (
+            ("jax", "CYPOOL_BENCH_JAX_PYTHON"),
+            ("tensorflow", "CYPOOL_BENCH_TF_PYTHON"),
+        ):
             result_path = os.path.join(folder, framework + ".json")
             python = os.environ.get(variable) or sys.executable
             env = dict(os.environ, OMP_NUM_THREADS="1", TF_CPP_MIN_LOG_LEVEL="3")
-            done = subprocess.run([python, script, framework, cases_path, result_path],
-                                  env=env, capture_output=True, text=True)
+            done = subprocess.run(
+                [python, script, framework, cases_path, result_path],
+                env=env,
+                capture_output=True,
+                text=True,
+            )
             if done.returncode != 0:
                 last = (done.stderr.strip().splitlines() or ["?"])[-1]
                 print("%s not timed: %s" % (framework, last), file=sys.stderr)
@@ -367,7 +422,7 @@ def isolated_peers(todo, repeat):
     return found
 
 
-ISOLATED_VERSIONS = []     # "JAX 0.10.2", ...: named in the machine line
+ISOLATED_VERSIONS = []  # "JAX 0.10.2", ...: named in the machine line
 
 
 def run(args):
@@ -393,8 +448,9 @@ def run(args):
         peers["cypool out="] = measure(cypool_calls(w, op, x, layout, threads, True), repeat)
         call = torch_call(w, op, x_cf, layout)
         if call is not None:
-            peers["torch " + ("channels_last" if layout == "CL" else "NCHW")] = measure(call,
-                                                                                       repeat)
+            peers["torch " + ("channels_last" if layout == "CL" else "NCHW")] = measure(
+                call, repeat
+            )
         if layout == "CF" and dtype == np.float32:
             call = ort_call(w, op, x_cf, threads)
             if call is not None:
@@ -413,9 +469,19 @@ def run(args):
                 peers["python loops (extrapolated)"] = (seconds, seconds)
         read, written = bytes_moved(w, op, x_cf, y_size, y_itemsize)
         floor = read / read_bw + written / write_bw
-        rows.append(dict(workload=w.name, op=op, layout=layout, dtype=dtype.name,
-                         threads=threads, shape=shape, peers=peers, floor=floor,
-                         bytes=read + written))
+        rows.append(
+            dict(
+                workload=w.name,
+                op=op,
+                layout=layout,
+                dtype=dtype.name,
+                threads=threads,
+                shape=shape,
+                peers=peers,
+                floor=floor,
+                bytes=read + written,
+            )
+        )
         progress(w.name, op, layout, dtype.name, threads)
     progress(None)
     return rows, read_bw, write_bw
@@ -437,6 +503,7 @@ def _output_size(w, x_cf):
 def _progress(total):
     try:
         from tqdm import tqdm
+
         bar = tqdm(total=total, unit="case", file=sys.stderr)
 
         def step(*label):
@@ -445,6 +512,7 @@ def _progress(total):
             else:
                 bar.set_postfix_str(" ".join(map(str, label)))
                 bar.update()
+
         return step
     except ImportError:
         done = [0]
@@ -454,8 +522,13 @@ def _progress(total):
                 print(file=sys.stderr)
                 return
             done[0] += 1
-            print("\r[%d/%d] %s" % (done[0], total, " ".join(map(str, label))), end="",
-                  file=sys.stderr, flush=True)
+            print(
+                "\r[%d/%d] %s" % (done[0], total, " ".join(map(str, label))),
+                end="",
+                file=sys.stderr,
+                flush=True,
+            )
+
         return step
 
 
@@ -513,8 +586,13 @@ def meets(row, rows):
     if row["dtype"] in ("uint8", "int16"):
         relations.append(("> float32", twin(dtype="float32"), 1.0))
     if row["workload"] == "Lp":
-        relations.append(("> %gx average" % (1.5 if kind == "forward" else 2.0),
-                          twin(workload="W3"), 1.5 if kind == "forward" else 2.0))
+        relations.append(
+            (
+                "> %gx average" % (1.5 if kind == "forward" else 2.0),
+                twin(workload="W3"),
+                1.5 if kind == "forward" else 2.0,
+            )
+        )
     for label, reference, factor in relations:
         if reference is not None and ours > factor * reference:
             reasons.append(label)
@@ -541,12 +619,13 @@ def table(rows, read_bw, write_bw, machine):
         "Times are medians in ms (2-thread rows also show the minimum). `best peer` is the "
         "fastest peer (JAX and TensorFlow: 1-thread rows only, each in its own process); "
         "`ratio` = cypool out= / best peer; `x floor` = cypool out= / bandwidth floor; "
-        "`met`: the targets (see `cypool.benchmark.suite.meets`)." % (read_bw / 1e9,
-                                                                      write_bw / 1e9),
+        "`met`: the targets (see `cypool.benchmark.suite.meets`)."
+        % (read_bw / 1e9, write_bw / 1e9),
         "",
         "**%d of %d rows met.**" % (met, len(rows)),
         "",
-        "| workload | op | layout | dtype | threads | " + " | ".join(peer_names)
+        "| workload | op | layout | dtype | threads | "
+        + " | ".join(peer_names)
         + " | best peer | ratio | GB/s | x floor | met |",
         "|" + "---|" * (5 + len(peer_names) + 5),
     ]
@@ -557,15 +636,29 @@ def table(rows, read_bw, write_bw, machine):
                 cells.append("-")
                 continue
             median, minimum = r["peers"][p]
-            cells.append("%.3f" % (1e3 * median) + (" (min %.3f)" % (1e3 * minimum)
-                                                    if r["threads"] > 1 else ""))
+            cells.append(
+                "%.3f" % (1e3 * median)
+                + (" (min %.3f)" % (1e3 * minimum) if r["threads"] > 1 else "")
+            )
         ours = r["peers"]["cypool out="][0]
         best, best_time = best_peer(r)
         ratio = "%.2f" % (ours / best_time) if best else "-"
-        lines.append("| %s | %s | %s | %s | %d | %s | %s | %s | %.1f | %.2f | %s |" % (
-            r["workload"], r["op"], r["layout"], r["dtype"], r["threads"], " | ".join(cells),
-            best or "-", ratio, r["bytes"] / ours / 1e9, ours / r["floor"],
-            "yes" if ok else "no: " + ", ".join(reasons)))
+        lines.append(
+            "| %s | %s | %s | %s | %d | %s | %s | %s | %.1f | %.2f | %s |"
+            % (
+                r["workload"],
+                r["op"],
+                r["layout"],
+                r["dtype"],
+                r["threads"],
+                " | ".join(cells),
+                best or "-",
+                ratio,
+                r["bytes"] / ours / 1e9,
+                ours / r["floor"],
+                "yes" if ok else "no: " + ", ".join(reasons),
+            )
+        )
     lines += ["", "%d of %d rows met" % (met, len(rows))]
     return "\n".join(lines)
 
@@ -575,6 +668,7 @@ def chart(rows, path):
     1.0 line and the forward / other target shares."""
     try:
         import matplotlib
+
         matplotlib.use("Agg")
         import matplotlib.pyplot as plt
     except ImportError:
@@ -588,10 +682,18 @@ def chart(rows, path):
     ax.bar(np.arange(len(picked)), ratios, color=colours)
     ax.set_yscale("log")
     ax.axhline(1.0, color="black", linewidth=1, label="as fast as the best peer")
-    ax.axhline(SHARE["forward"], color="tab:blue", linestyle="--",
-               label="forward target share (%.2f)" % SHARE["forward"])
-    ax.axhline(SHARE["other"], color="tab:purple", linestyle=":",
-               label="indices/backward target share (%.2f)" % SHARE["other"])
+    ax.axhline(
+        SHARE["forward"],
+        color="tab:blue",
+        linestyle="--",
+        label="forward target share (%.2f)" % SHARE["forward"],
+    )
+    ax.axhline(
+        SHARE["other"],
+        color="tab:purple",
+        linestyle=":",
+        label="indices/backward target share (%.2f)" % SHARE["other"],
+    )
     ax.set_ylabel("cypool time / best peer's (log; green: row met)")
     ax.set_xticks(np.arange(len(picked)))
     ax.set_xticklabels(labels, rotation=75, ha="right", fontsize=7)
@@ -615,56 +717,82 @@ def machine_description():
     try:
         with open("/proc/cpuinfo") as f:
             have = set(next(line for line in f if line.startswith("flags")).split(":")[1].split())
-        flags = " (%s)" % ", ".join(v for v in ("avx2", "avx512f", "avx512bw", "f16c")
-                                    if v in have)
+        flags = " (%s)" % ", ".join(v for v in ("avx2", "avx512f", "avx512bw", "f16c") if v in have)
     except (OSError, StopIteration):
         pass
     cpu += flags
     peers = "torch %s, onnxruntime %s, numpy %s%s" % (
-        torch.__version__ if torch else "-", ort.__version__ if ort else "-", np.__version__,
-        "".join(", " + name for name in ISOLATED_VERSIONS))
-    return ("Machine: %s, %d cores; cypool %s (%s kernels, OpenMP %s); %s."
-            % (cpu, os.cpu_count(), cypool.__version__, _kernel_set(), _openmp(), peers))
+        torch.__version__ if torch else "-",
+        ort.__version__ if ort else "-",
+        np.__version__,
+        "".join(", " + name for name in ISOLATED_VERSIONS),
+    )
+    return "Machine: %s, %d cores; cypool %s (%s kernels, OpenMP %s); %s." % (
+        cpu,
+        os.cpu_count(),
+        cypool.__version__,
+        _kernel_set(),
+        _openmp(),
+        peers,
+    )
 
 
 def _kernel_set():
     from cypool._dispatch import KERNEL_SET
+
     return KERNEL_SET
 
 
 def _openmp():
     from cypool._runtime import openmp_enabled
+
     return "on" if openmp_enabled() else "off"
 
 
 def add_arguments(parser):
     """The suite's options, on ``parser`` (this module's and the ``cypool`` CLI's)."""
     parser.add_argument("--quick", action="store_true", help="small shapes")
-    parser.add_argument("--only", nargs="+", metavar="WORKLOAD",
-                        help="run only these workloads (see --list)")
-    parser.add_argument("--threads", nargs="+", type=int, default=[1, 2],
-                        help="thread counts to time (default: 1 2)")
+    parser.add_argument(
+        "--only", nargs="+", metavar="WORKLOAD", help="run only these workloads (see --list)"
+    )
+    parser.add_argument(
+        "--threads",
+        nargs="+",
+        type=int,
+        default=[1, 2],
+        help="thread counts to time (default: 1 2)",
+    )
     parser.add_argument("--repeat", type=int, default=7, help="runs per median (default: 7)")
     parser.add_argument("--no-numpy", action="store_true", help="skip the (slow) NumPy peers")
-    parser.add_argument("--no-isolated", action="store_true",
-                        help="skip JAX and TensorFlow (timed in their own processes)")
+    parser.add_argument(
+        "--no-isolated",
+        action="store_true",
+        help="skip JAX and TensorFlow (timed in their own processes)",
+    )
     parser.add_argument("--output", default=None, help="write the markdown table here")
     parser.add_argument("--plot", default=None, help="write a PNG bar chart here")
-    parser.add_argument("--torch-ops", action="store_true",
-                        help="add the cypool.torch row group: each op against torch in both "
-                             "memory formats, forward and forward+backward (needs torch)")
-    parser.add_argument("--family", action="store_true",
-                        help="add the row group of the second-round functions against their "
-                             "peers: fractional, min, bool, bfloat16, block_reduce")
-    parser.add_argument("--list", action="store_true",
-                        help="print the workloads and exit")
+    parser.add_argument(
+        "--torch-ops",
+        action="store_true",
+        help="add the cypool.torch row group: each op against torch in both "
+        "memory formats, forward and forward+backward (needs torch)",
+    )
+    parser.add_argument(
+        "--family",
+        action="store_true",
+        help="add the row group of the second-round functions against their "
+        "peers: fractional, min, bool, bfloat16, block_reduce",
+    )
+    parser.add_argument("--list", action="store_true", help="print the workloads and exit")
 
 
 def list_workloads():
     """One line per workload: name, operation, input shape, window."""
     for w in WORKLOADS:
-        print("%-9s %-16s %-22s %s" % (w.name, "%s %d-D" % (w.family, w.ndim),
-                                       "x".join(map(str, w.shape)), w.window))
+        print(
+            "%-9s %-16s %-22s %s"
+            % (w.name, "%s %d-D" % (w.family, w.ndim), "x".join(map(str, w.shape)), w.window)
+        )
 
 
 def main(argv=None):
@@ -690,10 +818,12 @@ def execute(args, parser):
     text = table(rows, read_bw, write_bw, machine_description())
     if args.torch_ops:
         from cypool.benchmark import torch_ops
+
         ops = torch_ops.op_rows(args.threads, args.repeat, args.quick)
         text += "\n\n" + torch_ops.table(ops, [], "")
     if args.family:
         from cypool.benchmark import family
+
         text += "\n\n" + family.table(family.rows(args.threads, args.repeat, args.quick))
     print(text)
     if args.output:

@@ -11,6 +11,7 @@ backward).  Medians of ``--repeat`` runs after a warm-up, all in one process.
 
     python benchmarks/torch_bench.py [--quick] [--threads 1 2] [--output FILE]
 """
+
 import argparse
 import re
 import statistics
@@ -60,9 +61,11 @@ def _median_ms(step, repeat):
 
 def _op_step(module, call, x, backward):
     if not backward:
+
         def step():
             with torch.no_grad():
                 call(module, x)
+
         return step
     leaf = x.detach().requires_grad_()
     grad = torch.ones_like(call(F, leaf.detach()))
@@ -70,6 +73,7 @@ def _op_step(module, call, x, backward):
     def step():
         call(module, leaf).backward(grad)
         leaf.grad = None
+
     return step
 
 
@@ -84,21 +88,39 @@ def op_rows(threads_list, repeat, quick):
             for backward in (False, True):
                 for threads in threads_list:
                     torch.set_num_threads(threads)
-                    times = [_median_ms(_op_step(module, call, x, backward), repeat)
-                             for module in (F, ct)]
-                    rows.append(dict(op=name, shape=shape, layout=layout,
-                                     mode="forward+backward" if backward else "forward",
-                                     threads=threads, torch=times[0], cypool=times[1]))
+                    times = [
+                        _median_ms(_op_step(module, call, x, backward), repeat)
+                        for module in (F, ct)
+                    ]
+                    rows.append(
+                        dict(
+                            op=name,
+                            shape=shape,
+                            layout=layout,
+                            mode="forward+backward" if backward else "forward",
+                            threads=threads,
+                            torch=times[0],
+                            cypool=times[1],
+                        )
+                    )
     return rows
 
 
 def _basic_block(cin, cout, stride):
     body = torch.nn.Sequential(
-        torch.nn.Conv2d(cin, cout, 3, stride, 1, bias=False), torch.nn.BatchNorm2d(cout),
-        torch.nn.ReLU(inplace=True), torch.nn.Conv2d(cout, cout, 3, 1, 1, bias=False),
-        torch.nn.BatchNorm2d(cout))
-    shortcut = torch.nn.Identity() if stride == 1 and cin == cout else torch.nn.Sequential(
-        torch.nn.Conv2d(cin, cout, 1, stride, bias=False), torch.nn.BatchNorm2d(cout))
+        torch.nn.Conv2d(cin, cout, 3, stride, 1, bias=False),
+        torch.nn.BatchNorm2d(cout),
+        torch.nn.ReLU(inplace=True),
+        torch.nn.Conv2d(cout, cout, 3, 1, 1, bias=False),
+        torch.nn.BatchNorm2d(cout),
+    )
+    shortcut = (
+        torch.nn.Identity()
+        if stride == 1 and cin == cout
+        else torch.nn.Sequential(
+            torch.nn.Conv2d(cin, cout, 1, stride, bias=False), torch.nn.BatchNorm2d(cout)
+        )
+    )
     return _Residual(body, shortcut)
 
 
@@ -113,27 +135,37 @@ class _Residual(torch.nn.Module):
 
 def resnet18_shaped(num_classes=1000):
     """ResNet-18's layers (torchvision's layout, built here: no download)."""
-    layers = [torch.nn.Conv2d(3, 64, 7, 2, 3, bias=False), torch.nn.BatchNorm2d(64),
-              torch.nn.ReLU(inplace=True), torch.nn.MaxPool2d(3, 2, 1)]
+    layers = [
+        torch.nn.Conv2d(3, 64, 7, 2, 3, bias=False),
+        torch.nn.BatchNorm2d(64),
+        torch.nn.ReLU(inplace=True),
+        torch.nn.MaxPool2d(3, 2, 1),
+    ]
     cin = 64
     for cout, stride in ((64, 1), (128, 2), (256, 2), (512, 2)):
         layers += [_basic_block(cin, cout, stride), _basic_block(cout, cout, 1)]
         cin = cout
-    layers += [torch.nn.AdaptiveAvgPool2d((1, 1)), torch.nn.Flatten(),
-               torch.nn.Linear(512, num_classes)]
+    layers += [
+        torch.nn.AdaptiveAvgPool2d((1, 1)),
+        torch.nn.Flatten(),
+        torch.nn.Linear(512, num_classes),
+    ]
     return torch.nn.Sequential(*layers)
 
 
 def _model_step(model, x, train):
     if not train:
+
         def step():
             with torch.no_grad():
                 model(x)
+
         return step
 
     def step():
         model(x).sum().backward()
         model.zero_grad(set_to_none=True)
+
     return step
 
 
@@ -167,23 +199,53 @@ def model_rows(threads_list, repeat, quick):
 
 
 def table(op_results, model_results, machine):
-    lines = ["# cypool.torch vs torch.nn.functional", "", machine, "",
-             "Median ms; speed-up = torch / cypool.torch (above 1: cypool.torch is faster).",
-             "", "| op | shape | memory format | mode | threads | torch ms | cypool.torch ms "
-             "| speed-up |", "|---|---|---|---|---|---|---|---|"]
+    lines = [
+        "# cypool.torch vs torch.nn.functional",
+        "",
+        machine,
+        "",
+        "Median ms; speed-up = torch / cypool.torch (above 1: cypool.torch is faster).",
+        "",
+        "| op | shape | memory format | mode | threads | torch ms | cypool.torch ms | speed-up |",
+        "|---|---|---|---|---|---|---|---|",
+    ]
     for r in op_results:
-        lines.append("| %s | %s | %s | %s | %d | %.3f | %.3f | %.2fx |" % (
-            r["op"], "x".join(map(str, r["shape"])), r["layout"], r["mode"], r["threads"],
-            r["torch"], r["cypool"], r["torch"] / r["cypool"]))
+        lines.append(
+            "| %s | %s | %s | %s | %d | %.3f | %.3f | %.2fx |"
+            % (
+                r["op"],
+                "x".join(map(str, r["shape"])),
+                r["layout"],
+                r["mode"],
+                r["threads"],
+                r["torch"],
+                r["cypool"],
+                r["torch"] / r["cypool"],
+            )
+        )
     if not model_results:
         return "\n".join(lines) + "\n"
-    lines += ["", "## ResNet-18-shaped model, NCHW: original vs `cypool.torch.convert(model)`",
-              "", "| mode | threads | torch ms | converted ms | speed-up | pooling share "
-              "before | pooling share after |", "|---|---|---|---|---|---|---|"]
+    lines += [
+        "",
+        "## ResNet-18-shaped model, NCHW: original vs `cypool.torch.convert(model)`",
+        "",
+        "| mode | threads | torch ms | converted ms | speed-up | pooling share "
+        "before | pooling share after |",
+        "|---|---|---|---|---|---|---|",
+    ]
     for r in model_results:
-        lines.append("| %s | %d | %.1f | %.1f | %.3fx | %.1f%% | %.1f%% |" % (
-            r["mode"], r["threads"], r["torch"], r["cypool"], r["torch"] / r["cypool"],
-            100 * r["torch_share"], 100 * r["cypool_share"]))
+        lines.append(
+            "| %s | %d | %.1f | %.1f | %.3fx | %.1f%% | %.1f%% |"
+            % (
+                r["mode"],
+                r["threads"],
+                r["torch"],
+                r["cypool"],
+                r["torch"] / r["cypool"],
+                100 * r["torch_share"],
+                100 * r["cypool_share"],
+            )
+        )
     return "\n".join(lines) + "\n"
 
 
@@ -199,11 +261,11 @@ def main(argv=None):
     previous = torch.get_num_threads()
     try:
         ops = op_rows(args.threads, repeat, args.quick)
-        models = [] if args.no_model else model_rows(args.threads, max(3, repeat // 3),
-                                                     args.quick)
+        models = [] if args.no_model else model_rows(args.threads, max(3, repeat // 3), args.quick)
     finally:
         torch.set_num_threads(previous)
     from cypool.benchmark.suite import machine_description
+
     text = table(ops, models, machine_description() + "; torch %s" % torch.__version__)
     print(text)
     if args.output:

@@ -5,6 +5,7 @@
 ``cypool.reference.vectorized`` has the same functions written the way a NumPy user
 would (``sliding_window_view``, ``np.add.at``): the fast-as-NumPy-gets baseline.
 """
+
 from cypool.reference import loops, vectorized
 
 # Every loop version under its public name (lp, adaptive, global and unpool included),

@@ -1,4 +1,5 @@
 """Give a reference module cypool's public names and signatures, by construction."""
+
 import functools
 import inspect
 
@@ -6,7 +7,7 @@ import cypool
 
 
 def public_name(operation, ndim):
-    """"max_pool_backward", 2 -> "max_pool2d_backward"."""
+    """ "max_pool_backward", 2 -> "max_pool2d_backward"."""
     base, backward, _ = operation.partition("_backward")
     return "%s%dd%s" % (base, ndim, backward)
 
@@ -22,10 +23,9 @@ def mirror(namespace, drivers, flavour):
         for ndim in (1, 2, 3):
             name = public_name(operation, ndim)
             fast = getattr(cypool, name, None)
-            if fast is None:      # fractional pooling has no 1-D version
+            if fast is None:  # fractional pooling has no 1-D version
                 continue
-            namespace[name] = _make(fast, drivers[operation], ndim, flavour,
-                                    namespace["__name__"])
+            namespace[name] = _make(fast, drivers[operation], ndim, flavour, namespace["__name__"])
             names.append(name)
     return names
 
@@ -49,9 +49,10 @@ def _make(fast, driver, ndim, flavour, module):
         return driver(ndim, **arguments)
 
     function.__signature__ = signature
-    function.__doc__ = ("%s version of ``cypool.%s`` (same signature and semantics).\n\n"
-                        "Examples\n--------\n%s" % (flavour, fast.__name__,
-                                                   _example(fast, module)))
+    function.__doc__ = (
+        "%s version of ``cypool.%s`` (same signature and semantics).\n\n"
+        "Examples\n--------\n%s" % (flavour, fast.__name__, _example(fast, module))
+    )
     return function
 
 
@@ -60,8 +61,10 @@ def mirror_signature(function, flavour, module):
     counterpart's docstring example; its signature must already be the same."""
     fast = getattr(cypool, function.__name__)
     if inspect.signature(function) != inspect.signature(fast):
-        raise TypeError("%s.%s must have cypool.%s's signature" % (module, function.__name__,
-                                                                   fast.__name__))
-    function.__doc__ = ("%s version of ``cypool.%s`` (same signature and semantics).\n\n"
-                        "Examples\n--------\n%s" % (flavour, fast.__name__,
-                                                     _example(fast, module)))
+        raise TypeError(
+            "%s.%s must have cypool.%s's signature" % (module, function.__name__, fast.__name__)
+        )
+    function.__doc__ = (
+        "%s version of ``cypool.%s`` (same signature and semantics).\n\n"
+        "Examples\n--------\n%s" % (flavour, fast.__name__, _example(fast, module))
+    )

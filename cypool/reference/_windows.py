@@ -6,6 +6,7 @@ are computed here in plain Python, independently of the compiled geometry
 rather than one with itself.  Only the parsing of argument *forms* (ints, tuples,
 (before, after) pairs, layouts) is shared with the package.
 """
+
 from collections import namedtuple
 
 from cypool import _args
@@ -14,7 +15,7 @@ Windows = namedtuple("Windows", "in_size out_size kernel_size stride pad_before 
 
 
 def _floor_div(a, b):
-    return a // b          # Python's // floors, also for negative a
+    return a // b  # Python's // floors, also for negative a
 
 
 def _ceil_div(a, b):
@@ -25,7 +26,8 @@ def resolve(in_size, kernel_size, stride, padding, dilation, ceil_mode, input_na
     """``Windows`` of a pooling call over spatial sizes ``in_size``."""
     ndim = len(in_size)
     kernel, strides, before, after, dilations, same = _args.window_arguments(
-        ndim, kernel_size, stride, padding, dilation)
+        ndim, kernel_size, stride, padding, dilation
+    )
     ceil = _args.as_bool("ceil_mode", ceil_mode)
     before, after, out_size = list(before), list(after), []
     for d in range(ndim):
@@ -37,8 +39,8 @@ def resolve(in_size, kernel_size, stride, padding, dilation, ceil_mode, input_na
             raise ValueError("padding must be >= 0, got %r" % (padding,))
         if n < 1:
             raise ValueError("%s must have spatial sizes >= 1, got %r" % (input_name, in_size))
-        span = dil * (k - 1) + 1                       # the dilated kernel extent
-        if same:   # SAME_UPPER: output ceil(n / s), the odd pad at the end
+        span = dil * (k - 1) + 1  # the dilated kernel extent
+        if same:  # SAME_UPPER: output ceil(n / s), the odd pad at the end
             total = max(0, (_ceil_div(n, s) - 1) * s + span - n)
             before[d], after[d] = total // 2, total - total // 2
         room = n + before[d] + after[d] - span
@@ -46,14 +48,15 @@ def resolve(in_size, kernel_size, stride, padding, dilation, ceil_mode, input_na
             raise ValueError("kernel_size (dilated) is larger than the padded input")
         out = (_ceil_div(room, s) if ceil else _floor_div(room, s)) + 1
         if ceil and (out - 1) * s >= n + before[d]:
-            out -= 1    # the last window must start inside the input or the left padding
+            out -= 1  # the last window must start inside the input or the left padding
         for o in range(out):
             start = o * s - before[d]
             if not any(0 <= start + t * dil < n for t in range(k)):
                 raise ValueError("padding is so large that a window would sample only padding")
         out_size.append(out)
-    return Windows(tuple(in_size), tuple(out_size), kernel, strides, tuple(before),
-                   tuple(after), dilations)
+    return Windows(
+        tuple(in_size), tuple(out_size), kernel, strides, tuple(before), tuple(after), dilations
+    )
 
 
 def forward_call(ndim, x, kernel_size, stride, padding, dilation, ceil_mode, layout):
@@ -63,16 +66,20 @@ def forward_call(ndim, x, kernel_size, stride, padding, dilation, ceil_mode, lay
     return x, extent, resolve(extent.spatial, kernel_size, stride, padding, dilation, ceil_mode)
 
 
-def backward_call(ndim, grad_output, input_shape, kernel_size, stride, padding, dilation,
-                  ceil_mode, layout):
+def backward_call(
+    ndim, grad_output, input_shape, kernel_size, stride, padding, dilation, ceil_mode, layout
+):
     """(grad, input extent, windows) of a backward call that repeats the forward window."""
     in_extent = _args.input_extent(input_shape, ndim, _args.parse_layout(layout))
-    windows = resolve(in_extent.spatial, kernel_size, stride, padding, dilation, ceil_mode,
-                      "input_shape")
+    windows = resolve(
+        in_extent.spatial, kernel_size, stride, padding, dilation, ceil_mode, "input_shape"
+    )
     grad = _args.as_input("grad_output", grad_output)
     if grad.shape != in_extent.shape(windows.out_size):
-        raise ValueError("grad_output must have shape %r for this input_shape and window, got %r"
-                         % (in_extent.shape(windows.out_size), grad.shape))
+        raise ValueError(
+            "grad_output must have shape %r for this input_shape and window, got %r"
+            % (in_extent.shape(windows.out_size), grad.shape)
+        )
     return grad, in_extent, windows
 
 
@@ -82,14 +89,17 @@ def unpool_size(extent, kernel_size, stride, padding, output_size, ndim):
     (whose forms only are parsed by the package)."""
     if output_size is not None:
         return _args.unpool_size(extent, kernel_size, stride, padding, output_size, ndim)
-    kernel, strides, before, after, _, same = _args.window_arguments(ndim, kernel_size, stride,
-                                                                     padding, 1)
+    kernel, strides, before, after, _, same = _args.window_arguments(
+        ndim, kernel_size, stride, padding, 1
+    )
     if same:
         raise ValueError("padding='same' is ambiguous for max_unpool")
     if min(kernel) < 1 or min(strides) < 1 or min(before + after) < 0:
         raise ValueError("kernel_size and stride must be >= 1 and padding >= 0")
-    sizes = tuple((n - 1) * s - b - a + k for n, s, b, a, k in
-                  zip(extent.spatial, strides, before, after, kernel))
+    sizes = tuple(
+        (n - 1) * s - b - a + k
+        for n, s, b, a, k in zip(extent.spatial, strides, before, after, kernel)
+    )
     if min(sizes) < 1:
         raise ValueError("padding: the default output size %r of max_unpool is empty" % (sizes,))
     return sizes

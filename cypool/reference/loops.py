@@ -7,19 +7,20 @@ from ``cypool.reference._windows`` and the rest of the window arithmetic (taps,
 bins, divisors, unpooling sizes) is below: none of it from the compiled geometry.
 ``out`` is honoured by copying; ``num_threads`` is accepted and ignored.
 """
+
 import dataclasses
 import itertools
 import math
 
 import numpy as np
 
-from cypool import _args
+from cypool import _args, fractional
 from cypool import axes as cypool_axes
-from cypool import fractional
 from cypool.reference import _windows
 from cypool.reference._mirror import mirror, mirror_signature
 
 # --- layouts ----------------------------------------------------------------------------
+
 
 def _planes(array, extent):
     """``array`` as (planes, *spatial), one plane per (n, c), channels-first order."""
@@ -59,6 +60,7 @@ def _sum_dtype(dtype):
 
 # --- windows, from the definitions ------------------------------------------------------
 
+
 def _window_taps(w, out_pos):
     """Every tap (a position tuple) of the window at ``out_pos``, row-major order,
     including taps in the padding or beyond it."""
@@ -78,8 +80,9 @@ def _input_taps(w, out_pos):
 
 def _bin_taps(in_size, out_size, out_pos):
     """PyTorch's adaptive bin: [floor(o*n/m), ceil((o+1)*n/m)) along each dim."""
-    ranges = [range((o * n) // m, -((-(o + 1) * n) // m)) for o, n, m in
-              zip(out_pos, in_size, out_size)]
+    ranges = [
+        range((o * n) // m, -((-(o + 1) * n) // m)) for o, n, m in zip(out_pos, in_size, out_size)
+    ]
     return list(itertools.product(*ranges))
 
 
@@ -98,6 +101,7 @@ def _argmax(plane, positions):
 
 
 # --- plane-level definitions (any number of pooled dims) ---------------------------------
+
 
 def _argmin(plane, positions):
     """Max pooling's rule mirrored: a smaller value or any NaN takes over."""
@@ -128,8 +132,9 @@ def _scatter_add(grad_planes, index_planes, plane_size, dtype):
             for o in range(grad_planes.shape[1]):
                 i = index_planes[p, o]
                 if not 0 <= i < plane_size:
-                    raise ValueError("indices: entry %d lies outside the spatial plane [0, %d)"
-                                     % (i, plane_size))
+                    raise ValueError(
+                        "indices: entry %d lies outside the spatial plane [0, %d)" % (i, plane_size)
+                    )
                 result[p, i] += grad_planes[p, o]
     return result.astype(dtype)
 
@@ -150,10 +155,10 @@ def _avg_planes(planes, w, count_include_pad, divisor_override):
     for p, plane in enumerate(planes):
         for out_pos in np.ndindex(*w.out_size):
             taps = list(_window_taps(w, out_pos))
-            total = sum(float(plane[pos]) for pos in taps
-                        if _inside(pos, (0,) * len(pos), w.in_size))  # padding adds zero
-            result[(p,) + out_pos] = total / _divisor(w, taps, count_include_pad,
-                                                      divisor_override)
+            total = sum(
+                float(plane[pos]) for pos in taps if _inside(pos, (0,) * len(pos), w.in_size)
+            )  # padding adds zero
+            result[(p,) + out_pos] = total / _divisor(w, taps, count_include_pad, divisor_override)
     return result
 
 
@@ -162,8 +167,7 @@ def _avg_backward_planes(grad_planes, w, count_include_pad, divisor_override):
     for p, plane in enumerate(grad_planes):
         for out_pos in np.ndindex(*w.out_size):
             taps = list(_window_taps(w, out_pos))
-            share = float(plane[out_pos]) / _divisor(w, taps, count_include_pad,
-                                                     divisor_override)
+            share = float(plane[out_pos]) / _divisor(w, taps, count_include_pad, divisor_override)
             for pos in taps:
                 if _inside(pos, (0,) * len(pos), w.in_size):
                     result[(p,) + pos] += share
@@ -176,10 +180,11 @@ def _lp_planes(planes, w, p):
         for out_pos in np.ndindex(*w.out_size):
             magnitudes = [abs(float(plane[pos])) for pos in _input_taps(w, out_pos)]
             if math.isinf(p):
-                result[(q,) + out_pos] = _argmax(np.array(magnitudes),
-                                                 [(i,) for i in range(len(magnitudes))])[0]
+                result[(q,) + out_pos] = _argmax(
+                    np.array(magnitudes), [(i,) for i in range(len(magnitudes))]
+                )[0]
             else:
-                result[(q,) + out_pos] = sum(m ** p for m in magnitudes) ** (1 / p)
+                result[(q,) + out_pos] = sum(m**p for m in magnitudes) ** (1 / p)
     return result
 
 
@@ -206,12 +211,16 @@ def _lp_backward_planes(grad_planes, planes, w, p):
 
 # --- CNN-style functions ------------------------------------------------------------------
 
-def _max_pool(ndim, x, kernel_size, stride, padding, dilation, ceil_mode, return_indices,
-              layout, out):
-    x, extent, w = _windows.forward_call(ndim, x, kernel_size, stride, padding, dilation, ceil_mode,
-                                 layout)
-    values, indices = _max_planes(_planes(x, extent), w.out_size, w.in_size,
-                                  lambda out_pos: _input_taps(w, out_pos))
+
+def _max_pool(
+    ndim, x, kernel_size, stride, padding, dilation, ceil_mode, return_indices, layout, out
+):
+    x, extent, w = _windows.forward_call(
+        ndim, x, kernel_size, stride, padding, dilation, ceil_mode, layout
+    )
+    values, indices = _max_planes(
+        _planes(x, extent), w.out_size, w.in_size, lambda out_pos: _input_taps(w, out_pos)
+    )
     return _deliver_max(values, indices, extent, return_indices, out)
 
 
@@ -224,47 +233,79 @@ def _deliver_max(values, indices, extent, return_indices, out):
 
 
 def _max_pool_backward(ndim, grad_output, indices, input_shape, layout, out):
-    grad, indices, in_extent, out_extent = _args.scatter_call(ndim, grad_output, indices,
-                                                              input_shape, layout)
+    grad, indices, in_extent, out_extent = _args.scatter_call(
+        ndim, grad_output, indices, input_shape, layout
+    )
     plane = math.prod(in_extent.spatial)
     planes = in_extent.batch * in_extent.channels
-    result = _scatter_add(_planes(grad, out_extent).reshape(planes, math.prod(out_extent.spatial)),
-                          _planes(indices, out_extent).reshape(planes,
-                                                               math.prod(out_extent.spatial)),
-                          plane, grad.dtype)
+    result = _scatter_add(
+        _planes(grad, out_extent).reshape(planes, math.prod(out_extent.spatial)),
+        _planes(indices, out_extent).reshape(planes, math.prod(out_extent.spatial)),
+        plane,
+        grad.dtype,
+    )
     return _deliver(_unplanes(result.reshape((planes,) + in_extent.spatial), in_extent), out)
 
 
-def _avg_pool(ndim, x, kernel_size, stride, padding, dilation, ceil_mode, count_include_pad,
-              divisor_override, layout, out):
-    x, extent, w = _windows.forward_call(ndim, x, kernel_size, stride, padding, dilation, ceil_mode,
-                                 layout)
+def _avg_pool(
+    ndim,
+    x,
+    kernel_size,
+    stride,
+    padding,
+    dilation,
+    ceil_mode,
+    count_include_pad,
+    divisor_override,
+    layout,
+    out,
+):
+    x, extent, w = _windows.forward_call(
+        ndim, x, kernel_size, stride, padding, dilation, ceil_mode, layout
+    )
     count_include_pad, divisor = _args.average_arguments(count_include_pad, divisor_override)
-    return _deliver(_unplanes(_avg_planes(_planes(x, extent), w, count_include_pad, divisor),
-                              extent), out)
+    return _deliver(
+        _unplanes(_avg_planes(_planes(x, extent), w, count_include_pad, divisor), extent), out
+    )
 
 
-def _avg_pool_backward(ndim, grad_output, input_shape, kernel_size, stride, padding, dilation,
-                       ceil_mode, count_include_pad, divisor_override, layout, out):
-    grad, in_extent, w = _windows.backward_call(ndim, grad_output, input_shape, kernel_size, stride,
-                                        padding, dilation, ceil_mode, layout)
+def _avg_pool_backward(
+    ndim,
+    grad_output,
+    input_shape,
+    kernel_size,
+    stride,
+    padding,
+    dilation,
+    ceil_mode,
+    count_include_pad,
+    divisor_override,
+    layout,
+    out,
+):
+    grad, in_extent, w = _windows.backward_call(
+        ndim, grad_output, input_shape, kernel_size, stride, padding, dilation, ceil_mode, layout
+    )
     count_include_pad, divisor = _args.average_arguments(count_include_pad, divisor_override)
     result = _avg_backward_planes(_planes(grad, in_extent), w, count_include_pad, divisor)
     return _deliver(_unplanes(result, in_extent), out)
 
 
 def _lp_pool(ndim, x, norm_type, kernel_size, stride, padding, dilation, ceil_mode, layout, out):
-    x, extent, w = _windows.forward_call(ndim, x, kernel_size, stride, padding, dilation, ceil_mode,
-                                 layout)
+    x, extent, w = _windows.forward_call(
+        ndim, x, kernel_size, stride, padding, dilation, ceil_mode, layout
+    )
     p = _args.norm_type(norm_type)
     result = _lp_planes(_planes(x, extent), w, p).astype(_args.result_dtype(x.dtype, True))
     return _deliver(_unplanes(result, extent), out)
 
 
-def _lp_pool_backward(ndim, grad_output, x, norm_type, kernel_size, stride, padding, dilation,
-                      ceil_mode, layout, out):
-    grad, in_extent, w = _windows.backward_call(ndim, grad_output, np.shape(x), kernel_size, stride,
-                                        padding, dilation, ceil_mode, layout)
+def _lp_pool_backward(
+    ndim, grad_output, x, norm_type, kernel_size, stride, padding, dilation, ceil_mode, layout, out
+):
+    grad, in_extent, w = _windows.backward_call(
+        ndim, grad_output, np.shape(x), kernel_size, stride, padding, dilation, ceil_mode, layout
+    )
     x = _args.as_input("x", x)
     p = _args.norm_type(norm_type)
     result = _lp_backward_planes(_planes(grad, in_extent), _planes(x, in_extent), w, p)
@@ -273,10 +314,15 @@ def _lp_pool_backward(ndim, grad_output, x, norm_type, kernel_size, stride, padd
 
 # --- adaptive and global ------------------------------------------------------------------
 
+
 def _adaptive_max_pool(ndim, x, output_size, return_indices, layout, out):
     x, extent, sizes = _args.adaptive_call(ndim, x, output_size, layout)
-    values, indices = _max_planes(_planes(x, extent), sizes, extent.spatial,
-                                  lambda out_pos: _bin_taps(extent.spatial, sizes, out_pos))
+    values, indices = _max_planes(
+        _planes(x, extent),
+        sizes,
+        extent.spatial,
+        lambda out_pos: _bin_taps(extent.spatial, sizes, out_pos),
+    )
     return _deliver_max(values, indices, extent, return_indices, out)
 
 
@@ -311,8 +357,9 @@ def _global(x, layout, keepdims, reduce, dtype_of):
     x = _args.as_input("x", x)
     keepdims = _args.as_bool("keepdims", keepdims)
     if x.ndim < 3:
-        raise ValueError("x must be batched with at least one spatial dim, got shape %r"
-                         % (x.shape,))
+        raise ValueError(
+            "x must be batched with at least one spatial dim, got shape %r" % (x.shape,)
+        )
     if layout == _args.CHANNELS_LAST:
         x = np.moveaxis(x, -1, 1)
     if any(s < 1 for s in x.shape[2:]):
@@ -337,9 +384,13 @@ def global_max_pool(x, layout="channels_first", keepdims=False, out=None, num_th
     >>> cypool.reference.loops.global_max_pool(np.arange(8.).reshape(1, 2, 4)).tolist()
     [[3.0, 7.0]]
     """
-    result = _global(x, layout, keepdims,
-                     lambda values: _argmax(values, [(i,) for i in range(len(values))])[0],
-                     lambda dtype: dtype)
+    result = _global(
+        x,
+        layout,
+        keepdims,
+        lambda values: _argmax(values, [(i,) for i in range(len(values))])[0],
+        lambda dtype: dtype,
+    )
     return _deliver(result, out)
 
 
@@ -352,12 +403,14 @@ def global_avg_pool(x, layout="channels_first", keepdims=False, out=None, num_th
     >>> cypool.reference.loops.global_avg_pool(np.arange(8.).reshape(1, 2, 4)).tolist()
     [[1.5, 5.5]]
     """
-    result = _global(x, layout, keepdims,
-                     lambda values: sum(float(v) for v in values) / len(values), _mean_dtype)
+    result = _global(
+        x, layout, keepdims, lambda values: sum(float(v) for v in values) / len(values), _mean_dtype
+    )
     return _deliver(result, out)
 
 
 # --- max-unpooling ------------------------------------------------------------------------
+
 
 def _max_unpool(ndim, x, indices, kernel_size, stride, padding, output_size, layout, out):
     layout = _args.parse_layout(layout)
@@ -374,8 +427,9 @@ def _max_unpool(ndim, x, indices, kernel_size, stride, padding, output_size, lay
         for o in range(values.shape[1]):
             i = index_planes[p, o]
             if not 0 <= i < plane:
-                raise ValueError("indices: entry %d lies outside the spatial plane [0, %d)"
-                                 % (i, plane))
+                raise ValueError(
+                    "indices: entry %d lies outside the spatial plane [0, %d)" % (i, plane)
+                )
             result[p, i] = values[p, o]
     out_extent = dataclasses.replace(extent, spatial=sizes)
     return _deliver(_unplanes(result.reshape((planes,) + sizes), out_extent), out)
@@ -397,13 +451,15 @@ def _max_unpool_backward(ndim, grad_output, indices, layout, out):
         for o in range(result.shape[1]):
             i = index_planes[p, o]
             if not 0 <= i < plane:
-                raise ValueError("indices: entry %d lies outside the spatial plane [0, %d)"
-                                 % (i, plane))
+                raise ValueError(
+                    "indices: entry %d lies outside the spatial plane [0, %d)" % (i, plane)
+                )
             result[p, o] = grads[p, i]
     return _deliver(_unplanes(result.reshape((planes,) + in_extent.spatial), in_extent), out)
 
 
 # --- fractional max pooling ---------------------------------------------------------------
+
 
 def _fractional_intervals(u, n, out, k, kind):
     """PyTorch's interval starts for one dim of one plane, one scalar at a time in
@@ -414,15 +470,18 @@ def _fractional_intervals(u, n, out, k, kind):
     return [int(kind(kind(i) + u) * alpha) - int(u * alpha) for i in range(out - 1)] + [n - k]
 
 
-def _fractional_max_pool(ndim, x, kernel_size, output_size, output_ratio, return_indices,
-                         samples, rng, layout, out):
+def _fractional_max_pool(
+    ndim, x, kernel_size, output_size, output_ratio, return_indices, samples, rng, layout, out
+):
     x = _args.as_input("x", x)
     extent = _args.split_shape(x.shape, ndim, _args.parse_layout(layout), nonempty=True)
     kernel = _args.per_dim("kernel_size", kernel_size, ndim)
     sizes = _args.fractional_output_size(output_size, output_ratio, extent.spatial)
     if min(kernel) < 1 or any(o + k - 1 > n for o, k, n in zip(sizes, kernel, extent.spatial)):
-        raise ValueError("kernel_size %r and output_size %r do not fit spatial sizes %r"
-                         % (kernel, sizes, extent.spatial))
+        raise ValueError(
+            "kernel_size %r and output_size %r do not fit spatial sizes %r"
+            % (kernel, sizes, extent.spatial)
+        )
     # Drawing or checking the samples is parsing; the intervals are computed here.
     drawn = fractional.plane_samples(samples, rng, extent, ndim, x.dtype)
     kind = drawn.dtype.type
@@ -430,12 +489,20 @@ def _fractional_max_pool(ndim, x, kernel_size, output_size, output_ratio, return
     values = np.empty((planes.shape[0],) + sizes, planes.dtype)
     indices = np.empty(values.shape, np.int64)
     for p, plane in enumerate(planes):
-        starts = [_fractional_intervals(drawn[p, fractional.SAMPLE_OF_DIM[ndim][d]],
-                                        extent.spatial[d], sizes[d], kernel[d], kind)
-                  for d in range(ndim)]
+        starts = [
+            _fractional_intervals(
+                drawn[p, fractional.SAMPLE_OF_DIM[ndim][d]],
+                extent.spatial[d],
+                sizes[d],
+                kernel[d],
+                kind,
+            )
+            for d in range(ndim)
+        ]
         for out_pos in np.ndindex(*sizes):
-            taps = itertools.product(*[range(starts[d][o], starts[d][o] + kernel[d])
-                                       for d, o in enumerate(out_pos)])
+            taps = itertools.product(
+                *[range(starts[d][o], starts[d][o] + kernel[d]) for d, o in enumerate(out_pos)]
+            )
             best, pos = _argmax(plane, taps)
             values[(p,) + out_pos] = best
             indices[(p,) + out_pos] = _flat(pos, extent.spatial)
@@ -443,6 +510,7 @@ def _fractional_max_pool(ndim, x, kernel_size, output_size, output_ratio, return
 
 
 # --- NumPy-style pooling over axes ---------------------------------------------------------
+
 
 def _axes_planes(array, axes):
     """``array`` as (planes, *array's sizes along axes), the other axes flattened."""
@@ -460,18 +528,34 @@ def _axes_unplanes(planes, shape, axes):
 
 def _axes_windows(shape, axes, kernel_size, stride, padding, dilation, ceil_mode):
     """Windows over the pooled axes (an int or one entry per pooled axis each)."""
+
     def entries(value):
         if isinstance(value, (list, tuple)) and not (value and isinstance(value[0], str)):
             if len(value) != len(axes):
-                raise ValueError("window arguments must be an int or hold one entry per "
-                                 "pooled axis (%d), got %r" % (len(axes), value))
+                raise ValueError(
+                    "window arguments must be an int or hold one entry per "
+                    "pooled axis (%d), got %r" % (len(axes), value)
+                )
             return list(value)
         return [value] * len(axes)
-    per_axis = [_windows.resolve((shape[a],), k, s, p if isinstance(p, str) or not isinstance(
-        p, (list, tuple)) else (tuple(p),), d, ceil_mode)
-        for a, k, s, p, d in zip(axes, entries(kernel_size),
-                                 entries(stride) if stride is not None else [None] * len(axes),
-                                 entries(padding), entries(dilation))]
+
+    per_axis = [
+        _windows.resolve(
+            (shape[a],),
+            k,
+            s,
+            p if isinstance(p, str) or not isinstance(p, (list, tuple)) else (tuple(p),),
+            d,
+            ceil_mode,
+        )
+        for a, k, s, p, d in zip(
+            axes,
+            entries(kernel_size),
+            entries(stride) if stride is not None else [None] * len(axes),
+            entries(padding),
+            entries(dilation),
+        )
+    ]
     return _windows.Windows(*(tuple(w[field][0] for w in per_axis) for field in range(7)))
 
 
@@ -485,12 +569,17 @@ def _axes_call(x, axes, kernel_size, stride, padding, dilation, ceil_mode):
     return x, axes, w, tuple(out_shape)
 
 
-def _max_or_min_pool(x, kernel_size, stride, padding, dilation, ceil_mode, return_indices,
-                     axes, out, choose):
-    x, axes, w, out_shape = _axes_call(x, axes, kernel_size, stride, padding, dilation,
-                                       ceil_mode)
-    values, indices = _max_planes(_axes_planes(x, axes), w.out_size, w.in_size,
-                                  lambda out_pos: _input_taps(w, out_pos), choose)
+def _max_or_min_pool(
+    x, kernel_size, stride, padding, dilation, ceil_mode, return_indices, axes, out, choose
+):
+    x, axes, w, out_shape = _axes_call(x, axes, kernel_size, stride, padding, dilation, ceil_mode)
+    values, indices = _max_planes(
+        _axes_planes(x, axes),
+        w.out_size,
+        w.in_size,
+        lambda out_pos: _input_taps(w, out_pos),
+        choose,
+    )
     values = _axes_unplanes(values, out_shape, axes)
     indices = _axes_unplanes(indices, out_shape, axes)
     if _args.as_bool("return_indices", return_indices):
@@ -499,35 +588,76 @@ def _max_or_min_pool(x, kernel_size, stride, padding, dilation, ceil_mode, retur
     return _deliver(values, out)
 
 
-def max_pool(x, kernel_size, stride=None, padding=0, dilation=1, ceil_mode=False,
-             return_indices=False, axes=None, out=None, num_threads=None):
-    return _max_or_min_pool(x, kernel_size, stride, padding, dilation, ceil_mode,
-                            return_indices, axes, out, _argmax)
+def max_pool(
+    x,
+    kernel_size,
+    stride=None,
+    padding=0,
+    dilation=1,
+    ceil_mode=False,
+    return_indices=False,
+    axes=None,
+    out=None,
+    num_threads=None,
+):
+    return _max_or_min_pool(
+        x, kernel_size, stride, padding, dilation, ceil_mode, return_indices, axes, out, _argmax
+    )
 
 
-def min_pool(x, kernel_size, stride=None, padding=0, dilation=1, ceil_mode=False,
-             return_indices=False, axes=None, out=None, num_threads=None):
-    return _max_or_min_pool(x, kernel_size, stride, padding, dilation, ceil_mode,
-                            return_indices, axes, out, _argmin)
+def min_pool(
+    x,
+    kernel_size,
+    stride=None,
+    padding=0,
+    dilation=1,
+    ceil_mode=False,
+    return_indices=False,
+    axes=None,
+    out=None,
+    num_threads=None,
+):
+    return _max_or_min_pool(
+        x, kernel_size, stride, padding, dilation, ceil_mode, return_indices, axes, out, _argmin
+    )
 
 
-def avg_pool(x, kernel_size, stride=None, padding=0, dilation=1, ceil_mode=False,
-             count_include_pad=True, divisor_override=None, axes=None, out=None,
-             num_threads=None):
-    x, axes, w, out_shape = _axes_call(x, axes, kernel_size, stride, padding, dilation,
-                                       ceil_mode)
+def avg_pool(
+    x,
+    kernel_size,
+    stride=None,
+    padding=0,
+    dilation=1,
+    ceil_mode=False,
+    count_include_pad=True,
+    divisor_override=None,
+    axes=None,
+    out=None,
+    num_threads=None,
+):
+    x, axes, w, out_shape = _axes_call(x, axes, kernel_size, stride, padding, dilation, ceil_mode)
     count_include_pad, divisor = _args.average_arguments(count_include_pad, divisor_override)
     result = _avg_planes(_axes_planes(x, axes), w, count_include_pad, divisor)
     return _deliver(_axes_unplanes(result, out_shape, axes), out)
 
 
-def lp_pool(x, norm_type, kernel_size, stride=None, padding=0, dilation=1, ceil_mode=False,
-            axes=None, out=None, num_threads=None):
-    x, axes, w, out_shape = _axes_call(x, axes, kernel_size, stride, padding, dilation,
-                                       ceil_mode)
+def lp_pool(
+    x,
+    norm_type,
+    kernel_size,
+    stride=None,
+    padding=0,
+    dilation=1,
+    ceil_mode=False,
+    axes=None,
+    out=None,
+    num_threads=None,
+):
+    x, axes, w, out_shape = _axes_call(x, axes, kernel_size, stride, padding, dilation, ceil_mode)
     result = _lp_planes(_axes_planes(x, axes), w, _args.norm_type(norm_type))
-    return _deliver(_axes_unplanes(result.astype(_args.result_dtype(x.dtype, True)), out_shape,
-                                   axes), out)
+    return _deliver(
+        _axes_unplanes(result.astype(_args.result_dtype(x.dtype, True)), out_shape, axes), out
+    )
 
 
 def _axes_backward(grad_output, input_shape, axes, window):
@@ -543,25 +673,51 @@ def _axes_backward(grad_output, input_shape, axes, window):
     return grad, input_shape, axes, w
 
 
-def avg_pool_backward(grad_output, input_shape, kernel_size, stride=None, padding=0, dilation=1,
-                      ceil_mode=False, count_include_pad=True, divisor_override=None, axes=None,
-                      out=None, num_threads=None):
-    grad, input_shape, axes, w = _axes_backward(grad_output, input_shape, axes, (
-        kernel_size, stride, padding, dilation, ceil_mode))
+def avg_pool_backward(
+    grad_output,
+    input_shape,
+    kernel_size,
+    stride=None,
+    padding=0,
+    dilation=1,
+    ceil_mode=False,
+    count_include_pad=True,
+    divisor_override=None,
+    axes=None,
+    out=None,
+    num_threads=None,
+):
+    grad, input_shape, axes, w = _axes_backward(
+        grad_output, input_shape, axes, (kernel_size, stride, padding, dilation, ceil_mode)
+    )
     count_include_pad, divisor = _args.average_arguments(count_include_pad, divisor_override)
     result = _avg_backward_planes(_axes_planes(grad, axes), w, count_include_pad, divisor)
     return _deliver(_axes_unplanes(result, input_shape, axes), out)
 
 
-def lp_pool_backward(grad_output, x, norm_type, kernel_size, stride=None, padding=0, dilation=1,
-                     ceil_mode=False, axes=None, out=None, num_threads=None):
+def lp_pool_backward(
+    grad_output,
+    x,
+    norm_type,
+    kernel_size,
+    stride=None,
+    padding=0,
+    dilation=1,
+    ceil_mode=False,
+    axes=None,
+    out=None,
+    num_threads=None,
+):
     x = _args.as_input("x", x)
-    grad, input_shape, axes, w = _axes_backward(grad_output, x.shape, axes, (
-        kernel_size, stride, padding, dilation, ceil_mode))
-    result = _lp_backward_planes(_axes_planes(grad, axes), _axes_planes(x, axes), w,
-                                 _args.norm_type(norm_type))
-    return _deliver(_axes_unplanes(result.astype(_args.result_dtype(x.dtype, True)),
-                                   input_shape, axes), out)
+    grad, input_shape, axes, w = _axes_backward(
+        grad_output, x.shape, axes, (kernel_size, stride, padding, dilation, ceil_mode)
+    )
+    result = _lp_backward_planes(
+        _axes_planes(grad, axes), _axes_planes(x, axes), w, _args.norm_type(norm_type)
+    )
+    return _deliver(
+        _axes_unplanes(result.astype(_args.result_dtype(x.dtype, True)), input_shape, axes), out
+    )
 
 
 def max_pool_backward(grad_output, indices, input_shape, axes=None, out=None, num_threads=None):
@@ -571,47 +727,82 @@ def max_pool_backward(grad_output, indices, input_shape, axes=None, out=None, nu
     indices = _args.as_indices("indices", indices, grad.shape)
     plane = math.prod(input_shape[a] for a in axes)
     grads = _axes_planes(grad, axes)
-    result = _scatter_add(grads.reshape(len(grads), -1),
-                          _axes_planes(indices, axes).reshape(len(grads), -1), plane, grad.dtype)
-    return _deliver(_axes_unplanes(result.reshape((len(grads),) + tuple(
-        input_shape[a] for a in axes)), input_shape, axes), out)
+    result = _scatter_add(
+        grads.reshape(len(grads), -1),
+        _axes_planes(indices, axes).reshape(len(grads), -1),
+        plane,
+        grad.dtype,
+    )
+    return _deliver(
+        _axes_unplanes(
+            result.reshape((len(grads),) + tuple(input_shape[a] for a in axes)), input_shape, axes
+        ),
+        out,
+    )
 
 
-min_pool_backward = max_pool_backward   # the same scatter by indices
+min_pool_backward = max_pool_backward  # the same scatter by indices
 
 
 def block_reduce(image, block_size=2, func=np.sum, cval=0, func_kwargs=None):
     image = np.asarray(image)
     blocks = (block_size,) * image.ndim if np.isscalar(block_size) else tuple(block_size)
     if len(blocks) != image.ndim or min(blocks, default=1) < 1:
-        raise ValueError("block_size must be a scalar or one factor >= 1 per axis, got %r"
-                         % (block_size,))
-    padded = np.pad(image, [(0, (-n) % b) for n, b in zip(image.shape, blocks)],
-                    mode="constant", constant_values=cval)
+        raise ValueError(
+            "block_size must be a scalar or one factor >= 1 per axis, got %r" % (block_size,)
+        )
+    padded = np.pad(
+        image,
+        [(0, (-n) % b) for n, b in zip(image.shape, blocks)],
+        mode="constant",
+        constant_values=cval,
+    )
     counts = tuple(n // b for n, b in zip(padded.shape, blocks))
-    values = [func(padded[tuple(slice(i * b, (i + 1) * b) for i, b in zip(index, blocks))],
-                   axis=tuple(range(image.ndim)), **(func_kwargs or {}))
-              for index in np.ndindex(*counts)]
+    values = [
+        func(
+            padded[tuple(slice(i * b, (i + 1) * b) for i, b in zip(index, blocks))],
+            axis=tuple(range(image.ndim)),
+            **(func_kwargs or {}),
+        )
+        for index in np.ndindex(*counts)
+    ]
     return np.array(values).reshape(counts)
 
 
-_AXES_FUNCTIONS = ["max_pool", "min_pool", "avg_pool", "lp_pool", "max_pool_backward",
-                   "min_pool_backward", "avg_pool_backward", "lp_pool_backward", "block_reduce"]
-for _name in _AXES_FUNCTIONS:    # cypool's signatures and examples, checked by the tests
+_AXES_FUNCTIONS = [
+    "max_pool",
+    "min_pool",
+    "avg_pool",
+    "lp_pool",
+    "max_pool_backward",
+    "min_pool_backward",
+    "avg_pool_backward",
+    "lp_pool_backward",
+    "block_reduce",
+]
+for _name in _AXES_FUNCTIONS:  # cypool's signatures and examples, checked by the tests
     mirror_signature(globals()[_name], "Plain-loop reference", __name__)
 
 
 # --- public names, same signatures as cypool's -------------------------------------------
 
-__all__ = mirror(globals(), {
-    "max_pool": _max_pool, "max_pool_backward": _max_pool_backward,
-    "avg_pool": _avg_pool, "avg_pool_backward": _avg_pool_backward,
-    "lp_pool": _lp_pool, "lp_pool_backward": _lp_pool_backward,
-    "adaptive_max_pool": _adaptive_max_pool,
-    "adaptive_max_pool_backward": _max_pool_backward,  # the same scatter
-    "adaptive_avg_pool": _adaptive_avg_pool,
-    "adaptive_avg_pool_backward": _adaptive_avg_pool_backward,
-    "max_unpool": _max_unpool, "max_unpool_backward": _max_unpool_backward,
-    "fractional_max_pool": _fractional_max_pool,
-    "fractional_max_pool_backward": _max_pool_backward,  # the same scatter
-}, "Plain-loop reference") + ["global_max_pool", "global_avg_pool", *_AXES_FUNCTIONS]
+__all__ = mirror(
+    globals(),
+    {
+        "max_pool": _max_pool,
+        "max_pool_backward": _max_pool_backward,
+        "avg_pool": _avg_pool,
+        "avg_pool_backward": _avg_pool_backward,
+        "lp_pool": _lp_pool,
+        "lp_pool_backward": _lp_pool_backward,
+        "adaptive_max_pool": _adaptive_max_pool,
+        "adaptive_max_pool_backward": _max_pool_backward,  # the same scatter
+        "adaptive_avg_pool": _adaptive_avg_pool,
+        "adaptive_avg_pool_backward": _adaptive_avg_pool_backward,
+        "max_unpool": _max_unpool,
+        "max_unpool_backward": _max_unpool_backward,
+        "fractional_max_pool": _fractional_max_pool,
+        "fractional_max_pool_backward": _max_pool_backward,  # the same scatter
+    },
+    "Plain-loop reference",
+) + ["global_max_pool", "global_avg_pool", *_AXES_FUNCTIONS]

@@ -6,6 +6,7 @@ most hand-written NumPy pooling: padding is filled with the lowest value of the
 dtype, so on inputs holding that value (or NaN) ties and NaN indices may differ
 from PyTorch's rules; ``cypool.reference.loops`` is the exact oracle.
 """
+
 import itertools
 
 import numpy as np
@@ -21,8 +22,14 @@ def _pad_widths(geometry):
     """(before, after) per spatial dim so that every window (ceil_mode overhang
     included) lies inside the padded array; input the windows never reach stays."""
     widths = [(0, 0)]
-    for n, k, s, d, b, o in zip(geometry.in_size, geometry.kernel_size, geometry.stride,
-                                geometry.dilation, geometry.pad_before, geometry.out_size):
+    for n, k, s, d, b, o in zip(
+        geometry.in_size,
+        geometry.kernel_size,
+        geometry.stride,
+        geometry.dilation,
+        geometry.pad_before,
+        geometry.out_size,
+    ):
         needed = (o - 1) * s + d * (k - 1) + 1
         widths.append((b, max(needed - n - b, 0)))
     return widths
@@ -33,9 +40,11 @@ def _window_view(padded, geometry):
     ndim = len(geometry.in_size)
     extents = [d * (k - 1) + 1 for k, d in zip(geometry.kernel_size, geometry.dilation)]
     view = sliding_window_view(padded, extents, axis=tuple(range(1, ndim + 1)))
-    picks = ((slice(None),) + tuple(slice(None, (o - 1) * s + 1, s)
-                                    for o, s in zip(geometry.out_size, geometry.stride))
-             + tuple(slice(None, None, d) for d in geometry.dilation))
+    picks = (
+        (slice(None),)
+        + tuple(slice(None, (o - 1) * s + 1, s) for o, s in zip(geometry.out_size, geometry.stride))
+        + tuple(slice(None, None, d) for d in geometry.dilation)
+    )
     return view[picks]
 
 
@@ -43,14 +52,16 @@ def _lowest(dtype):
     return -np.inf if dtype.kind == "f" else np.iinfo(dtype).min
 
 
-def _max_pool(ndim, x, kernel_size, stride, padding, dilation, ceil_mode, return_indices,
-              layout, out):
-    x, extent, geometry = _windows.forward_call(ndim, x, kernel_size, stride, padding, dilation, ceil_mode,
-                                   layout)
+def _max_pool(
+    ndim, x, kernel_size, stride, padding, dilation, ceil_mode, return_indices, layout, out
+):
+    x, extent, geometry = _windows.forward_call(
+        ndim, x, kernel_size, stride, padding, dilation, ceil_mode, layout
+    )
     planes = _planes(x, extent)
     padded = np.pad(planes, _pad_widths(geometry), constant_values=_lowest(x.dtype))
     windows = _window_view(padded, geometry)
-    flat = windows.reshape(windows.shape[:ndim + 1] + (-1,))
+    flat = windows.reshape(windows.shape[: ndim + 1] + (-1,))
     if not _args.as_bool("return_indices", return_indices):
         return _deliver(_unplanes(flat.max(axis=-1), extent), out)
     tap = flat.argmax(axis=-1)
@@ -60,17 +71,21 @@ def _max_pool(ndim, x, kernel_size, stride, padding, dilation, ceil_mode, return
     for d in range(ndim):
         shape = [1] * (ndim + 1)
         shape[d + 1] = geometry.out_size[d]
-        starts = (np.arange(geometry.out_size[d]) * geometry.stride[d]
-                  - geometry.pad_before[d]).reshape(shape)
+        starts = (
+            np.arange(geometry.out_size[d]) * geometry.stride[d] - geometry.pad_before[d]
+        ).reshape(shape)
         index = index * geometry.in_size[d] + starts + taps[d] * geometry.dilation[d]
     values_out, indices_out = _args.split_out_pair(out)
-    return (_deliver(_unplanes(values, extent), values_out),
-            _deliver(_unplanes(index, extent), indices_out))
+    return (
+        _deliver(_unplanes(values, extent), values_out),
+        _deliver(_unplanes(index, extent), indices_out),
+    )
 
 
 def _max_pool_backward(ndim, grad_output, indices, input_shape, layout, out):
-    grad, indices, in_extent, out_extent = _args.scatter_call(ndim, grad_output, indices,
-                                                              input_shape, layout)
+    grad, indices, in_extent, out_extent = _args.scatter_call(
+        ndim, grad_output, indices, input_shape, layout
+    )
     grad_planes = _planes(grad, out_extent).reshape(in_extent.batch * in_extent.channels, -1)
     index_planes = _planes(indices, out_extent).reshape(grad_planes.shape)
     plane_size = int(np.prod(in_extent.spatial))
@@ -89,10 +104,12 @@ def _divisors(geometry, count_include_pad, divisor_override):
         return divisor_override
     inside = np.ones((1,) + geometry.in_size)
     if count_include_pad:
-        inside = np.pad(inside, [(0, 0)] + list(zip(geometry.pad_before, geometry.pad_after)),
-                        constant_values=1)
-        widths = [(0, 0)] + [(0, max(a - p, 0)) for (_, a), p in
-                             zip(_pad_widths(geometry)[1:], geometry.pad_after)]
+        inside = np.pad(
+            inside, [(0, 0)] + list(zip(geometry.pad_before, geometry.pad_after)), constant_values=1
+        )
+        widths = [(0, 0)] + [
+            (0, max(a - p, 0)) for (_, a), p in zip(_pad_widths(geometry)[1:], geometry.pad_after)
+        ]
     else:
         widths = _pad_widths(geometry)
     mask = np.pad(inside, widths)
@@ -100,44 +117,85 @@ def _divisors(geometry, count_include_pad, divisor_override):
     return _window_view(mask, geometry).sum(axis=window_axes)[0]
 
 
-def _avg_pool(ndim, x, kernel_size, stride, padding, dilation, ceil_mode, count_include_pad,
-              divisor_override, layout, out):
-    x, extent, geometry = _windows.forward_call(ndim, x, kernel_size, stride, padding, dilation, ceil_mode,
-                                   layout)
-    count_include_pad, divisor_override = _args.average_arguments(count_include_pad,
-                                                                  divisor_override)
+def _avg_pool(
+    ndim,
+    x,
+    kernel_size,
+    stride,
+    padding,
+    dilation,
+    ceil_mode,
+    count_include_pad,
+    divisor_override,
+    layout,
+    out,
+):
+    x, extent, geometry = _windows.forward_call(
+        ndim, x, kernel_size, stride, padding, dilation, ceil_mode, layout
+    )
+    count_include_pad, divisor_override = _args.average_arguments(
+        count_include_pad, divisor_override
+    )
     planes = _planes(x, extent).astype(_mean_dtype(x.dtype), copy=False)
     windows = _window_view(np.pad(planes, _pad_widths(geometry)), geometry)
     sums = windows.sum(axis=tuple(range(-ndim, 0)))
     result = (sums / _divisors(geometry, count_include_pad, divisor_override)).astype(
-        sums.dtype, copy=False)
+        sums.dtype, copy=False
+    )
     return _deliver(_unplanes(result, extent), out)
 
 
-def _avg_pool_backward(ndim, grad_output, input_shape, kernel_size, stride, padding, dilation,
-                       ceil_mode, count_include_pad, divisor_override, layout, out):
-    grad, in_extent, geometry = _windows.backward_call(ndim, grad_output, input_shape, kernel_size,
-                                                    stride, padding, dilation, ceil_mode, layout)
-    count_include_pad, divisor_override = _args.average_arguments(count_include_pad,
-                                                                  divisor_override)
+def _avg_pool_backward(
+    ndim,
+    grad_output,
+    input_shape,
+    kernel_size,
+    stride,
+    padding,
+    dilation,
+    ceil_mode,
+    count_include_pad,
+    divisor_override,
+    layout,
+    out,
+):
+    grad, in_extent, geometry = _windows.backward_call(
+        ndim, grad_output, input_shape, kernel_size, stride, padding, dilation, ceil_mode, layout
+    )
+    count_include_pad, divisor_override = _args.average_arguments(
+        count_include_pad, divisor_override
+    )
     dtype = _mean_dtype(grad.dtype)
-    share = (_planes(grad, in_extent).astype(dtype, copy=False)
-             / _divisors(geometry, count_include_pad, divisor_override)).astype(dtype, copy=False)
+    share = (
+        _planes(grad, in_extent).astype(dtype, copy=False)
+        / _divisors(geometry, count_include_pad, divisor_override)
+    ).astype(dtype, copy=False)
     widths = _pad_widths(geometry)
-    padded = np.zeros((share.shape[0],) + tuple(n + b + a for n, (b, a) in
-                                                zip(geometry.in_size, widths[1:])), dtype)
+    padded = np.zeros(
+        (share.shape[0],) + tuple(n + b + a for n, (b, a) in zip(geometry.in_size, widths[1:])),
+        dtype,
+    )
     for taps in itertools.product(*[range(k) for k in geometry.kernel_size]):
         target = (slice(None),) + tuple(
             slice(t * d, t * d + (o - 1) * s + 1, s)
-            for t, d, o, s in zip(taps, geometry.dilation, geometry.out_size, geometry.stride))
+            for t, d, o, s in zip(taps, geometry.dilation, geometry.out_size, geometry.stride)
+        )
         padded[target] += share
-    crop = (slice(None),) + tuple(slice(b, b + n) for n, (b, _) in
-                                  zip(geometry.in_size, widths[1:]))
+    crop = (slice(None),) + tuple(
+        slice(b, b + n) for n, (b, _) in zip(geometry.in_size, widths[1:])
+    )
     return _deliver(_unplanes(padded[crop], in_extent), out)
 
 
 # --- public names, same signatures as cypool's -------------------------------------------
 
-__all__ = mirror(globals(), {"max_pool": _max_pool, "max_pool_backward": _max_pool_backward,
-                            "avg_pool": _avg_pool, "avg_pool_backward": _avg_pool_backward},
-                 "Vectorized NumPy")
+__all__ = mirror(
+    globals(),
+    {
+        "max_pool": _max_pool,
+        "max_pool_backward": _max_pool_backward,
+        "avg_pool": _avg_pool,
+        "avg_pool_backward": _avg_pool_backward,
+    },
+    "Vectorized NumPy",
+)

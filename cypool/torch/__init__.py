@@ -43,6 +43,7 @@ True
 >>> int(x.grad.sum())
 96
 """
+
 import copy
 import math
 
@@ -56,8 +57,12 @@ _MAX_DTYPES = _FLOATS + (torch.int8, torch.int16, torch.int32, torch.int64, torc
 
 
 def _runs_here(x, dtypes):
-    return (isinstance(x, torch.Tensor) and x.device.type == "cpu"
-            and x.layout == torch.strided and x.dtype in dtypes)
+    return (
+        isinstance(x, torch.Tensor)
+        and x.device.type == "cpu"
+        and x.layout == torch.strided
+        and x.dtype in dtypes
+    )
 
 
 def _per_dim(value, spatial_dims):
@@ -69,8 +74,9 @@ def _per_dim(value, spatial_dims):
 
 def _window(spatial_dims, kernel_size, stride, padding, dilation=1):
     kernel = _per_dim(kernel_size, spatial_dims)
-    strides = kernel if stride is None or stride == [] or stride == () else _per_dim(
-        stride, spatial_dims)
+    strides = (
+        kernel if stride is None or stride == [] or stride == () else _per_dim(stride, spatial_dims)
+    )
     return kernel, strides, _per_dim(padding, spatial_dims), _per_dim(dilation, spatial_dims)
 
 
@@ -86,40 +92,71 @@ def _needs_grad(x):
 def _call(operator, input, *args):
     """Run a cypool operator; plain eager inference skips the dispatcher (``.eager``),
     except under the profiler, which then sees the operator by name."""
-    if (type(input) is torch.Tensor and not _needs_grad(input)
-            and not torch.compiler.is_compiling() and not torch.autograd._profiler_enabled()
-            and torch._C._len_torch_dispatch_stack() == 0
-            and not torch._C._are_functorch_transforms_active()):
+    if (
+        type(input) is torch.Tensor
+        and not _needs_grad(input)
+        and not torch.compiler.is_compiling()
+        and not torch.autograd._profiler_enabled()
+        and torch._C._len_torch_dispatch_stack() == 0
+        and not torch._C._are_functorch_transforms_active()
+    ):
         return operator.eager(input, *args)
     return operator(input, *args)
 
 
-def _max_pool(spatial_dims, input, kernel_size, stride, padding, dilation, ceil_mode,
-              return_indices):
-    kernel, strides, pads, dilations = _window(spatial_dims, kernel_size, stride, padding,
-                                               dilation)
+def _max_pool(
+    spatial_dims, input, kernel_size, stride, padding, dilation, ceil_mode, return_indices
+):
+    kernel, strides, pads, dilations = _window(spatial_dims, kernel_size, stride, padding, dilation)
     if not (_runs_here(input, _MAX_DTYPES) and _padding_within_half(kernel, pads)):
         function = getattr(F, "max_pool%dd" % spatial_dims)
-        return function(input, kernel_size, stride, padding, dilation, ceil_mode=ceil_mode,
-                        return_indices=return_indices)
+        return function(
+            input,
+            kernel_size,
+            stride,
+            padding,
+            dilation,
+            ceil_mode=ceil_mode,
+            return_indices=return_indices,
+        )
     ceil_mode = bool(ceil_mode)
     if return_indices or _needs_grad(input):
-        values, indices = _call(_ops.max_pool_with_indices, input, kernel, strides, pads,
-                                dilations, ceil_mode)
+        values, indices = _call(
+            _ops.max_pool_with_indices, input, kernel, strides, pads, dilations, ceil_mode
+        )
         return (values, indices) if return_indices else values
     return _call(_ops.max_pool, input, kernel, strides, pads, dilations, ceil_mode)
 
 
-def _avg_pool(spatial_dims, input, kernel_size, stride, padding, ceil_mode, count_include_pad,
-              divisor_override):
+def _avg_pool(
+    spatial_dims,
+    input,
+    kernel_size,
+    stride,
+    padding,
+    ceil_mode,
+    count_include_pad,
+    divisor_override,
+):
     kernel, strides, pads, _ = _window(spatial_dims, kernel_size, stride, padding)
-    if not (_runs_here(input, _FLOATS) and _padding_within_half(kernel, pads)
-            and (divisor_override is None or divisor_override > 0)):
+    if not (
+        _runs_here(input, _FLOATS)
+        and _padding_within_half(kernel, pads)
+        and (divisor_override is None or divisor_override > 0)
+    ):
         function = getattr(F, "avg_pool%dd" % spatial_dims)
         extra = () if spatial_dims == 1 else (divisor_override,)
         return function(input, kernel_size, stride, padding, ceil_mode, count_include_pad, *extra)
-    return _call(_ops.avg_pool, input, kernel, strides, pads, bool(ceil_mode),
-                 bool(count_include_pad), None if divisor_override is None else int(divisor_override))
+    return _call(
+        _ops.avg_pool,
+        input,
+        kernel,
+        strides,
+        pads,
+        bool(ceil_mode),
+        bool(count_include_pad),
+        None if divisor_override is None else int(divisor_override),
+    )
 
 
 def _lp_pool(spatial_dims, input, norm_type, kernel_size, stride, ceil_mode):
@@ -129,10 +166,10 @@ def _lp_pool(spatial_dims, input, norm_type, kernel_size, stride, ceil_mode):
     if norm_type == float("inf"):
         return _max_pool(spatial_dims, input.abs(), kernel_size, stride, 0, 1, ceil_mode, False)
     if norm_type == -float("inf"):
-        return -_max_pool(spatial_dims, -input.abs(), kernel_size, stride, 0, 1, ceil_mode,
-                          False)
-    out = _avg_pool(spatial_dims, input.pow(norm_type), kernel_size, stride, 0, ceil_mode, True,
-                    None)
+        return -_max_pool(spatial_dims, -input.abs(), kernel_size, stride, 0, 1, ceil_mode, False)
+    out = _avg_pool(
+        spatial_dims, input.pow(norm_type), kernel_size, stride, 0, ceil_mode, True, None
+    )
     taps = math.prod(_per_dim(kernel_size, spatial_dims))
     return (torch.sign(out) * F.relu(torch.abs(out))).mul(taps).pow(1.0 / norm_type)
 
@@ -147,8 +184,11 @@ def _adaptive_sizes(input, output_size, spatial_dims):
 
 
 def _adaptive_avg_pool(spatial_dims, input, output_size):
-    sizes = _adaptive_sizes(input, output_size, spatial_dims) if isinstance(
-        input, torch.Tensor) and input.dim() > spatial_dims else None
+    sizes = (
+        _adaptive_sizes(input, output_size, spatial_dims)
+        if isinstance(input, torch.Tensor) and input.dim() > spatial_dims
+        else None
+    )
     # torch computes an all-ones output with mean(), whose summation order only
     # torch reproduces: it keeps that case, so results stay bit-identical.
     if not _runs_here(input, _FLOATS) or sizes is None or all(s == 1 for s in sizes):
@@ -160,8 +200,9 @@ def _adaptive_max_pool(spatial_dims, input, output_size, return_indices):
     if not _runs_here(input, _FLOATS):
         function = getattr(F, "adaptive_max_pool%dd" % spatial_dims)
         return function(input, output_size, return_indices=return_indices)
-    values, indices = _call(_ops.adaptive_max_pool, input,
-                            _adaptive_sizes(input, output_size, spatial_dims))
+    values, indices = _call(
+        _ops.adaptive_max_pool, input, _adaptive_sizes(input, output_size, spatial_dims)
+    )
     return (values, indices) if return_indices else values
 
 
@@ -175,8 +216,9 @@ def _max_unpool(spatial_dims, input, indices, kernel_size, stride, padding, outp
     return _call(_ops.max_unpool, input, indices, [int(s) for s in sizes])
 
 
-def max_pool1d(input, kernel_size, stride=None, padding=0, dilation=1, ceil_mode=False,
-               return_indices=False):
+def max_pool1d(
+    input, kernel_size, stride=None, padding=0, dilation=1, ceil_mode=False, return_indices=False
+):
     """``torch.nn.functional.max_pool1d`` on cypool's kernels.
 
     Examples
@@ -188,8 +230,9 @@ def max_pool1d(input, kernel_size, stride=None, padding=0, dilation=1, ceil_mode
     return _max_pool(1, input, kernel_size, stride, padding, dilation, ceil_mode, return_indices)
 
 
-def max_pool2d(input, kernel_size, stride=None, padding=0, dilation=1, ceil_mode=False,
-               return_indices=False):
+def max_pool2d(
+    input, kernel_size, stride=None, padding=0, dilation=1, ceil_mode=False, return_indices=False
+):
     """``torch.nn.functional.max_pool2d`` on cypool's kernels.
 
     Examples
@@ -204,8 +247,9 @@ def max_pool2d(input, kernel_size, stride=None, padding=0, dilation=1, ceil_mode
     return _max_pool(2, input, kernel_size, stride, padding, dilation, ceil_mode, return_indices)
 
 
-def max_pool3d(input, kernel_size, stride=None, padding=0, dilation=1, ceil_mode=False,
-               return_indices=False):
+def max_pool3d(
+    input, kernel_size, stride=None, padding=0, dilation=1, ceil_mode=False, return_indices=False
+):
     """``torch.nn.functional.max_pool3d`` on cypool's kernels.
 
     Examples
@@ -217,8 +261,7 @@ def max_pool3d(input, kernel_size, stride=None, padding=0, dilation=1, ceil_mode
     return _max_pool(3, input, kernel_size, stride, padding, dilation, ceil_mode, return_indices)
 
 
-def avg_pool1d(input, kernel_size, stride=None, padding=0, ceil_mode=False,
-               count_include_pad=True):
+def avg_pool1d(input, kernel_size, stride=None, padding=0, ceil_mode=False, count_include_pad=True):
     """``torch.nn.functional.avg_pool1d`` on cypool's kernels.
 
     Examples
@@ -230,8 +273,15 @@ def avg_pool1d(input, kernel_size, stride=None, padding=0, ceil_mode=False,
     return _avg_pool(1, input, kernel_size, stride, padding, ceil_mode, count_include_pad, None)
 
 
-def avg_pool2d(input, kernel_size, stride=None, padding=0, ceil_mode=False,
-               count_include_pad=True, divisor_override=None):
+def avg_pool2d(
+    input,
+    kernel_size,
+    stride=None,
+    padding=0,
+    ceil_mode=False,
+    count_include_pad=True,
+    divisor_override=None,
+):
     """``torch.nn.functional.avg_pool2d`` on cypool's kernels.
 
     Examples
@@ -240,12 +290,20 @@ def avg_pool2d(input, kernel_size, stride=None, padding=0, ceil_mode=False,
     >>> ct.avg_pool2d(torch.ones(1, 1, 4, 4), 2, divisor_override=1).flatten()
     tensor([4., 4., 4., 4.])
     """
-    return _avg_pool(2, input, kernel_size, stride, padding, ceil_mode, count_include_pad,
-                     divisor_override)
+    return _avg_pool(
+        2, input, kernel_size, stride, padding, ceil_mode, count_include_pad, divisor_override
+    )
 
 
-def avg_pool3d(input, kernel_size, stride=None, padding=0, ceil_mode=False,
-               count_include_pad=True, divisor_override=None):
+def avg_pool3d(
+    input,
+    kernel_size,
+    stride=None,
+    padding=0,
+    ceil_mode=False,
+    count_include_pad=True,
+    divisor_override=None,
+):
     """``torch.nn.functional.avg_pool3d`` on cypool's kernels.
 
     Examples
@@ -254,8 +312,9 @@ def avg_pool3d(input, kernel_size, stride=None, padding=0, ceil_mode=False,
     >>> ct.avg_pool3d(torch.arange(8.).reshape(1, 1, 2, 2, 2), 2).flatten()
     tensor([3.5000])
     """
-    return _avg_pool(3, input, kernel_size, stride, padding, ceil_mode, count_include_pad,
-                     divisor_override)
+    return _avg_pool(
+        3, input, kernel_size, stride, padding, ceil_mode, count_include_pad, divisor_override
+    )
 
 
 def lp_pool1d(input, norm_type, kernel_size, stride=None, ceil_mode=False):
@@ -448,7 +507,17 @@ def convert(model, inplace=False):
 from cypool.torch import nn  # noqa: E402  (its modules call the functions above)
 
 __all__ = sorted(
-    ["%s%dd" % (family, d) for family in ("max_pool", "avg_pool", "lp_pool",
-                                           "adaptive_max_pool", "adaptive_avg_pool",
-                                           "max_unpool") for d in (1, 2, 3)]
-    + ["convert", "nn"])
+    [
+        "%s%dd" % (family, d)
+        for family in (
+            "max_pool",
+            "avg_pool",
+            "lp_pool",
+            "adaptive_max_pool",
+            "adaptive_avg_pool",
+            "max_unpool",
+        )
+        for d in (1, 2, 3)
+    ]
+    + ["convert", "nn"]
+)

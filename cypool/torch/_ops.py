@@ -17,6 +17,7 @@ They are linear in the incoming gradient, and each one's own derivative is its
 adjoint operator (as in torch's ``derivatives.yaml``): scatter <-> gather, average
 pooling backward <-> average pooling; so double backward works.
 """
+
 from typing import Optional
 
 import torch
@@ -34,11 +35,14 @@ def _operator(name):
     autograd and run under no tracing or dispatch mode may call it directly and skip
     the dispatcher's round trip (about 40 us a call), with the same result.
     """
+
     def register(function):
-        operator = torch.library.custom_op("cypool::" + name, function, mutates_args=(),
-                                           device_types="cpu")
+        operator = torch.library.custom_op(
+            "cypool::" + name, function, mutates_args=(), device_types="cpu"
+        )
         operator.eager = function
         return operator
+
     return register
 
 
@@ -106,8 +110,7 @@ def _kernel_shape(sizes, channels_last):
 
 def _empty(sizes, like, channels_last):
     """Uninitialised ``(N, C, *spatial)`` tensor stored in the kernel's layout."""
-    stored = torch.empty(_kernel_shape(sizes, channels_last), dtype=like.dtype,
-                         device=like.device)
+    stored = torch.empty(_kernel_shape(sizes, channels_last), dtype=like.dtype, device=like.device)
     return _torch_order(stored, channels_last)
 
 
@@ -142,8 +145,12 @@ def _run(function_name, tensors, channels_last, keep_channels_last, *args, **kwa
     # Tuples, not lists: hashable window arguments let cypool reuse its call plan.
     args = [tuple(a) if isinstance(a, list) else a for a in args]
     result = getattr(cypool, function_name)(
-        *[_array(t, channels_last) for t in tensors], *args, layout=_layout(channels_last),
-        num_threads=_threads(), **kwargs)
+        *[_array(t, channels_last) for t in tensors],
+        *args,
+        layout=_layout(channels_last),
+        num_threads=_threads(),
+        **kwargs,
+    )
     arrays = result if isinstance(result, tuple) else (result,)
     results = [_torch_order(torch.from_numpy(a), channels_last) for a in arrays]
     if channels_last and not keep_channels_last:
@@ -153,15 +160,27 @@ def _run(function_name, tensors, channels_last, keep_channels_last, *args, **kwa
 
 def _forward(family, x, spatial_dims, *args, **kwargs):
     """Run ``cypool.<family><d>d`` on ``x`` in its stored layout; a list of tensors."""
-    return _run("%s%dd" % (family, spatial_dims), (x,), runs_channels_last(x, spatial_dims),
-                _keeps_channels_last(family, spatial_dims), *args, **kwargs)
+    return _run(
+        "%s%dd" % (family, spatial_dims),
+        (x,),
+        runs_channels_last(x, spatial_dims),
+        _keeps_channels_last(family, spatial_dims),
+        *args,
+        **kwargs,
+    )
 
 
 def _backward_into(function_name, tensors, input_sizes, channels_last, spatial_dims, *args):
     """Run the backward ``cypool.<function_name>`` for an input of ``input_sizes``; the
     gradient stays in the layout the backward ran in."""
-    return _run(function_name % spatial_dims, tensors, channels_last, True,
-                _kernel_shape(input_sizes, channels_last), *args)[0]
+    return _run(
+        function_name % spatial_dims,
+        tensors,
+        channels_last,
+        True,
+        _kernel_shape(input_sizes, channels_last),
+        *args,
+    )[0]
 
 
 def _fake_backward(grad, input_sizes, channels_last):
@@ -170,20 +189,41 @@ def _fake_backward(grad, input_sizes, channels_last):
 
 # ---------------------------------------------------------------- max pooling
 @_operator("max_pool")
-def max_pool(x: Tensor, kernel_size: list[int], stride: list[int], padding: list[int],
-             dilation: list[int], ceil_mode: bool) -> Tensor:
+def max_pool(
+    x: Tensor,
+    kernel_size: list[int],
+    stride: list[int],
+    padding: list[int],
+    dilation: list[int],
+    ceil_mode: bool,
+) -> Tensor:
     """Max pooling values only (inference: no indices are computed)."""
-    return _forward("max_pool", x, len(kernel_size), kernel_size, stride, padding, dilation,
-                    ceil_mode)[0]
+    return _forward(
+        "max_pool", x, len(kernel_size), kernel_size, stride, padding, dilation, ceil_mode
+    )[0]
 
 
 @_operator("max_pool_with_indices")
-def max_pool_with_indices(x: Tensor, kernel_size: list[int], stride: list[int],
-                          padding: list[int], dilation: list[int],
-                          ceil_mode: bool) -> tuple[Tensor, Tensor]:
+def max_pool_with_indices(
+    x: Tensor,
+    kernel_size: list[int],
+    stride: list[int],
+    padding: list[int],
+    dilation: list[int],
+    ceil_mode: bool,
+) -> tuple[Tensor, Tensor]:
     """Max pooling values and torch's flat per-plane indices."""
-    values, indices = _forward("max_pool", x, len(kernel_size), kernel_size, stride, padding,
-                               dilation, ceil_mode, return_indices=True)
+    values, indices = _forward(
+        "max_pool",
+        x,
+        len(kernel_size),
+        kernel_size,
+        stride,
+        padding,
+        dilation,
+        ceil_mode,
+        return_indices=True,
+    )
     return values, indices
 
 
@@ -205,11 +245,13 @@ def _(x, kernel_size, stride, padding, dilation, ceil_mode):
 
 
 @_operator("scatter_to_indices")
-def scatter_to_indices(grad: Tensor, indices: Tensor, input_sizes: list[int],
-                       channels_last: bool, spatial_dims: int) -> Tensor:
+def scatter_to_indices(
+    grad: Tensor, indices: Tensor, input_sizes: list[int], channels_last: bool, spatial_dims: int
+) -> Tensor:
     """Backward of (adaptive) max pooling: ``grad`` summed into the argmax positions."""
-    return _backward_into("max_pool%dd_backward", (grad, indices), input_sizes, channels_last,
-                          spatial_dims)
+    return _backward_into(
+        "max_pool%dd_backward", (grad, indices), input_sizes, channels_last, spatial_dims
+    )
 
 
 @scatter_to_indices.register_fake
@@ -228,14 +270,16 @@ def _save_input_format(ctx, x, family, spatial_dims):
 def _scatter_autograd(operator, family, input_count):
     """Register the autograd of an operator returning (values, argmax indices), whose
     second input gives the spatial dims: the gradient is scattered to the indices."""
+
     def setup(ctx, inputs, output):
         _save_input_format(ctx, inputs[0], family, len(inputs[1]))
         ctx.save_for_backward(output[1])
 
     def backward(ctx, grad_values, grad_indices):
         (indices,) = ctx.saved_tensors
-        grad = scatter_to_indices(grad_values, indices, ctx.input_sizes, ctx.channels_last,
-                                  ctx.spatial_dims)
+        grad = scatter_to_indices(
+            grad_values, indices, ctx.input_sizes, ctx.channels_last, ctx.spatial_dims
+        )
         return (grad,) + (None,) * (input_count - 1)
 
     operator.register_autograd(backward, setup_context=setup)
@@ -246,11 +290,28 @@ _scatter_autograd(max_pool_with_indices, "max_pool", 6)
 
 # ---------------------------------------------------------------- average pooling
 @_operator("avg_pool")
-def avg_pool(x: Tensor, kernel_size: list[int], stride: list[int], padding: list[int],
-             ceil_mode: bool, count_include_pad: bool, divisor_override: Optional[int]) -> Tensor:
+def avg_pool(
+    x: Tensor,
+    kernel_size: list[int],
+    stride: list[int],
+    padding: list[int],
+    ceil_mode: bool,
+    count_include_pad: bool,
+    divisor_override: Optional[int],
+) -> Tensor:
     """Average pooling with torch's divisor rules."""
-    return _forward("avg_pool", x, len(kernel_size), kernel_size, stride, padding, 1, ceil_mode,
-                    count_include_pad, divisor_override)[0]
+    return _forward(
+        "avg_pool",
+        x,
+        len(kernel_size),
+        kernel_size,
+        stride,
+        padding,
+        1,
+        ceil_mode,
+        count_include_pad,
+        divisor_override,
+    )[0]
 
 
 @avg_pool.register_fake
@@ -262,19 +323,46 @@ def _(x, kernel_size, stride, padding, ceil_mode, count_include_pad, divisor_ove
 
 
 @_operator("avg_pool_backward")
-def avg_pool_backward(grad: Tensor, input_sizes: list[int], channels_last: bool,
-                      kernel_size: list[int], stride: list[int], padding: list[int],
-                      ceil_mode: bool, count_include_pad: bool,
-                      divisor_override: Optional[int]) -> Tensor:
+def avg_pool_backward(
+    grad: Tensor,
+    input_sizes: list[int],
+    channels_last: bool,
+    kernel_size: list[int],
+    stride: list[int],
+    padding: list[int],
+    ceil_mode: bool,
+    count_include_pad: bool,
+    divisor_override: Optional[int],
+) -> Tensor:
     """Backward of average pooling: each window's gradient spread over its inputs."""
-    return _backward_into("avg_pool%dd_backward", (grad,), input_sizes, channels_last,
-                          len(kernel_size), kernel_size, stride, padding, 1, ceil_mode,
-                          count_include_pad, divisor_override)
+    return _backward_into(
+        "avg_pool%dd_backward",
+        (grad,),
+        input_sizes,
+        channels_last,
+        len(kernel_size),
+        kernel_size,
+        stride,
+        padding,
+        1,
+        ceil_mode,
+        count_include_pad,
+        divisor_override,
+    )
 
 
 @avg_pool_backward.register_fake
-def _(grad, input_sizes, channels_last, kernel_size, stride, padding, ceil_mode,
-      count_include_pad, divisor_override):
+def _(
+    grad,
+    input_sizes,
+    channels_last,
+    kernel_size,
+    stride,
+    padding,
+    ceil_mode,
+    count_include_pad,
+    divisor_override,
+):
     return _fake_backward(grad, input_sizes, channels_last)
 
 
@@ -306,11 +394,13 @@ def _(x, output_size):
 
 
 @_operator("adaptive_avg_pool_backward")
-def adaptive_avg_pool_backward(grad: Tensor, input_sizes: list[int], channels_last: bool,
-                               spatial_dims: int) -> Tensor:
+def adaptive_avg_pool_backward(
+    grad: Tensor, input_sizes: list[int], channels_last: bool, spatial_dims: int
+) -> Tensor:
     """Backward of adaptive average pooling."""
-    return _backward_into("adaptive_avg_pool%dd_backward", (grad,), input_sizes, channels_last,
-                          spatial_dims)
+    return _backward_into(
+        "adaptive_avg_pool%dd_backward", (grad,), input_sizes, channels_last, spatial_dims
+    )
 
 
 @adaptive_avg_pool_backward.register_fake
@@ -323,8 +413,9 @@ def _setup_adaptive_avg(ctx, inputs, output):
 
 
 def _backward_adaptive_avg(ctx, grad_output):
-    grad = adaptive_avg_pool_backward(grad_output, ctx.input_sizes, ctx.channels_last,
-                                      ctx.spatial_dims)
+    grad = adaptive_avg_pool_backward(
+        grad_output, ctx.input_sizes, ctx.channels_last, ctx.spatial_dims
+    )
     return grad, None
 
 
@@ -334,8 +425,9 @@ adaptive_avg_pool.register_autograd(_backward_adaptive_avg, setup_context=_setup
 @_operator("adaptive_max_pool")
 def adaptive_max_pool(x: Tensor, output_size: list[int]) -> tuple[Tensor, Tensor]:
     """Adaptive max pooling, values and indices."""
-    values, indices = _forward("adaptive_max_pool", x, len(output_size), output_size,
-                               return_indices=True)
+    values, indices = _forward(
+        "adaptive_max_pool", x, len(output_size), output_size, return_indices=True
+    )
     return values, indices
 
 
@@ -354,24 +446,31 @@ _scatter_autograd(adaptive_max_pool, "adaptive_max_pool", 2)
 def max_unpool(x: Tensor, indices: Tensor, output_size: list[int]) -> Tensor:
     """Max-unpooling into zeros of the given spatial sizes (validated by the caller)."""
     spatial_dims = len(output_size)
-    return _run("max_unpool%dd" % spatial_dims, (x, indices),
-                runs_channels_last(x, spatial_dims),
-                _keeps_channels_last("max_unpool", spatial_dims), 1,
-                output_size=output_size)[0]
+    return _run(
+        "max_unpool%dd" % spatial_dims,
+        (x, indices),
+        runs_channels_last(x, spatial_dims),
+        _keeps_channels_last("max_unpool", spatial_dims),
+        1,
+        output_size=output_size,
+    )[0]
 
 
 @max_unpool.register_fake
 def _(x, indices, output_size):
-    sizes = [*x.shape[:-len(output_size)], *output_size]
+    sizes = [*x.shape[: -len(output_size)], *output_size]
     return _empty(sizes, x, result_channels_last(x, "max_unpool", len(output_size)))
 
 
 @_operator("max_unpool_backward")
 def max_unpool_backward(grad: Tensor, indices: Tensor, spatial_dims: int) -> Tensor:
     """Backward of max-unpooling: ``grad`` read at ``indices``."""
-    return _run("max_unpool%dd_backward" % spatial_dims, (grad, indices),
-                runs_channels_last(indices, spatial_dims),
-                _keeps_channels_last("max_unpool_backward", spatial_dims))[0]
+    return _run(
+        "max_unpool%dd_backward" % spatial_dims,
+        (grad, indices),
+        runs_channels_last(indices, spatial_dims),
+        _keeps_channels_last("max_unpool_backward", spatial_dims),
+    )[0]
 
 
 @max_unpool_backward.register_fake
@@ -418,8 +517,9 @@ def _setup_gather(ctx, inputs, output):
 
 def _backward_gather(ctx, grad_grad):
     (indices,) = ctx.saved_tensors
-    grad = scatter_to_indices(grad_grad, indices, ctx.input_sizes, ctx.channels_last,
-                              ctx.spatial_dims)
+    grad = scatter_to_indices(
+        grad_grad, indices, ctx.input_sizes, ctx.channels_last, ctx.spatial_dims
+    )
     return grad, None, None
 
 
@@ -446,5 +546,6 @@ def _backward_adaptive_avg_backward(ctx, grad_grad):
     return adaptive_avg_pool(grad_grad, ctx.output_size), None, None, None
 
 
-adaptive_avg_pool_backward.register_autograd(_backward_adaptive_avg_backward,
-                                             setup_context=_setup_adaptive_avg_backward)
+adaptive_avg_pool_backward.register_autograd(
+    _backward_adaptive_avg_backward, setup_context=_setup_adaptive_avg_backward
+)

@@ -12,6 +12,7 @@ Examples
 >>> pool(torch.randn(1, 64, 112, 112)).shape
 torch.Size([1, 64, 56, 56])
 """
+
 import torch
 
 import cypool.torch as _functional
@@ -21,8 +22,16 @@ def _max_pool(d):
     pool = getattr(_functional, "max_pool%dd" % d)
 
     def forward(self, input):
-        return pool(input, self.kernel_size, self.stride, self.padding, self.dilation,
-                    ceil_mode=self.ceil_mode, return_indices=self.return_indices)
+        return pool(
+            input,
+            self.kernel_size,
+            self.stride,
+            self.padding,
+            self.dilation,
+            ceil_mode=self.ceil_mode,
+            return_indices=self.return_indices,
+        )
+
     return forward
 
 
@@ -31,8 +40,16 @@ def _avg_pool(d):
 
     def forward(self, input):
         extra = {} if d == 1 else {"divisor_override": self.divisor_override}
-        return pool(input, self.kernel_size, self.stride, self.padding, self.ceil_mode,
-                    self.count_include_pad, **extra)
+        return pool(
+            input,
+            self.kernel_size,
+            self.stride,
+            self.padding,
+            self.ceil_mode,
+            self.count_include_pad,
+            **extra,
+        )
+
     return forward
 
 
@@ -41,6 +58,7 @@ def _lp_pool(d):
 
     def forward(self, input):
         return pool(input, float(self.norm_type), self.kernel_size, self.stride, self.ceil_mode)
+
     return forward
 
 
@@ -49,6 +67,7 @@ def _adaptive_max_pool(d):
 
     def forward(self, input):
         return pool(input, self.output_size, self.return_indices)
+
     return forward
 
 
@@ -57,6 +76,7 @@ def _adaptive_avg_pool(d):
 
     def forward(self, input):
         return pool(input, self.output_size)
+
     return forward
 
 
@@ -65,16 +85,22 @@ def _max_unpool(d):
 
     def forward(self, input, indices, output_size=None):
         return unpool(input, indices, self.kernel_size, self.stride, self.padding, output_size)
+
     return forward
 
 
 def _twin(torch_class, forward):
     name = torch_class.__name__
-    doc = ("``torch.nn.%s`` computed by cypool's kernels (same arguments; see "
-           "``cypool.torch``).\n\nExamples\n--------\n>>> import cypool.torch as ct\n"
-           ">>> issubclass(ct.nn.%s, __import__('torch').nn.%s)\nTrue\n" % (name, name, name))
-    return type(name, (torch_class,), {"forward": forward, "__module__": __name__,
-                                       "__qualname__": name, "__doc__": doc})
+    doc = (
+        "``torch.nn.%s`` computed by cypool's kernels (same arguments; see "
+        "``cypool.torch``).\n\nExamples\n--------\n>>> import cypool.torch as ct\n"
+        ">>> issubclass(ct.nn.%s, __import__('torch').nn.%s)\nTrue\n" % (name, name, name)
+    )
+    return type(
+        name,
+        (torch_class,),
+        {"forward": forward, "__module__": __name__, "__qualname__": name, "__doc__": doc},
+    )
 
 
 MaxPool1d = _twin(torch.nn.MaxPool1d, _max_pool(1))
@@ -96,9 +122,28 @@ MaxUnpool1d = _twin(torch.nn.MaxUnpool1d, _max_unpool(1))
 MaxUnpool2d = _twin(torch.nn.MaxUnpool2d, _max_unpool(2))
 MaxUnpool3d = _twin(torch.nn.MaxUnpool3d, _max_unpool(3))
 
-TWINS = {cls.__bases__[0]: cls for cls in (
-    MaxPool1d, MaxPool2d, MaxPool3d, AvgPool1d, AvgPool2d, AvgPool3d, LPPool1d, LPPool2d,
-    LPPool3d, AdaptiveMaxPool1d, AdaptiveMaxPool2d, AdaptiveMaxPool3d, AdaptiveAvgPool1d,
-    AdaptiveAvgPool2d, AdaptiveAvgPool3d, MaxUnpool1d, MaxUnpool2d, MaxUnpool3d)}
+TWINS = {
+    cls.__bases__[0]: cls
+    for cls in (
+        MaxPool1d,
+        MaxPool2d,
+        MaxPool3d,
+        AvgPool1d,
+        AvgPool2d,
+        AvgPool3d,
+        LPPool1d,
+        LPPool2d,
+        LPPool3d,
+        AdaptiveMaxPool1d,
+        AdaptiveMaxPool2d,
+        AdaptiveMaxPool3d,
+        AdaptiveAvgPool1d,
+        AdaptiveAvgPool2d,
+        AdaptiveAvgPool3d,
+        MaxUnpool1d,
+        MaxUnpool2d,
+        MaxUnpool3d,
+    )
+}
 
 __all__ = sorted(cls.__name__ for cls in TWINS.values())

@@ -1,4 +1,5 @@
 """Build the demo against the installed cypool: ``python setup.py build_ext --inplace``."""
+
 import sys
 
 from Cython.Build import cythonize
@@ -10,7 +11,14 @@ openmp = [] if sys.platform == "darwin" else ["-fopenmp"]
 setup(
     name="cimport_demo",
     ext_modules=cythonize(
-        [Extension("cimport_demo", ["cimport_demo.pyx"], extra_compile_args=["-O2"] + openmp,
-                   extra_link_args=openmp)],
-        include_path=[cypool.get_include()]),
+        [
+            Extension(
+                "cimport_demo",
+                ["cimport_demo.pyx"],
+                extra_compile_args=["-O2"] + openmp,
+                extra_link_args=openmp,
+            )
+        ],
+        include_path=[cypool.get_include()],
+    ),
 )

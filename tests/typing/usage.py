@@ -1,4 +1,5 @@
 """A typed user of cypool: ``mypy --strict`` must accept it (see test_typing.py)."""
+
 from typing import Any
 
 import numpy as np
