@@ -431,47 +431,68 @@ cdef int adaptive_max_pool_forward(const max_t* x, max_t* y, index_t* indices,
     return status
 
 
+cdef inline void _fractional_window(const max_t* plane, int64_t stride, int64_t corner,
+                                    int64_t hw_size, int64_t w_size, int64_t k0, int64_t k1,
+                                    int64_t k2, max_t* y, index_t* indices) noexcept nogil:
+    """The window of k0 x k1 x k2 taps at flat position ``corner`` of a plane whose
+    elements are ``stride`` apart, in row-major order with max pooling's rule (the
+    first maximum wins, a NaN wins and stays), branch-free: on real data each
+    comparison is a coin toss a branch predictor would lose."""
+    cdef max_t v, best = lowest_value(y)
+    cdef int64_t best_at = corner, row, kd, kh, kw
+    cdef bint wins
+    for kd in range(k0):
+        for kh in range(k1):
+            row = corner + kd * hw_size + kh * w_size
+            for kw in range(k2):
+                v = plane[(row + kw) * stride]
+                wins = (v > best) | is_nan(v)
+                best = v if wins else best
+                best_at = row + kw if wins else best_at
+    y[0] = best
+    if indices != NULL:
+        indices[0] = best_at
+
+
 cdef int fractional_max_pool_forward(const max_t* x, max_t* y, index_t* indices,
                                      const int64_t* starts, const int64_t* in_size,
                                      const int64_t* out_size, const int64_t* kernel,
                                      int64_t outer, int64_t channels,
                                      int num_threads) noexcept nogil:
-    """Each plane (n, c) has its own windows, so a thread takes whole planes; within
-    a window the taps go in row-major order with max pooling's rule (the first
-    maximum wins, a NaN wins and stays)."""
-    cdef int64_t plane, n, c, od, oh, ow, kd, kh, kw, row, best_at, out_at
-    cdef int64_t in_plane = in_size[0] * in_size[1] * in_size[2]
-    cdef int64_t out_plane = out_size[0] * out_size[1] * out_size[2]
-    cdef int64_t per_plane = out_size[0] + out_size[1] + out_size[2]
+    """Each plane (n, c) has its own windows, so a thread takes whole planes."""
+    # Sizes in locals: the output stores could alias the size arrays otherwise.
+    cdef int64_t od_size = out_size[0], oh_size = out_size[1], ow_size = out_size[2]
+    cdef int64_t w_size = in_size[2], hw_size = in_size[1] * in_size[2]
+    cdef int64_t k0 = kernel[0], k1 = kernel[1], k2 = kernel[2]
+    cdef int64_t in_plane = in_size[0] * hw_size
+    cdef int64_t out_plane = od_size * oh_size * ow_size
+    cdef int64_t per_plane = od_size + oh_size + ow_size
+    cdef int64_t plane, n, c, od, oh, ow, corner, out_at
     cdef const int64_t* start_d
     cdef const int64_t* start_h
     cdef const int64_t* start_w
-    cdef max_t v, best
+    cdef const max_t* source
     for plane in prange(outer * channels, nogil=True, num_threads=num_threads,
                         schedule="static"):
         n = plane // channels
         c = plane - n * channels
         start_d = starts + plane * per_plane
-        start_h = start_d + out_size[0]
-        start_w = start_h + out_size[1]
+        start_h = start_d + od_size
+        start_w = start_h + oh_size
+        source = x + n * in_plane * channels + c
         out_at = n * out_plane * channels + c
-        for od in range(out_size[0]):
-            for oh in range(out_size[1]):
-                for ow in range(out_size[2]):
-                    best = lowest_value(y)
-                    best_at = (start_d[od] * in_size[1] + start_h[oh]) * in_size[2] + start_w[ow]
-                    for kd in range(kernel[0]):
-                        for kh in range(kernel[1]):
-                            row = (((start_d[od] + kd) * in_size[1] + start_h[oh] + kh)
-                                   * in_size[2] + start_w[ow])
-                            for kw in range(kernel[2]):
-                                v = x[(n * in_plane + row + kw) * channels + c]
-                                if v > best or is_nan(v):
-                                    best = v
-                                    best_at = row + kw
-                    y[out_at] = best
-                    if indices != NULL:
-                        indices[out_at] = best_at
+        for od in range(od_size):
+            for oh in range(oh_size):
+                for ow in range(ow_size):
+                    corner = start_d[od] * hw_size + start_h[oh] * w_size + start_w[ow]
+                    if channels == 1:   # a literal stride: the common channels-first case
+                        _fractional_window(source, 1, corner, hw_size, w_size, k0, k1, k2,
+                                           y + out_at,
+                                           indices + out_at if indices != NULL else NULL)
+                    else:
+                        _fractional_window(source, channels, corner, hw_size, w_size, k0, k1,
+                                           k2, y + out_at,
+                                           indices + out_at if indices != NULL else NULL)
                     out_at = out_at + channels
     return 0
 
