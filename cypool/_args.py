@@ -18,7 +18,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from cypool._geometry import GEOMETRY_STATUS, Geometry, check_window
-from cypool._runtime import contiguous_overlap
+from cypool._runtime import MemoizedParser, contiguous_overlap
 
 CHANNELS_FIRST = "channels_first"
 CHANNELS_LAST = "channels_last"
@@ -254,11 +254,12 @@ class Extent:
     channels: int
     spatial: tuple
 
-    @property
+    # Cached: every kernel launch of a remembered plan reads them.
+    @functools.cached_property
     def kernel_outer(self):
         return self.batch * self.channels if self.layout == CHANNELS_FIRST else self.batch
 
-    @property
+    @functools.cached_property
     def kernel_channels(self):
         return 1 if self.layout == CHANNELS_FIRST else self.channels
 
@@ -360,7 +361,7 @@ def parse_shape(name, shape):
             "%s must be a tuple of ints (a shape, such as x.shape), got %s"
             % (name, describe(shape))
         )
-    if type(shape) is tuple and _ints_only(shape) and None not in shape:
+    if type(shape) is tuple and all(type(size) is int for size in shape):
         return shape
     return tuple(as_int(name, s) for s in shape)
 
@@ -370,10 +371,16 @@ def is_bfloat16(dtype):
     return dtype.kind == "V" and dtype.itemsize == 2 and dtype.name == "bfloat16"
 
 
+# Native float16/32/64 and integer dtypes: accepted as they are.
+_PLAIN_DTYPES = frozenset(np.dtype(code) for code in "efdbBhHiIlLqQ")
+
+
 def as_input(name, x):
     """``x`` as a C-contiguous, native-byte-order ndarray of an accepted dtype:
     floating (float16/32/64, bfloat16), integer, and bool except for gradients
     (which are numbers).  Contiguous native input is returned as is (no copy)."""
+    if type(x) is np.ndarray and x.dtype in _PLAIN_DTYPES and x.flags.c_contiguous:
+        return x  # the common case, checked first: small calls feel every step
     x = np.asarray(x)
     dtype = x.dtype
     kind = dtype.kind
@@ -555,18 +562,7 @@ class CallPlan:
     arguments: tuple = ()  # the launcher's own (flags, sizes, planes)
 
 
-_KEY_SCALARS = frozenset((int, float, str, bool, type(None)))
 PLAN_LIMIT = 512
-
-
-def _ints_only(values):
-    """Whether a tuple holds only ints, None and such tuples: then equal tuples are
-    equal arguments (a 2.0 or True inside would compare equal to 2 or 1)."""
-    for item in values:
-        kind = type(item)
-        if kind is not int and item is not None and not (kind is tuple and _ints_only(item)):
-            return False
-    return True
 
 
 def memoized_plan(parse):
@@ -575,38 +571,11 @@ def memoized_plan(parse):
     The key is the parser's own signature, so a parameter added to a parser is in
     the key without anyone remembering to add it; callers must pass every argument
     positionally.  Arguments that are not plain values (lists, arrays, NumPy
-    scalars) are parsed afresh every time."""
-    arity = len(inspect.signature(parse).parameters)
-    cache = {}
-
-    @functools.wraps(parse)
-    def plan(*arguments):
-        if len(arguments) != arity:
-            raise TypeError(
-                "%s takes %d arguments, got %d" % (parse.__name__, arity, len(arguments))
-            )
-        for value in arguments:
-            kind = type(value)
-            if not (
-                kind in _KEY_SCALARS
-                or (kind is tuple and _ints_only(value))
-                or isinstance(value, np.dtype)
-            ):
-                return parse(*arguments)
-        key = (arguments, tuple(map(type, arguments)))
-        try:
-            return cache[key]
-        except KeyError:
-            pass
-        result = parse(*arguments)
-        if len(cache) >= PLAN_LIMIT:
-            cache.clear()
-        cache[key] = result
-        return result
-
-    plan.cache = cache
-    PLAN_CACHES.append(cache)
-    return plan
+    scalars) are parsed afresh every time (``cypool._runtime.plan_key``)."""
+    memo = MemoizedParser(parse, len(inspect.signature(parse).parameters), PLAN_LIMIT)
+    functools.update_wrapper(memo, parse)
+    PLAN_CACHES.append(memo.cache)
+    return memo
 
 
 PLAN_CACHES = []

@@ -20,29 +20,29 @@ def run(plan, source, out, num_threads, extra=()):
     """Run ``plan`` on ``source`` (and the ``extra`` arrays its kernel reads: indices,
     or x for Lp's backward) into ``out`` or new arrays; returns the result (a
     (values, indices) pair for plans with indices)."""
-    inputs = (source,) + extra
     if plan.return_indices:
+        inputs = (source,) + extra
         values_out, indices_out = _args.split_out_pair(out)
         result = _args.check_out(values_out, plan.out_shape, plan.out_dtype, inputs)
         indices = _args.check_out(indices_out, plan.out_shape, _INT64, inputs + (result,), "out[1]")
     else:
-        result = _args.check_out(out, plan.out_shape, plan.out_dtype, inputs)
+        result = (
+            np.empty(plan.out_shape, plan.out_dtype)
+            if out is None
+            else _args.check_out(out, plan.out_shape, plan.out_dtype, (source,) + extra)
+        )
         indices = None
     if result.size:
-        # The kernels see bool as uint8: max is "any", min is "all", sums count True.
+        target = result
+        if source.dtype.kind == "b":
+            # The kernels see bool as uint8: max is "any", min is "all", sums count True.
+            source = source.view(np.uint8)
+            if result.dtype.kind == "b":
+                target = result.view(np.uint8)
         _LAUNCHERS[plan.kernel](
-            plan,
-            _as_numbers(source),
-            _as_numbers(result),
-            indices,
-            extra,
-            _threads.resolve(num_threads, plan.work_units),
+            plan, source, target, indices, extra, _threads.resolve(num_threads, plan.work_units)
         )
     return (result, indices) if plan.return_indices else result
-
-
-def _as_numbers(array):
-    return array.view(np.uint8) if array.dtype.kind == "b" else array
 
 
 # A kernel call tabulates each dim's windows (three int64 per output), and on this

@@ -51,3 +51,61 @@ def contiguous_overlap(cnp.ndarray a, cnp.ndarray b):
     return (cnp.PyArray_NBYTES(a) > 0 and cnp.PyArray_NBYTES(b) > 0
             and a_start < b_start + cnp.PyArray_NBYTES(b)
             and b_start < a_start + cnp.PyArray_NBYTES(a))
+
+
+cdef bint _ints_only(tuple values):
+    """Only ints, None and such tuples: then equal tuples are equal arguments."""
+    cdef object item
+    for item in values:
+        if not (type(item) is int or item is None
+                or (type(item) is tuple and _ints_only(<tuple> item))):
+            return False
+    return True
+
+
+def plan_key(tuple arguments):
+    """The memo key of a plan parser's arguments, ``(arguments, their types)``, or
+    None when one is not a plain value (a list, an array, a NumPy scalar) whose
+    equality would not mean an equal call.  With the types, 2, 2.0 and True get
+    different keys; inside tuples only ints are plain."""
+    cdef object value
+    cdef type kind
+    for value in arguments:
+        kind = type(value)
+        if not (kind is int or kind is str or kind is bool or kind is float or value is None
+                or (kind is tuple and _ints_only(<tuple> value))
+                or isinstance(value, cnp.dtype)):
+            return None
+    return (arguments, tuple([type(value) for value in arguments]))
+
+
+cdef class MemoizedParser:
+    """A plan parser memoized under ``plan_key`` of all its arguments (the parser's
+    whole signature: callers pass every argument, positionally).  Compiled because
+    a small call spends most of its time finding its plan.  cypool._args wraps
+    each parser in one (``memoized_plan``)."""
+
+    cdef readonly object parse
+    cdef readonly dict cache
+    cdef readonly Py_ssize_t arity
+    cdef readonly Py_ssize_t limit
+    cdef dict __dict__          # __name__, __doc__, __wrapped__ of the parser
+
+    def __init__(self, parse, Py_ssize_t arity, Py_ssize_t limit):
+        self.parse, self.arity, self.limit, self.cache = parse, arity, limit, {}
+
+    def __call__(self, *arguments):
+        if len(arguments) != self.arity:
+            raise TypeError("%s takes %d arguments, got %d"
+                            % (self.parse.__name__, self.arity, len(arguments)))
+        key = plan_key(arguments)
+        if key is not None:
+            plan = self.cache.get(key)
+            if plan is not None:
+                return plan
+        plan = self.parse(*arguments)
+        if key is not None:
+            if len(self.cache) >= self.limit:
+                self.cache.clear()
+            self.cache[key] = plan
+        return plan
