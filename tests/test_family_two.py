@@ -135,6 +135,10 @@ def test_bfloat16_max_keeps_the_type_and_averages_round_once():
         np.testing.assert_array_equal(y.astype(np.float32), y32)
         np.testing.assert_array_equal(idx, idx32)
         assert cypool.min_pool(data, 2, axes=(1, 2)).dtype == bf16
+        want, want_idx = loops.max_pool2d(data, 3, 2, 1, return_indices=True, layout=layout)
+        assert want.dtype == bf16  # the reference twin keeps bfloat16 too
+        np.testing.assert_array_equal(y.view(np.uint16), want.view(np.uint16))
+        np.testing.assert_array_equal(idx, want_idx)
         # averages and Lp: float32 arithmetic, then one rounding to bfloat16
         for function, args in (
             (cypool.avg_pool2d, (3, 2, 1)),

@@ -100,6 +100,40 @@ def _cases(quick):
                 lambda: rng.standard_normal(image).astype(np.float32),
             ),
         ]
+        row = (1, 1, 2**22) if quick else (1, 1, 2**26)
+        cases.append(
+            (
+                "max_pool1d k2 of one long row",
+                row,
+                lambda x, n: cypool.max_pool1d(x, 2, num_threads=n),
+                "torch",
+                torch_threads(lambda x: F.max_pool1d(torch.from_numpy(x), 2)),
+                lambda: rng.standard_normal(row).astype(np.float32),
+            )
+        )
+        layer = cypool.layers.MaxPool2d(3, 2, 1)
+
+        def layer_step(x, n):
+            with cypool.num_threads(n):
+                y = layer.forward(x)
+                return layer.backward(np.ones_like(y))
+
+        def torch_step(x, n):
+            torch.set_num_threads(n)
+            xt = torch.from_numpy(x).requires_grad_()
+            F.max_pool2d(xt, 3, 2, 1).sum().backward()
+            return xt.grad
+
+        cases.append(
+            (
+                "layers.MaxPool2d k3 s2 p1 forward + backward",
+                image,
+                layer_step,
+                "torch autograd",
+                torch_step,
+                lambda: rng.standard_normal(image).astype(np.float32),
+            )
+        )
         if ml_dtypes is not None:
             bf16 = ml_dtypes.bfloat16
             cases += [
