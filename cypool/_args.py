@@ -18,7 +18,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from cypool._geometry import GEOMETRY_STATUS, Geometry, check_window
-from cypool._runtime import MemoizedParser, contiguous_overlap
+from cypool._runtime import MemoizedParser, contiguous_overlap, plain_input
 
 CHANNELS_FIRST = "channels_first"
 CHANNELS_LAST = "channels_last"
@@ -371,16 +371,13 @@ def is_bfloat16(dtype):
     return dtype.kind == "V" and dtype.itemsize == 2 and dtype.name == "bfloat16"
 
 
-# Native float16/32/64 and integer dtypes: accepted as they are.
-_PLAIN_DTYPES = frozenset(np.dtype(code) for code in "efdbBhHiIlLqQ")
-
-
 def as_input(name, x):
     """``x`` as a C-contiguous, native-byte-order ndarray of an accepted dtype:
     floating (float16/32/64, bfloat16), integer, and bool except for gradients
     (which are numbers).  Contiguous native input is returned as is (no copy)."""
-    if type(x) is np.ndarray and x.dtype in _PLAIN_DTYPES and x.flags.c_contiguous:
-        return x  # the common case, checked first: small calls feel every step
+    plain = plain_input(x)  # the common case, checked first (compiled)
+    if plain is not None:
+        return plain
     x = np.asarray(x)
     dtype = x.dtype
     kind = dtype.kind

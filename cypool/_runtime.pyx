@@ -109,3 +109,23 @@ cdef class MemoizedParser:
                 self.cache.clear()
             self.cache[key] = plan
         return plan
+
+
+def plain_input(object x):
+    """``x`` itself when it is a C-contiguous native array of a float16/32/64 or
+    integer dtype (what the kernels take as it is), else None: the common case of
+    ``cypool._args.as_input``, compiled because small calls feel every step."""
+    if type(x) is not cnp.ndarray:
+        return None
+    cdef cnp.ndarray array = <cnp.ndarray> x
+    if not cnp.PyArray_IS_C_CONTIGUOUS(array) or not cnp.PyArray_ISNOTSWAPPED(array):
+        return None
+    cdef int number = cnp.PyArray_TYPE(array)
+    # The C types' own numbers (NPY_INT64 and friends alias one of them).
+    if (number == cnp.NPY_FLOAT16 or number == cnp.NPY_FLOAT or number == cnp.NPY_DOUBLE
+            or number == cnp.NPY_BYTE or number == cnp.NPY_UBYTE or number == cnp.NPY_SHORT
+            or number == cnp.NPY_USHORT or number == cnp.NPY_INT or number == cnp.NPY_UINT
+            or number == cnp.NPY_LONG or number == cnp.NPY_ULONG or number == cnp.NPY_LONGLONG
+            or number == cnp.NPY_ULONGLONG):
+        return x
+    return None
