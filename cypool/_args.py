@@ -177,22 +177,23 @@ def window_arguments(ndim, kernel_size, stride, padding, dilation):
     return kernel, strides, before, after, dilations, same
 
 
-def check_window_arguments(kernel_size, stride, padding, ndim):
-    """Validated (kernel, strides, before, after) of a window with no input size
-    (max_unpool's), by the same C rule as every pooling geometry."""
-    kernel, strides, before, after, _, same = window_arguments(
-        ndim, kernel_size, stride, padding, 1
+def check_window_arguments(ndim, kernel_size, stride, padding, dilation=1):
+    """Validated (kernel, strides, before, after, dilations, same) of a window with no
+    input size (max_unpool's, fractional pooling's, a layer's before its first
+    input), by the same C rule as every pooling geometry; "same" pads are zeros."""
+    kernel, strides, before, after, dilations, same = window_arguments(
+        ndim, kernel_size, stride, padding, dilation
     )
-    if same:
-        raise ValueError(
-            "padding='same' is ambiguous for max_unpool: pass the forward call's explicit padding"
-        )
-    status, dim = check_window(kernel, strides, (1,) * ndim, before, after)
+    status, dim = check_window(kernel, strides, dilations, before, after)
     if status:
         raise_geometry(
-            status, dim, dict(kernel_size=kernel_size, stride=stride, padding=padding), "x", None
+            status,
+            dim,
+            dict(kernel_size=kernel_size, stride=stride, padding=padding, dilation=dilation),
+            "x",
+            None,
         )
-    return kernel, strides, before, after
+    return kernel, strides, before, after, dilations, same
 
 
 def window_geometry(in_size, kernel_size, stride, padding, dilation, ceil_mode, input_name="x"):
@@ -494,7 +495,13 @@ def output_size(name, value, in_size):
 
 def unpool_size(extent, kernel_size, stride, padding, output_size, ndim):
     """Spatial output size: PyTorch's default rule, or ``output_size``."""
-    kernel, strides, before, after = check_window_arguments(kernel_size, stride, padding, ndim)
+    kernel, strides, before, after, _, same = check_window_arguments(
+        ndim, kernel_size, stride, padding
+    )
+    if same:
+        raise ValueError(
+            "padding='same' is ambiguous for max_unpool: pass the forward call's explicit padding"
+        )
     if output_size is None:
         sizes = tuple(
             (n - 1) * s - b - a + k
@@ -902,7 +909,7 @@ def fractional_max_pool_plan(
     ndim, shape, dtype, kernel_size, output_size_value, output_ratio, return_indices, layout
 ):
     extent = split_shape(shape, ndim, parse_layout(layout), nonempty=True)
-    kernel = check_window_arguments(kernel_size, None, 0, ndim)[0]
+    kernel = check_window_arguments(ndim, kernel_size, None, 0)[0]
     sizes = fractional_output_size(output_size_value, output_ratio, extent.spatial)
     for n, k, o in zip(extent.spatial, kernel, sizes):
         if o + k - 1 > n:

@@ -57,18 +57,7 @@ class _Pool:
 
 def _checked_window(ndim, kernel_size, stride, padding, dilation, ceil_mode):
     """The window arguments, checked as far as they can be without an input."""
-    kernel, strides, before, after, dilations, same = _args.window_arguments(
-        ndim, kernel_size, stride, padding, dilation
-    )
-    status, dim = _args.check_window(kernel, strides, dilations, before, after)
-    if status:
-        _args.raise_geometry(
-            status,
-            dim,
-            dict(kernel_size=kernel_size, stride=stride, padding=padding, dilation=dilation),
-            "x",
-            None,
-        )
+    _args.check_window_arguments(ndim, kernel_size, stride, padding, dilation)
     _args.as_bool("ceil_mode", ceil_mode)
     return dict(
         kernel_size=kernel_size,
