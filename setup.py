@@ -36,7 +36,7 @@ import numpy as np
 from Cython.Build import cythonize
 from setuptools import Extension, setup
 
-KERNEL_MODULES = ["_geometry", "_runtime", "_max_pool", "_avg_pool"]
+KERNEL_MODULES = ["_geometry", "_runtime", "_max_pool", "_avg_pool", "_c_api_table"]
 # The pooling kernels are compiled once more per instruction-set variant on x86-64,
 # from generated one-line twins (``include "_max_pool.pyx"``) so there is one source;
 # cypool._dispatch picks the best variant the CPU runs at import.  F16C converts
@@ -231,7 +231,8 @@ def extension(name, extra_flags=()):
     return Extension(
         "cypool." + name,
         ["cypool/%s.pyx" % name],
-        include_dirs=[np.get_include()],
+        # The root, for "cypool/cypool_api.h" as callers include it.
+        include_dirs=[np.get_include(), os.path.dirname(os.path.abspath(__file__))],
         extra_compile_args=compile_args + list(extra_flags),
         extra_link_args=link_args,
         define_macros=macros,

@@ -76,7 +76,10 @@ from cypool.unpool import (
 
 
 def get_include():
-    """The folder holding cypool's ``.pxd`` files, for ``cimport cypool...`` in Cython.
+    """The include folder for extensions that call cypool's kernels.
+
+    It holds ``cypool/*.pxd`` for ``cimport cypool.kernels`` in Cython, and
+    ``cypool/cypool_api.h``, the C API for C and C++ (``import_cypool()``).
 
     Examples
     --------
@@ -129,3 +132,6 @@ __all__ = sorted(
 )
 
 from cypool import layers  # noqa: E402  (its classes call the functions above)
+
+# The C API's table, bound by import_cypool() in cypool/cypool_api.h.
+from cypool._c_api_table import capsule as _c_api  # noqa: E402

@@ -1577,7 +1577,10 @@ def fractional_max_pool3d_backward(grad_output: npt.ArrayLike, indices: npt.Arra
     """
 
 def get_include() -> str:
-    """The folder holding cypool's ``.pxd`` files, for ``cimport cypool...`` in Cython.
+    """The include folder for extensions that call cypool's kernels.
+
+    It holds ``cypool/*.pxd`` for ``cimport cypool.kernels`` in Cython, and
+    ``cypool/cypool_api.h``, the C API for C and C++ (``import_cypool()``).
 
     Examples
     --------

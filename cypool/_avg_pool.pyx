@@ -8,6 +8,7 @@ PyTorch's, divides by each dim's tap count in turn).
 cimport numpy as cnp
 from cython.parallel cimport prange
 from libc.stdint cimport int64_t
+from cpython.pycapsule cimport PyCapsule_New
 from libc.stdlib cimport free, malloc
 from libc.string cimport memset
 
@@ -723,3 +724,16 @@ def adaptive_avg_pool_call(bint backward, cnp.ndarray source, cnp.ndarray target
     call.outer, call.channels, call.num_threads = outer, channels, num_threads
     call.count_include_pad, call.divisor_override = False, 0
     _dispatch(source, target, &call, 0)
+
+
+# The C API (cypool/cypool_api.h) takes this module's specialisations in real_t's
+# order; cypool._c_api copies them from the variant that _dispatch loaded.
+cdef void* _c_entry_points[4]
+_c_entry_points[:] = [
+    <void*> avg_pool_forward[float], <void*> avg_pool_forward[double],
+    <void*> avg_pool_backward[float], <void*> avg_pool_backward[double]]
+
+
+def c_entry_points():
+    """A capsule of void*[4]: avg_pool_forward, then avg_pool_backward, per real_t type."""
+    return PyCapsule_New(<void*> _c_entry_points, b"cypool.avg_pool_entry_points", NULL)

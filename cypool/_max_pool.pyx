@@ -10,6 +10,7 @@ cimport numpy as cnp
 from cython.parallel cimport prange
 from libc.stdint cimport (
     int8_t, int16_t, int32_t, int64_t, uint8_t, uint16_t, uint32_t, uint64_t)
+from cpython.pycapsule cimport PyCapsule_New
 from libc.stdlib cimport free, malloc
 from libc.string cimport memset
 
@@ -869,3 +870,25 @@ def route_call(str operation, cnp.ndarray source, cnp.ndarray indices, cnp.ndarr
     result = _dispatch(source, target, indices, &call)
     _raise_for(result, operation)
     return result
+
+
+# The C API (cypool/cypool_api.h) takes this module's specialisations in max_t's
+# order; cypool._c_api copies them from the variant that _dispatch loaded.
+cdef void* _c_entry_points[20]
+_c_entry_points[:10] = [
+    <void*> max_pool_forward[float], <void*> max_pool_forward[double],
+    <void*> max_pool_forward[int8_t], <void*> max_pool_forward[uint8_t],
+    <void*> max_pool_forward[int16_t], <void*> max_pool_forward[uint16_t],
+    <void*> max_pool_forward[int32_t], <void*> max_pool_forward[uint32_t],
+    <void*> max_pool_forward[int64_t], <void*> max_pool_forward[uint64_t]]
+_c_entry_points[10:] = [
+    <void*> max_pool_backward[float], <void*> max_pool_backward[double],
+    <void*> max_pool_backward[int8_t], <void*> max_pool_backward[uint8_t],
+    <void*> max_pool_backward[int16_t], <void*> max_pool_backward[uint16_t],
+    <void*> max_pool_backward[int32_t], <void*> max_pool_backward[uint32_t],
+    <void*> max_pool_backward[int64_t], <void*> max_pool_backward[uint64_t]]
+
+
+def c_entry_points():
+    """A capsule of void*[20]: max_pool_forward, then max_pool_backward, per max_t type."""
+    return PyCapsule_New(<void*> _c_entry_points, b"cypool.max_pool_entry_points", NULL)
