@@ -1608,8 +1608,8 @@ def global_avg_pool(x: npt.ArrayLike, layout: _Layout = ..., keepdims: bool = ..
     Parameters
     ----------
     x : array_like
-        Batched input with at least one spatial dim: (N, C, *spatial) or, with
-        ``layout="channels_last"``, (N, *spatial, C).  Any number of spatial dims.
+        Batched input with at least one spatial dim: ``(N, C, *spatial)`` or, with
+        ``layout="channels_last"``, ``(N, *spatial, C)``.  Any number of spatial dims.
     layout : str
         "channels_first" (the default; alias "NCHW" etc.) or "channels_last" ("NHWC" etc.).
     keepdims : bool
@@ -1639,8 +1639,8 @@ def global_max_pool(x: npt.ArrayLike, layout: _Layout = ..., keepdims: bool = ..
     Parameters
     ----------
     x : array_like
-        Batched input with at least one spatial dim: (N, C, *spatial) or, with
-        ``layout="channels_last"``, (N, *spatial, C).  Any number of spatial dims.
+        Batched input with at least one spatial dim: ``(N, C, *spatial)`` or, with
+        ``layout="channels_last"``, ``(N, *spatial, C)``.  Any number of spatial dims.
     layout : str
         "channels_first" (the default; alias "NCHW" etc.) or "channels_last" ("NHWC" etc.).
     keepdims : bool

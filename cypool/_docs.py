@@ -93,8 +93,8 @@ num_threads : int, optional
 """
 GLOBAL = (
     """x : array_like
-    Batched input with at least one spatial dim: (N, C, *spatial) or, with
-    ``layout="channels_last"``, (N, *spatial, C).  Any number of spatial dims.
+    Batched input with at least one spatial dim: ``(N, C, *spatial)`` or, with
+    ``layout="channels_last"``, ``(N, *spatial, C)``.  Any number of spatial dims.
 layout : str
     "channels_first" (the default; alias "NCHW" etc.) or "channels_last" ("NHWC" etc.).
 keepdims : bool

@@ -666,40 +666,75 @@ def table(rows, read_bw, write_bw, machine):
 def chart(rows, path):
     """Each 1-thread row's time as a ratio to its best peer (log scale), with the
     1.0 line and the forward / other target shares."""
+    picked = [r for r in rows if r["threads"] == 1 and best_peer(r)[0] is not None]
+    return draw_ratio_chart(
+        ["%s %s %s %s" % (r["workload"], r["op"], r["layout"], r["dtype"]) for r in picked],
+        [r["peers"]["cypool out="][0] / best_peer(r)[1] for r in picked],
+        [meets(r, rows)[0] for r in picked],
+        path,
+    )
+
+
+def chart_from_table(markdown_path, path):
+    """The same chart, drawn from a table this module wrote (the docs draw the
+    committed results' chart this way, so it always matches the table)."""
+    with open(markdown_path) as f:
+        lines = [line for line in f if line.startswith("|")]
+    header = [cell.strip() for cell in lines[0].strip("|\n").split("|")]
+    column = {name: i for i, name in enumerate(header)}
+    labels, ratios, met = [], [], []
+    for line in lines[2:]:
+        cells = [cell.strip() for cell in line.strip("|\n").split("|")]
+        if cells[column["threads"]] != "1" or cells[column["ratio"]] == "-":
+            continue
+        labels.append(" ".join(cells[column[c]] for c in ("workload", "op", "layout", "dtype")))
+        ratios.append(float(cells[column["ratio"]]))
+        met.append(cells[column["met"]] == "yes")
+    return draw_ratio_chart(labels, ratios, met, path)
+
+
+def draw_ratio_chart(labels, ratios, met, path):
+    """One horizontal bar per row, top to bottom in table order, on a log axis:
+    left of the black line cypool is faster than every peer."""
     try:
         import matplotlib
 
         matplotlib.use("Agg")
         import matplotlib.pyplot as plt
+        import matplotlib.ticker
     except ImportError:
         print("matplotlib not installed: no chart", file=sys.stderr)
         return None
-    picked = [r for r in rows if r["threads"] == 1 and best_peer(r)[0] is not None]
-    ratios = [r["peers"]["cypool out="][0] / best_peer(r)[1] for r in picked]
-    labels = ["%s %s %s %s" % (r["workload"], r["op"], r["layout"], r["dtype"]) for r in picked]
-    colours = ["tab:green" if meets(r, rows)[0] else "tab:red" for r in picked]
-    fig, ax = plt.subplots(figsize=(max(8, 0.28 * len(picked)), 5.5))
-    ax.bar(np.arange(len(picked)), ratios, color=colours)
-    ax.set_yscale("log")
-    ax.axhline(1.0, color="black", linewidth=1, label="as fast as the best peer")
-    ax.axhline(
+    fig, ax = plt.subplots(figsize=(8, 1.2 + 0.19 * len(labels)))
+    at = np.arange(len(labels))
+    ax.barh(at, ratios, color=["tab:green" if m else "tab:red" for m in met], height=0.7)
+    for y, ratio in zip(at, ratios):
+        ax.text(ratio * 1.04, y, "%.2f" % ratio, va="center", fontsize=6.5)
+    ax.set_xscale("log")
+    ax.axvline(1.0, color="black", linewidth=1.2, label="as fast as the best peer")
+    ax.axvline(
         SHARE["forward"],
         color="tab:blue",
         linestyle="--",
-        label="forward target share (%.2f)" % SHARE["forward"],
+        label="forward target share (%.2fx)" % SHARE["forward"],
     )
-    ax.axhline(
+    ax.axvline(
         SHARE["other"],
         color="tab:purple",
         linestyle=":",
-        label="indices/backward target share (%.2f)" % SHARE["other"],
+        label="indices/backward target share (%.2fx)" % SHARE["other"],
     )
-    ax.set_ylabel("cypool time / best peer's (log; green: row met)")
-    ax.set_xticks(np.arange(len(picked)))
-    ax.set_xticklabels(labels, rotation=75, ha="right", fontsize=7)
-    ax.legend(fontsize=8)
+    ax.set_yticks(at)
+    ax.set_yticklabels(labels, fontsize=7)
+    ax.set_ylim(len(labels) - 0.5, -0.5)
+    ax.set_xlim(min(ratios + [SHARE["other"]]) / 1.5, max(ratios + [1.0]) * 1.6)
+    ax.set_xlabel("cypool time / best peer's time, 1 thread (log; green: row met its targets)")
+    ax.grid(axis="x", which="both", alpha=0.25)
+    ax.xaxis.set_major_formatter(matplotlib.ticker.FormatStrFormatter("%g"))
+    ax.legend(fontsize=7, loc="lower left", bbox_to_anchor=(0, 1), ncol=3, frameon=False)
     fig.tight_layout()
     fig.savefig(path, dpi=110)
+    plt.close(fig)
     return path
 
 
