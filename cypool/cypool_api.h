@@ -253,32 +253,24 @@ CYPOOL_FOR_EACH_MAX_TYPE(CYPOOL_MAX_ENTRY_POINTS_)
 /* cypool_avg_pool_forward_<t> / _backward_<t>: PyTorch's avg_pool (padding
  * counts when count_include_pad; divisor_override > 0 replaces the divisor).
  * The backward writes every element of grad_in. */
-#define CYPOOL_AVG_ENTRY_POINTS_(suffix, type)                                              \
-    static inline int cypool_avg_pool_forward_##suffix(                                     \
-        const type *x, type *y, const cypool_geometry *g, int64_t outer, int64_t channels,  \
-        int count_include_pad, int64_t divisor_override, int num_threads)                   \
-    {                                                                                       \
-        typedef int (*fn)(const type *, type *, const cypool_geometry *, int64_t, int64_t,  \
-                          int, int64_t, int);                                               \
-        int status = cypool_check_call_(x, y, g, outer, channels, num_threads);             \
-        if (status != CYPOOL_OK)                                                            \
-            return status;                                                                  \
-        return ((fn)cypool_api->avg_pool_forward[CYPOOL_TYPE_##suffix])(                    \
-            x, y, g, outer, channels, count_include_pad, divisor_override, num_threads);    \
-    }                                                                                       \
-    static inline int cypool_avg_pool_backward_##suffix(                                    \
-        const type *grad_out, type *grad_in, const cypool_geometry *g, int64_t outer,       \
+#define CYPOOL_AVG_ENTRY_POINT_(direction, suffix, type)                                    \
+    static inline int cypool_avg_pool_##direction##_##suffix(                               \
+        const type *source, type *target, const cypool_geometry *g, int64_t outer,          \
         int64_t channels, int count_include_pad, int64_t divisor_override, int num_threads) \
     {                                                                                       \
         typedef int (*fn)(const type *, type *, const cypool_geometry *, int64_t, int64_t,  \
                           int, int64_t, int);                                               \
-        int status = cypool_check_call_(grad_out, grad_in, g, outer, channels, num_threads); \
+        int status = cypool_check_call_(source, target, g, outer, channels, num_threads);   \
         if (status != CYPOOL_OK)                                                            \
             return status;                                                                  \
-        return ((fn)cypool_api->avg_pool_backward[CYPOOL_TYPE_##suffix])(                   \
-            grad_out, grad_in, g, outer, channels, count_include_pad, divisor_override,     \
+        return ((fn)cypool_api->avg_pool_##direction[CYPOOL_TYPE_##suffix])(                \
+            source, target, g, outer, channels, count_include_pad, divisor_override,        \
             num_threads);                                                                   \
     }
+/* forward: source x, target y; backward: source grad_out, target grad_in. */
+#define CYPOOL_AVG_ENTRY_POINTS_(suffix, type)                                              \
+    CYPOOL_AVG_ENTRY_POINT_(forward, suffix, type)                                          \
+    CYPOOL_AVG_ENTRY_POINT_(backward, suffix, type)
 CYPOOL_FOR_EACH_AVG_TYPE(CYPOOL_AVG_ENTRY_POINTS_)
 
 #endif /* CYPOOL_API_TABLE_ONLY */

@@ -2,51 +2,29 @@
 against the INSTALLED cypool at test time, match the Python functions bit for bit."""
 
 import ctypes
-import importlib.util
 import os
-import shutil
-import subprocess
-import sys
-import sysconfig
 
 import numpy as np
 import pytest
+from _examples import build_example, load_module
 
 import cypool
 
-EXAMPLE = os.path.join(os.path.dirname(__file__), os.pardir, "examples", "c_api_demo")
 MAX_TYPES = [np.float32, np.float64, np.int8, np.uint8, np.int16, np.uint16, np.int32,
              np.uint32, np.int64, np.uint64]  # fmt: skip
 WINDOWS = [(2, 2, 0, False), (3, 2, 1, False), (3, 1, 1, False), (3, 2, 0, True), (4, 3, 2, True)]
 
 
-def _load(build, name):
-    suffix = sysconfig.get_config_var("EXT_SUFFIX")
-    spec = importlib.util.spec_from_file_location(name, os.path.join(build, name + suffix))
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
 @pytest.fixture(scope="module")
 def built(tmp_path_factory):
-    if shutil.which((sysconfig.get_config_var("CC") or "cc").split()[0]) is None:
-        pytest.skip("no C compiler available to build the C API examples")
-    build = tmp_path_factory.mktemp("c_api_demo")
-    for name in ("setup.py", "c_api_demo.c", "c_api_demo_cpp.cpp"):
-        shutil.copy(os.path.join(EXAMPLE, name), build)
-    # From the temp dir, the build sees the installed cypool, not the source tree; the
-    # header must compile without a warning in C and C++.
-    env = dict(os.environ, PYTHONPATH="", CFLAGS="-Wall -Wextra -Werror")
-    result = subprocess.run(
-        [sys.executable, "setup.py", "build_ext", "--inplace"],
-        cwd=build,
-        capture_output=True,
-        text=True,
-        env=env,
+    # The header must compile without a warning in C and in C++.
+    build = build_example(
+        tmp_path_factory,
+        "c_api_demo",
+        ["setup.py", "c_api_demo.c", "c_api_demo_cpp.cpp"],
+        cflags="-Wall -Wextra -Werror",
     )
-    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
-    return _load(build, "c_api_demo"), _load(build, "c_api_demo_cpp")
+    return load_module(build, "c_api_demo"), load_module(build, "c_api_demo_cpp")
 
 
 def _input(dtype, shape, seed):

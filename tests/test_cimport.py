@@ -1,53 +1,19 @@
 """The cimport example builds against the INSTALLED cypool and matches the façade."""
 
-import importlib.util
 import os
-import shutil
-import subprocess
-import sys
-import sysconfig
 
 import numpy as np
 import pytest
+from _examples import build_example, load_module
 
 import cypool
-
-EXAMPLE = os.path.join(os.path.dirname(__file__), os.pardir, "examples", "cimport_demo")
-
-
-def _compiler():
-    cc = (sysconfig.get_config_var("CC") or "cc").split()[0]
-    return shutil.which(cc)
 
 
 @pytest.fixture(scope="module")
 def demo(tmp_path_factory):
-    if _compiler() is None:
-        pytest.skip("no C compiler available to build the cimport example")
     pytest.importorskip("Cython", reason="Cython is needed to build the cimport example")
-    build = tmp_path_factory.mktemp("cimport_demo")
-    for name in ("setup.py", "cimport_demo.pyx"):
-        shutil.copy(os.path.join(EXAMPLE, name), build)
-    # Run from the temp dir: the subprocess sees the installed cypool, not the source tree.
-    env = dict(os.environ, PYTHONPATH="")
-    result = subprocess.run(
-        [sys.executable, "setup.py", "build_ext", "--inplace"],
-        cwd=build,
-        capture_output=True,
-        text=True,
-        env=env,
-    )
-    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
-    built = [
-        f
-        for f in os.listdir(build)
-        if f.startswith("cimport_demo") and f.endswith(sysconfig.get_config_var("EXT_SUFFIX"))
-    ]
-    assert built, os.listdir(build)
-    spec = importlib.util.spec_from_file_location("cimport_demo", os.path.join(build, built[0]))
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    build = build_example(tmp_path_factory, "cimport_demo", ["setup.py", "cimport_demo.pyx"])
+    return load_module(build, "cimport_demo")
 
 
 @pytest.mark.parametrize("kernel_size, stride, padding", [(2, 2, 0), (3, 2, 1), (3, 1, 1)])

@@ -47,6 +47,19 @@ static PyObject *raise_status(int status)
     return NULL;
 }
 
+#define PYTHON_ERROR (-2) /* a Python exception is set */
+
+/* The planes and the square window of a (P, H, W) or (N, H, W, C) buffer. */
+static int window_of(const Py_buffer *view, planes *p, cypool_geometry *g, long long kernel,
+                     long long stride, long long padding, int ceil_mode)
+{
+    if (planes_of(view, p) < 0)
+        return PYTHON_ERROR;
+    if (make_geometry(g, p->in_size, kernel, stride, padding, ceil_mode) != CYPOOL_OK)
+        return PYTHON_ERROR;
+    return CYPOOL_OK;
+}
+
 /* Views of C-contiguous buffers with their shapes and formats; the first `read_only`
  * of them read-only, the rest writable.  On failure nothing stays acquired. */
 static int get_buffers(PyObject **objects, Py_buffer *views, int count, int read_only)
@@ -94,6 +107,15 @@ static PyObject *geometry(PyObject *self, PyObject *args)
     return Py_BuildValue("LL", (long long)g.out_size[1], (long long)g.out_size[2]);
 }
 
+/* Release the views; None, or the exception of a Python error or a cypool status. */
+static PyObject *finish(Py_buffer *views, int count, int status)
+{
+    release_buffers(views, count);
+    if (status == PYTHON_ERROR || PyErr_Occurred())
+        return NULL;
+    return status == CYPOOL_OK ? Py_NewRef(Py_None) : raise_status(status);
+}
+
 #define MAX_FORWARD_CASE(suffix, type, code)                                             \
     case code:                                                                           \
         status = cypool_max_pool_forward_##suffix((const type *)x.buf, (type *)y.buf,    \
@@ -116,9 +138,7 @@ static PyObject *max_forward(PyObject *self, PyObject *args)
         get_buffers(objects, views, 3, 1) < 0)
         return NULL;
     x = views[0], y = views[1], indices = views[2];
-    status = planes_of(&x, &p) == 0 ? make_geometry(&g, p.in_size, kernel, stride, padding,
-                                                     ceil_mode)
-                                     : -2;
+    status = window_of(&x, &p, &g, kernel, stride, padding, ceil_mode);
     if (status == CYPOOL_OK) {
         Py_BEGIN_ALLOW_THREADS
         switch (type_of(&x)) {
@@ -137,10 +157,7 @@ static PyObject *max_forward(PyObject *self, PyObject *args)
         }
         Py_END_ALLOW_THREADS
     }
-    release_buffers(views, 3);
-    if (status == -2 || PyErr_Occurred())
-        return NULL;
-    return status == CYPOOL_OK ? Py_NewRef(Py_None) : raise_status(status);
+    return finish(views, 3, status);
 }
 
 #define MAX_BACKWARD_CASE(suffix, type, code)                                            \
@@ -185,6 +202,11 @@ static PyObject *max_backward(PyObject *self, PyObject *args)
     return status == CYPOOL_OK ? Py_NewRef(Py_True) : raise_status(status);
 }
 
+#define AVG_CALL(direction, suffix, type)                                                    \
+    cypool_avg_pool_##direction##_##suffix((const type *)source.buf, (type *)target.buf, &g,  \
+                                           p.outer, p.channels, count_include_pad,            \
+                                           divisor_override, num_threads)
+
 /* avg(backward, source, target, kernel, stride, padding, ceil_mode, count_include_pad,
  *     divisor_override, num_threads): forward source = x, target = y; backward
  *     source = grad_out, target = grad_in.  float32 or float64. */
@@ -203,36 +225,19 @@ static PyObject *avg(PyObject *self, PyObject *args)
         get_buffers(objects, views, 2, 1) < 0)
         return NULL;
     source = views[0], target = views[1];
-    status = planes_of(backward ? &target : &source, &p) == 0
-                 ? make_geometry(&g, p.in_size, kernel, stride, padding, ceil_mode)
-                 : -2;
+    status = window_of(backward ? &target : &source, &p, &g, kernel, stride, padding, ceil_mode);
     if (status == CYPOOL_OK) {
         char type = type_of(&source);
         Py_BEGIN_ALLOW_THREADS
-        if (type == 'f' && !backward)
-            status = cypool_avg_pool_forward_f32(source.buf, target.buf, &g, p.outer,
-                                                 p.channels, count_include_pad,
-                                                 divisor_override, num_threads);
-        else if (type == 'f')
-            status = cypool_avg_pool_backward_f32(source.buf, target.buf, &g, p.outer,
-                                                  p.channels, count_include_pad,
-                                                  divisor_override, num_threads);
-        else if (type == 'd' && !backward)
-            status = cypool_avg_pool_forward_f64(source.buf, target.buf, &g, p.outer,
-                                                 p.channels, count_include_pad,
-                                                 divisor_override, num_threads);
+        if (type == 'f')
+            status = backward ? AVG_CALL(backward, f32, float) : AVG_CALL(forward, f32, float);
         else if (type == 'd')
-            status = cypool_avg_pool_backward_f64(source.buf, target.buf, &g, p.outer,
-                                                  p.channels, count_include_pad,
-                                                  divisor_override, num_threads);
+            status = backward ? AVG_CALL(backward, f64, double) : AVG_CALL(forward, f64, double);
         else
             status = CYPOOL_BAD_ARGUMENT;
         Py_END_ALLOW_THREADS
     }
-    release_buffers(views, 2);
-    if (status == -2 || PyErr_Occurred())
-        return NULL;
-    return status == CYPOOL_OK ? Py_NewRef(Py_None) : raise_status(status);
+    return finish(views, 2, status);
 }
 
 /* rebind() runs import_cypool() again, for the ABI check's test. */
