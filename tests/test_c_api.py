@@ -62,7 +62,7 @@ def test_c_max_pool_forward_equals_max_pool2d(built, dtype, shape, window):
     np.testing.assert_array_equal(indices, expected_indices)
 
 
-@pytest.mark.parametrize("dtype", [np.float32, np.float64, np.uint8, np.int32, np.int64])
+@pytest.mark.parametrize("dtype", MAX_TYPES)
 @pytest.mark.parametrize("shape", [(6, 11, 9), (2, 10, 7, 5)])
 def test_c_max_pool_backward_equals_max_pool2d_backward(built, dtype, shape):
     c, _ = built

@@ -92,6 +92,12 @@ static char type_of(const Py_buffer *view)
     return f;
 }
 
+/* cypool's element types by the buffer format letter type_of() gives. */
+#define FOR_EACH_BUFFER_TYPE(X)                                                          \
+    X(f32, float, 'f') X(f64, double, 'd') X(i8, int8_t, 'b') X(u8, uint8_t, 'B')        \
+    X(i16, int16_t, 'h') X(u16, uint16_t, 'H') X(i32, int32_t, 'i') X(u32, uint32_t, 'I') \
+    X(i64, int64_t, 'q') X(u64, uint64_t, 'Q')
+
 /* geometry(h, w, kernel, stride, padding, ceil_mode) -> (out_h, out_w) */
 static PyObject *geometry(PyObject *self, PyObject *args)
 {
@@ -142,16 +148,7 @@ static PyObject *max_forward(PyObject *self, PyObject *args)
     if (status == CYPOOL_OK) {
         Py_BEGIN_ALLOW_THREADS
         switch (type_of(&x)) {
-            MAX_FORWARD_CASE(f32, float, 'f')
-            MAX_FORWARD_CASE(f64, double, 'd')
-            MAX_FORWARD_CASE(i8, int8_t, 'b')
-            MAX_FORWARD_CASE(u8, uint8_t, 'B')
-            MAX_FORWARD_CASE(i16, int16_t, 'h')
-            MAX_FORWARD_CASE(u16, uint16_t, 'H')
-            MAX_FORWARD_CASE(i32, int32_t, 'i')
-            MAX_FORWARD_CASE(u32, uint32_t, 'I')
-            MAX_FORWARD_CASE(i64, int64_t, 'q')
-            MAX_FORWARD_CASE(u64, uint64_t, 'Q')
+            FOR_EACH_BUFFER_TYPE(MAX_FORWARD_CASE)
         default:
             status = CYPOOL_BAD_ARGUMENT;
         }
@@ -184,11 +181,7 @@ static PyObject *max_backward(PyObject *self, PyObject *args)
         out_plane = q.in_size[0] * q.in_size[1];
         Py_BEGIN_ALLOW_THREADS
         switch (type_of(&grad_in)) {
-            MAX_BACKWARD_CASE(f32, float, 'f')
-            MAX_BACKWARD_CASE(f64, double, 'd')
-            MAX_BACKWARD_CASE(u8, uint8_t, 'B')
-            MAX_BACKWARD_CASE(i32, int32_t, 'i')
-            MAX_BACKWARD_CASE(i64, int64_t, 'q')
+            FOR_EACH_BUFFER_TYPE(MAX_BACKWARD_CASE)
         default:
             break;
         }
