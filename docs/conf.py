@@ -98,7 +98,7 @@ def _write(app, name, lines):
         f.write(text)
 
 
-def _write_api_pages(app):
+def _write_api_pages(app, config):
     import cypool.layers
 
     groups = {title: [] for title, _ in API_GROUPS}
@@ -143,5 +143,5 @@ def _draw_ratio_chart(app):
 
 def setup(app):
     app.connect("builder-inited", _draw_ratio_chart)
-    # Before autosummary (priority 500) scans the pages for the stubs to generate.
-    app.connect("builder-inited", _write_api_pages, priority=400)
+    # Before Sphinx lists the source files and autosummary scans them for stubs.
+    app.connect("config-inited", _write_api_pages)
