@@ -231,8 +231,13 @@ def extension(name, extra_flags=()):
     return Extension(
         "cypool." + name,
         ["cypool/%s.pyx" % name],
-        # The root, for "cypool/cypool_api.h" as callers include it.
-        include_dirs=[np.get_include(), os.path.dirname(os.path.abspath(__file__))],
+        # The root, for "cypool/cypool_api.h" as callers include it; cypool/include
+        # for the row primitives (cypool_rows.h).
+        include_dirs=[
+            np.get_include(),
+            os.path.dirname(os.path.abspath(__file__)),
+            os.path.join(os.path.dirname(os.path.abspath(__file__)), "cypool", "include"),
+        ],
         extra_compile_args=compile_args + list(extra_flags),
         extra_link_args=link_args,
         define_macros=macros,

@@ -198,10 +198,10 @@ cdef inline bint _average_row_whole(const real_t* plane, real_t* y, const window
     cdef int64_t ow
     # The interior windows' divisor: PyTorch's one integer divisor, or equal
     # adaptive bins' per-dim tap counts (see window_table_init_adaptive).
-    cdef real_t d0 = <real_t> _divisor(t, od, oh, inner_lo, count_include_pad, divisor_override)
-    cdef real_t d1 = 1, d2 = 1
+    cdef int64_t d0 = _divisor(t, od, oh, inner_lo, count_include_pad, divisor_override)
+    cdef int64_t d1 = 1, d2 = 1
     if t.divide_per_dim:
-        d0, d1, d2 = <real_t> t.taps[0][od], <real_t> t.taps[1][oh], <real_t> t.taps[2][inner_lo]
+        d0, d1, d2 = t.taps[0][od], t.taps[1][oh], t.taps[2][inner_lo]
     if not interior_pass(plane, y, t, od, oh, inner_lo, inner_hi, channels, OP_SUM, d0, d1, d2):
         return False
     for ow in range(inner_lo):

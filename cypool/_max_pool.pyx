@@ -12,7 +12,7 @@ from libc.stdint cimport (
     int8_t, int16_t, int32_t, int64_t, uint8_t, uint16_t, uint32_t, uint64_t)
 from cpython.pycapsule cimport PyCapsule_New
 from libc.stdlib cimport free, malloc
-from libc.string cimport memset
+from libc.string cimport memcpy, memset
 
 from libc.math cimport INFINITY
 
@@ -24,14 +24,49 @@ from cypool._staging cimport (
 from cypool._typedefs cimport index_t, max_t
 from cypool._window_pass cimport (
     ROW_CHUNKS_PER_THREAD, SWEEP_ELEMENTS, WINDOW_PASS_FEW_CHANNELS, WINDOW_PASS_MAX_ROWS,
-    cache_lines, chunk_start, interior_outputs,
+    WINDOW_PASS_MAX_TAPS, cache_lines, chunk_start, interior_outputs,
     OP_MAX, OP_MAX_NAN_FREE, has_nan, interior_pass, is_nan, lowest_value, next_row,
-    row_position, window_rows)
+    row_position, window_rows, type_code, cp_fill, cp_rows_max, cp_rows_max_into, cp_special,
+    cp_window_max)
 from cypool._geometry cimport (
     Geometry, pool_geometry_t, window_table_t, window_table_init, window_table_init_adaptive,
     window_table_free)
 
 cnp.import_array()
+
+cdef extern from *:
+    """
+    /* Calls per forward strategy since import (cypool._max_pool.strategy_counts). */
+    static long long cypool_max_strategy_calls[8];
+    #define CYPOOL_COUNT_STRATEGY(s) __atomic_fetch_add(&cypool_max_strategy_calls[s], 1, \
+                                                        __ATOMIC_RELAXED)
+    """
+    long long cypool_max_strategy_calls[8]
+    void CYPOOL_COUNT_STRATEGY(int strategy) nogil
+
+# How a max forward call computes its rows, chosen once per call by
+# _choose_strategy (every row of the call runs the same code):
+cpdef enum MaxStrategy:
+    # One window at a time, any table (adaptive bins, dilated rows, indices of
+    # channels-last rows of many channels): the general fallback.
+    STRATEGY_WINDOWS = 0
+    # Channels-first rows tap by tap, each tap a vector run over the row's outputs
+    # (with indices; strides above 2; windows of more than WINDOW_PASS_MAX_TAPS taps).
+    STRATEGY_ROW_TAPS = 1
+    # Whole windows of the row's interior outputs in vector lanes
+    # (_window_pass.interior_pass), borders one window at a time; no indices.
+    STRATEGY_WHOLE_WINDOWS = 2
+    # Stride-1 windows: a running max along W, then van Herk's block prefix and
+    # suffix maxima along H; cost per output independent of the window.  No indices;
+    # planes holding NaN or -0.0 are redone by the strategy chosen without it.
+    STRATEGY_SEPARABLE = 3
+    # Channels-last rows of few channels with indices: the element sweep.
+    STRATEGY_FEW_CHANNELS_INDEXED = 4
+
+cdef enum:
+    # Stride-1 windows of at least this many taps run separably: below it whole
+    # windows in registers cost less than the separable passes' extra rows.
+    SEPARABLE_MIN_TAPS = 9
 
 cdef enum:
     # Channels handled per work unit of the channels-last scatters (a unit owns them).
@@ -325,85 +360,249 @@ cdef bint _windows_overlap(const window_table_t* t) noexcept nogil:
     return taps > t.in_size[0] * t.in_size[1] * t.in_size[2]
 
 
+ctypedef struct separable_t:
+    # The window along H and W of a STRATEGY_SEPARABLE call (stride 1, dilation 1).
+    int64_t kernel_h
+    int64_t kernel_w
+    int64_t pad_h
+    int64_t pad_w
+
+
+cdef MaxStrategy _choose_strategy(const window_table_t* t, const pool_geometry_t* g,
+                                  int64_t channels, bint with_indices) noexcept nogil:
+    """The one strategy every row of a max forward call runs (g is NULL for
+    adaptive tables)."""
+    cdef int64_t inner_lo = 0, inner_hi = 0, most[3]
+    cdef int d
+    cdef int64_t o
+    if not t.regular:
+        return STRATEGY_WINDOWS
+    interior_outputs(t, &inner_lo, &inner_hi)
+    for d in range(3):      # the most taps a window has along each dim
+        most[d] = 0
+        for o in range(t.out_size[d]):
+            most[d] = max(most[d], t.taps[d][o])
+    if with_indices:
+        if (1 < channels < WINDOW_PASS_FEW_CHANNELS and inner_hi > inner_lo
+                and most[0] * most[1] <= WINDOW_PASS_MAX_ROWS):
+            return STRATEGY_FEW_CHANNELS_INDEXED
+        return STRATEGY_ROW_TAPS if channels == 1 else STRATEGY_WINDOWS
+    if (g != NULL and g.kernel_size[0] == 1 and g.stride[1] == 1 and g.stride[2] == 1
+            and g.dilation[1] == 1 and g.dilation[2] == 1
+            and g.kernel_size[1] * g.kernel_size[2] >= SEPARABLE_MIN_TAPS):
+        return STRATEGY_SEPARABLE
+    if (inner_hi > inner_lo and most[0] * most[1] * most[2] <= WINDOW_PASS_MAX_TAPS
+            and not (channels == 1 and t.stride_w > 2)):
+        return STRATEGY_WHOLE_WINDOWS
+    return STRATEGY_ROW_TAPS if channels == 1 else STRATEGY_WINDOWS
+
+
+cdef inline int64_t _separable_scratch(const window_table_t* t, const separable_t* w,
+                                       int64_t channels) noexcept nogil:
+    """Elements of per-thread scratch _separable_rows needs: a padded input row,
+    the running max's two levels, and three blocks of kernel_h output rows."""
+    cdef int64_t row_in = (t.out_size[2] + w.kernel_w - 1) * channels
+    return 3 * row_in + 3 * w.kernel_h * t.out_size[2] * channels
+
+
+cdef inline bint _window_row(const max_t* plane, max_t* out, int64_t v, const window_table_t* t,
+                             const separable_t* w, int64_t channels,
+                             max_t* scratch) noexcept nogil:
+    """out = the running max along W of input row v of ``plane`` (rows outside the
+    input are all lowest values); True if the row holds a NaN or a -0.0."""
+    cdef int64_t in_w = t.in_size[2] * channels, row_out = t.out_size[2] * channels
+    cdef int64_t row_in = row_out + (w.kernel_w - 1) * channels
+    cdef int64_t before = min(w.pad_w * channels, row_in)
+    cdef int code = type_code(out)
+    cdef max_t lowest = lowest_value(out)
+    cdef const max_t* src
+    if v < 0 or v >= t.in_size[1]:
+        cp_fill(code, out, &lowest, row_out)
+        return False
+    src = plane + v * in_w
+    if before > 0 or in_w < row_in:    # the padding as lowest values around a copy
+        cp_fill(code, scratch, &lowest, before)
+        memcpy(scratch + before, src, min(in_w, row_in - before) * sizeof(max_t))
+        if row_in > before + in_w:
+            cp_fill(code, scratch + before + in_w, &lowest, row_in - before - in_w)
+        src = scratch
+    cp_window_max(code, src, row_out, w.kernel_w, channels, out, scratch + row_in)
+    return cp_special(code, plane + v * in_w, in_w) != 0
+
+
+cdef bint _separable_rows(const max_t* plane, max_t* y, const window_table_t* t,
+                          const separable_t* w, int64_t oh0, int64_t oh1, int64_t channels,
+                          max_t* scratch) noexcept nogil:
+    """Output rows oh0 <= oh < oh1 of one (n, d) plane of stride-1 windows, y at
+    row oh0.  Along H, van Herk's blocks of kernel_h rows: window j of a block is
+    the suffix max of the block's rows from j and the prefix max of the next
+    block's rows before j; each row's running max along W is computed once.  The
+    plain max, so the caller redoes the rows when this returns True (a NaN or a
+    -0.0 was seen, where the order of the taps shows)."""
+    cdef int64_t kh = w.kernel_h, row_out = t.out_size[2] * channels
+    cdef int64_t row_in = row_out + (w.kernel_w - 1) * channels
+    cdef max_t* work = scratch                   # padded row and running-max levels
+    cdef max_t* suffix = scratch + 3 * row_in    # block b's suffix maxima
+    cdef max_t* rows = suffix + kh * row_out     # block b + 1's rows, then its suffixes
+    cdef max_t* prefix = rows + kh * row_out     # block b + 1's prefix maxima
+    cdef max_t* swap
+    cdef int64_t base = oh0 - w.pad_h, block, j, here, needed
+    cdef int code = type_code(y)
+    cdef bint special = False, more
+    if kh == 1:
+        for j in range(oh1 - oh0):
+            special |= _window_row(plane, y + j * row_out, base + j, t, w, channels, work)
+        return special
+    for j in range(kh):
+        special |= _window_row(plane, suffix + j * row_out, base + j, t, w, channels, work)
+    for j in range(kh - 2, -1, -1):
+        cp_rows_max_into(code, suffix + j * row_out, suffix + (j + 1) * row_out, row_out)
+    block = 0
+    while oh0 + block * kh < oh1:
+        here = min(kh, oh1 - oh0 - block * kh)
+        more = oh0 + (block + 1) * kh < oh1
+        needed = kh if more else here - 1
+        for j in range(needed):
+            special |= _window_row(plane, rows + j * row_out, base + (block + 1) * kh + j, t, w,
+                                   channels, work)
+        if here > 1:
+            memcpy(prefix, rows, row_out * sizeof(max_t))
+            for j in range(1, here - 1):
+                cp_rows_max(code, prefix + (j - 1) * row_out, rows + j * row_out,
+                            prefix + j * row_out, row_out)
+        memcpy(y + block * kh * row_out, suffix, row_out * sizeof(max_t))
+        for j in range(1, here):
+            cp_rows_max(code, suffix + j * row_out, prefix + (j - 1) * row_out,
+                        y + (block * kh + j) * row_out, row_out)
+        if more:
+            for j in range(kh - 2, -1, -1):
+                cp_rows_max_into(code, rows + j * row_out, rows + (j + 1) * row_out, row_out)
+            swap = suffix
+            suffix = rows
+            rows = swap
+        block += 1
+    return special
+
+
+cdef void _max_separable_chunk(const max_t* x, max_t* y, const window_table_t* t,
+                               const separable_t* w, int64_t first, int64_t end,
+                               int64_t channels, max_t* scratch) noexcept nogil:
+    """Output rows first <= row < end (row = (n, od, oh)) by _separable_rows, one
+    (n, od) plane at a time; a plane whose rows met a NaN or -0.0 is redone, with
+    PyTorch's rule, by the strategy the call would otherwise have run."""
+    cdef int64_t oh_size = t.out_size[1], od_size = t.out_size[0]
+    cdef int64_t in_hw = t.in_size[1] * t.in_size[2] * channels
+    cdef int64_t row_out = t.out_size[2] * channels
+    cdef int64_t row = first, n, od, oh, stop, inner_lo, inner_hi
+    while row < end:
+        row_position(row, od_size, oh_size, &n, &od, &oh)
+        stop = min(end, row - oh + oh_size)
+        if _separable_rows(x + (n * t.in_size[0] + t.first[0][od]) * in_hw, y + row * row_out, t,
+                           w, oh, oh + stop - row, channels, scratch):
+            # the strategy the call would run without the separable one (g NULL)
+            interior_outputs(t, &inner_lo, &inner_hi)
+            _max_forward_rows(x, y, NULL, NULL, t, row, stop, channels,
+                              _choose_strategy(t, NULL, channels, False), inner_lo, inner_hi,
+                              False)
+        row = stop
+
+
 cdef void _max_forward_rows(const max_t* x, max_t* y, index_t* indices, int32_t* winner,
                             const window_table_t* t, int64_t first, int64_t end, int64_t channels,
-                            bint row_kernel, int64_t inner_lo, int64_t inner_hi,
+                            MaxStrategy strategy, int64_t inner_lo, int64_t inner_hi,
                             bint scan_nan) noexcept nogil:
-    """Output rows first <= row < end of _max_forward_table, row = (n, od, oh)."""
+    """Output rows first <= row < end of _max_forward_table, row = (n, od, oh), by
+    ``strategy`` (any but STRATEGY_SEPARABLE)."""
     cdef int64_t ow_size = t.out_size[2]
     cdef int64_t in_plane = t.in_size[0] * t.in_size[1] * t.in_size[2]
     cdef int64_t row, n, od, oh, ow, at, scanned = -1
-    cdef bint whole_rows = indices == NULL and t.regular
-    cdef bint nan_free = False, done
+    cdef bint nan_free = False
+    cdef const max_t* plane
     row_position(first, t.out_size[0], t.out_size[1], &n, &od, &oh)
     for row in range(first, end):
-        done = False
-        if whole_rows:
+        plane = x + n * in_plane * channels
+        if strategy == STRATEGY_WHOLE_WINDOWS:
             if scan_nan and n != scanned:     # a new plane (or image): does it hold a NaN?
-                nan_free = not has_nan(x + n * in_plane * channels, in_plane * channels)
+                nan_free = not has_nan(plane, in_plane * channels)
                 scanned = n
-            done = _max_row_whole(x + n * in_plane * channels, y + row * ow_size * channels, t,
-                                  od, oh, inner_lo, inner_hi, channels, nan_free)
-        if not done and indices != NULL and t.regular and 1 < channels < WINDOW_PASS_FEW_CHANNELS:
-            done = _max_row_few_channels_indexed(x + n * in_plane * channels,
-                                                 y + row * ow_size * channels,
-                                                 indices + row * ow_size * channels, t, od, oh,
-                                                 inner_lo, inner_hi, channels)
-            if done:
-                _border_windows(x + n * in_plane * channels, y + row * ow_size * channels,
-                                indices + row * ow_size * channels, winner, t, od, oh, inner_lo,
-                                inner_hi, channels)
-        if not done:
-            if row_kernel:
-                _max_row_planar(x + n * in_plane, y + row * ow_size,
-                                indices + row * ow_size if indices != NULL else NULL, winner, t,
-                                od, oh)
-            else:
-                for ow in range(ow_size):
-                    at = (row * ow_size + ow) * channels
-                    _max_window(x + n * in_plane * channels, y + at,
-                                indices + at if indices != NULL else NULL, winner,
-                                t, od, oh, ow, channels)
+            _max_row_whole(plane, y + row * ow_size * channels, t, od, oh, inner_lo, inner_hi,
+                           channels, nan_free)
+        elif strategy == STRATEGY_FEW_CHANNELS_INDEXED:
+            _max_row_few_channels_indexed(plane, y + row * ow_size * channels,
+                                          indices + row * ow_size * channels, t, od, oh,
+                                          inner_lo, inner_hi, channels)
+            _border_windows(plane, y + row * ow_size * channels,
+                            indices + row * ow_size * channels, winner, t, od, oh, inner_lo,
+                            inner_hi, channels)
+        elif strategy == STRATEGY_ROW_TAPS:
+            _max_row_planar(x + n * in_plane, y + row * ow_size,
+                            indices + row * ow_size if indices != NULL else NULL, winner, t,
+                            od, oh)
+        else:
+            for ow in range(ow_size):
+                at = (row * ow_size + ow) * channels
+                _max_window(plane, y + at, indices + at if indices != NULL else NULL, winner,
+                            t, od, oh, ow, channels)
         next_row(t.out_size[0], t.out_size[1], &n, &od, &oh)
 
 
 cdef int _max_forward_table(const max_t* x, max_t* y, index_t* indices, const window_table_t* t,
-                            int64_t outer, int64_t channels, int num_threads) noexcept nogil:
+                            const pool_geometry_t* g, int64_t outer, int64_t channels,
+                            int num_threads) noexcept nogil:
     cdef int64_t rows = outer * t.out_size[0] * t.out_size[1]
     cdef int64_t chunk, chunks
-    cdef bint row_kernel = channels == 1 and t.regular
-    # Winner scratch: one row's (or one window's) worth per thread, allocated once,
-    # each thread's padded to whole cache lines (threads writing neighbouring
-    # slots of one line would keep stealing it from each other).
-    cdef int64_t scratch = cache_lines(t.out_size[2] if row_kernel else channels,
-                                       sizeof(int32_t))
-    cdef int32_t* winners = NULL
+    cdef MaxStrategy strategy = _choose_strategy(t, g, channels, indices != NULL)
+    cdef separable_t w
+    # Per-thread scratch, allocated once, each thread's padded to whole cache
+    # lines (threads writing neighbouring slots of one line would keep stealing it
+    # from each other): winner slots for one row (or one window) with indices; the
+    # separable strategy's rows.
+    cdef int64_t scratch = 0
+    cdef void* scratches = NULL
+    cdef size_t item = sizeof(int32_t)
     cdef int64_t inner_lo = 0, inner_hi = 0
     cdef bint scan_nan = False
+    CYPOOL_COUNT_STRATEGY(strategy)
     if max_t is float or max_t is double:
-        scan_nan = _windows_overlap(t)
+        scan_nan = strategy == STRATEGY_WHOLE_WINDOWS and _windows_overlap(t)
     if t.regular:
         interior_outputs(t, &inner_lo, &inner_hi)
-    if indices != NULL:
+    if strategy == STRATEGY_SEPARABLE:
+        w.kernel_h, w.kernel_w = g.kernel_size[1], g.kernel_size[2]
+        w.pad_h, w.pad_w = g.pad_before[1], g.pad_before[2]
+        item = sizeof(max_t)
+        scratch = cache_lines(_separable_scratch(t, &w, channels), item)
+    elif indices != NULL:
         if not _taps_fit_int32(t):
             return -2
-        winners = <int32_t*> malloc(max(num_threads, 1) * scratch * sizeof(int32_t))
-        if winners == NULL:
+        scratch = cache_lines(t.out_size[2] if strategy == STRATEGY_ROW_TAPS else channels, item)
+    if scratch > 0:
+        scratches = malloc(max(num_threads, 1) * scratch * item)
+        if scratches == NULL:
             return -1
     if num_threads <= 1:
         # No parallel region: opening one costs more than a small call's work.
-        _max_forward_rows(x, y, indices, winners, t, 0, rows, channels, row_kernel, inner_lo,
-                          inner_hi, scan_nan)
+        if strategy == STRATEGY_SEPARABLE:
+            _max_separable_chunk(x, y, t, &w, 0, rows, channels, <max_t*> scratches)
+        else:
+            _max_forward_rows(x, y, indices, <int32_t*> scratches, t, 0, rows, channels,
+                              strategy, inner_lo, inner_hi, scan_nan)
     else:
         # Chunks of whole output rows: rows never share output memory.
         chunks = min(rows, num_threads * ROW_CHUNKS_PER_THREAD)
         for chunk in prange(chunks, num_threads=num_threads, schedule="dynamic"):
-            _max_forward_rows(x, y, indices,
-                              winners + omp_get_thread_num() * scratch if winners != NULL
-                              else NULL, t, chunk_start(rows, chunks, chunk),
-                              chunk_start(rows, chunks, chunk + 1), channels, row_kernel,
-                              inner_lo, inner_hi, scan_nan)
-    free(winners)
+            if strategy == STRATEGY_SEPARABLE:
+                _max_separable_chunk(x, y, t, &w, chunk_start(rows, chunks, chunk),
+                                     chunk_start(rows, chunks, chunk + 1), channels,
+                                     <max_t*> scratches + omp_get_thread_num() * scratch)
+            else:
+                _max_forward_rows(x, y, indices,
+                                  <int32_t*> scratches + omp_get_thread_num() * scratch
+                                  if scratches != NULL else NULL, t,
+                                  chunk_start(rows, chunks, chunk),
+                                  chunk_start(rows, chunks, chunk + 1), channels, strategy,
+                                  inner_lo, inner_hi, scan_nan)
+    free(scratches)
     return 0
 
 
@@ -414,7 +613,7 @@ cdef int max_pool_forward(const max_t* x, max_t* y, index_t* indices,
     cdef int status
     if window_table_init(&t, g) < 0:
         return -1
-    status = _max_forward_table(x, y, indices, &t, outer, channels, num_threads)
+    status = _max_forward_table(x, y, indices, &t, g, outer, channels, num_threads)
     window_table_free(&t)
     return status
 
@@ -427,7 +626,7 @@ cdef int adaptive_max_pool_forward(const max_t* x, max_t* y, index_t* indices,
     cdef int status
     if window_table_init_adaptive(&t, in_size, out_size) < 0:
         return -1
-    status = _max_forward_table(x, y, indices, &t, outer, channels, num_threads)
+    status = _max_forward_table(x, y, indices, &t, NULL, outer, channels, num_threads)
     window_table_free(&t)
     return status
 
@@ -803,6 +1002,12 @@ cdef int64_t _dispatch(cnp.ndarray source, cnp.ndarray target, object indices,
     if result == -9:
         raise TypeError("internal: no max kernel for dtype %s" % source.dtype)
     return result
+
+
+def strategy_counts():
+    """{strategy name: max forward calls that ran it} since import (for tests and
+    debugging: which row strategy the calls chose)."""
+    return {MaxStrategy(s).name: cypool_max_strategy_calls[<int> s] for s in MaxStrategy}
 
 
 def _raise_for(int64_t status, str name):

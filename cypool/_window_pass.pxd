@@ -1,34 +1,62 @@
-# Whole-window passes over the interior of a channels-first output row, shared by
-# the max and the average row kernels.  An interior output has every W tap in
-# bounds, so its window is n_rows input rows (its in-bounds D x H taps, in
-# row-major order) times k adjacent columns starting at i * step.  One pass keeps
-# each output's running max or sum in a register and takes its taps in
-# row-major order, PyTorch's order, so results stay bit-identical; with the
-# row count, stride and kernel width as literals gcc unrolls the taps and
-# vectorizes across outputs.  That is 3-4 instructions per output for k2 s2
-# (callgrind), against 15 for a pass per kernel row through memory.
+# Whole-window passes over the interior of an output row, shared by the max and
+# the average kernels.  An interior output has every W tap in bounds, so its window
+# is n_rows input rows (its in-bounds D x H taps, in row-major order) times k
+# adjacent columns.  The passes hand the window's taps, as pointers, to the row
+# primitives of cypool/include/cypool_rows.h, which keep each output's running max
+# or sum in a vector lane and take its taps in row-major order, PyTorch's order,
+# so results stay bit-identical; the window sizes are run-time values there.
 from libc.math cimport INFINITY
-from libc.stdint cimport INT64_MIN, int8_t, int16_t, int32_t, int64_t
+from libc.stdint cimport INT64_MIN, int8_t, int16_t, int32_t, int64_t, uint8_t, uint16_t, \
+    uint32_t, uint64_t
 
 from cypool._geometry cimport window_table_t
 from cypool._typedefs cimport max_t
+
+cdef extern from "cypool_rows.h" nogil:
+    enum:
+        CP_F32
+        CP_F64
+        CP_I8
+        CP_U8
+        CP_I16
+        CP_U16
+        CP_I32
+        CP_U32
+        CP_I64
+        CP_U64
+        CP_VEC_BYTES
+    int64_t cp_reduce_taps(int type, int op, const void* const* taps, int64_t n_taps,
+                           int64_t offset, void* y, int64_t count, const void* start,
+                           int64_t d0, int64_t d1, int64_t d2)
+    int64_t cp_reduce_pairs(int type, int op, const void* const* rows, int64_t n_rows,
+                            int64_t k, void* y, int64_t count, const void* start,
+                            int64_t d0, int64_t d1, int64_t d2)
+    void cp_window_max(int type, const void* src, int64_t count, int64_t k, int64_t gap,
+                       void* out, void* scratch)
+    void cp_rows_max(int type, const void* a, const void* b, void* out, int64_t n)
+    void cp_rows_max_into(int type, void* acc, const void* b, int64_t n)
+    void cp_fill(int type, void* out, const void* value, int64_t n)
+    int cp_special(int type, const void* x, int64_t n)
 
 cdef enum:
     # The literal op of a whole-window pass: a sum, PyTorch's max (NaN wins, the
     # last NaN kept), or a max over taps known to hold no NaN, where that rule is
     # exactly ``v > acc ? v : acc`` (one maxps, 2.3x faster than the NaN-aware select).
+    # (the values of cypool_rows.h's cp_op)
     OP_SUM = 0
     OP_MAX = 1
     OP_MAX_NAN_FREE = 2
 
 cdef enum:
-    # Kernel rows (D x H taps) a whole-window pass takes; more go row by row.
+    # Taps (D x H x W) a whole-window pass takes; larger windows go tap by tap.
+    WINDOW_PASS_MAX_TAPS = 1024
+    # Kernel rows the indexed few-channel sweep of cypool._max_pool takes.
     WINDOW_PASS_MAX_ROWS = 4
-    # Channels-last rows of fewer channels are swept element by element
-    # (_pass_channels): a vector across so few channels would be mostly empty.
+    # Channels-last rows whose pixels are narrower than a vector are swept element
+    # by element (_sweep_channels); the indexed max does so below this many channels.
     WINDOW_PASS_FEW_CHANNELS = 8
-    # Accumulator elements per chunk of a channels-last sweep (_pass_channels): at
-    # least a pixel (stride 4 x 7 channels), and on the stack of every thread.
+    # Accumulator elements per chunk of a channels-last sweep: at least a pixel
+    # (stride 4 x 64 bytes), and on the stack of every thread.
     SWEEP_ELEMENTS = 1024
     # Parallel forward passes split their output rows into this many contiguous
     # chunks per thread, handed out dynamically (this VM's threads stall at times).
@@ -135,183 +163,90 @@ cdef inline int64_t window_rows(const max_t* plane, const window_table_t* t, int
     return n_rows
 
 
-cdef inline max_t _take(max_t acc, max_t v, int op) noexcept nogil:
-    """One tap of a window, in PyTorch's rule for ``op``."""
-    if op == OP_SUM:
-        return acc + v
-    if op == OP_MAX_NAN_FREE:
-        return v if v > acc else acc
-    return v if (v > acc) | is_nan(v) else acc
+cdef inline int type_code(const max_t* like) noexcept nogil:
+    """cypool_rows.h's code of max_t (``like`` only picks the type)."""
+    if max_t is float:
+        return CP_F32
+    elif max_t is double:
+        return CP_F64
+    elif max_t is int8_t:
+        return CP_I8
+    elif max_t is uint8_t:
+        return CP_U8
+    elif max_t is int16_t:
+        return CP_I16
+    elif max_t is uint16_t:
+        return CP_U16
+    elif max_t is int32_t:
+        return CP_I32
+    elif max_t is uint32_t:
+        return CP_U32
+    elif max_t is int64_t:
+        return CP_I64
+    else:
+        return CP_U64
 
 
-cdef inline max_t _finish(max_t acc, int op, max_t d0, max_t d1, max_t d2) noexcept nogil:
-    """A window's result: its max, or its sum divided by d0, d1 and d2 in turn
-    (PyTorch's single divisor, then 1 and 1, which divide exactly; or adaptive
-    pooling's per-dim tap counts)."""
-    if op != OP_SUM:
-        return acc
-    if max_t is float or max_t is double:
-        return acc / d0 / d1 / d2
-    return acc
-
-
-cdef inline void _pass(const max_t** rows, int64_t n_rows, int64_t step, int64_t k,
-                       max_t* y, int64_t count, int op, int64_t channels, max_t d0, max_t d1,
-                       max_t d2) noexcept nogil:
-    """Whole windows of one (channels == 1, a literal: vectorized across outputs)
-    or many channels (vectorized across channels)."""
-    cdef int64_t i, c, r, e
-    cdef max_t acc
-    cdef max_t start = lowest_value(y) if op != OP_SUM else 0
-    # The max starts from the lowest value, the sum from 0 (so all -0.0 taps sum
-    # to +0.0), as in PyTorch.
-    if channels == 1:
-        # No channel loop at all: even a literal one-trip loop around the taps kept
-        # gcc from vectorizing across outputs (14 instead of 2.5 instructions per
-        # output on 1-D rows, callgrind).
-        for i in range(count):
-            acc = start
-            for r in range(n_rows):
-                for e in range(k):
-                    acc = _take(acc, rows[r][i * step + e], op)
-            y[i] = _finish(acc, op, d0, d1, d2)
-        return
-    # Many channels: per output, a contiguous loop over channels per tap, the
-    # running values in the output row (in L1).  Keeping them in registers needs
-    # gcc to vectorize the channel loop around the unrolled taps, which it did
-    # for some windows only (W6's k4 s4: 6x slower than this).
-    cdef max_t* out
-    cdef const max_t* src
-    for i in range(count):
-        out = y + i * channels
-        for c in range(channels):
-            out[c] = start
-        for r in range(n_rows):
-            for e in range(k):
-                src = rows[r] + (i * step + e) * channels
-                for c in range(channels):
-                    out[c] = _take(out[c], src[c], op)
-        if op == OP_SUM:
-            for c in range(channels):
-                out[c] = _finish(out[c], op, d0, d1, d2)
-
-
-cdef inline void _pass_channels(const max_t** rows, int64_t n_rows, int64_t step, int64_t k,
-                                max_t* y, int64_t count, int op, int64_t channels,
-                                max_t d0, max_t d1, max_t d2) noexcept nogil:
-    """_pass for channels-last rows of a few channels (n_rows <= WINDOW_PASS_MAX_ROWS).
-    Output i's taps in window row r are rows[r][(i * step + e) * channels + c], so
-    every element position m of the interleaved row is swept tap by tap, tap (r, e)
-    at offset e * channels, in contiguous vector loops (row-major tap order, as
-    PyTorch takes them); then every step-th pixel is kept.  Positions between
-    them (step > 1) are computed and dropped: cheaper than per-channel registers,
-    which do not vectorize for 3 channels."""
+cdef inline void _sweep_channels(const max_t** taps, int64_t n_taps, int64_t pixel_step,
+                                 int64_t channels, max_t* y, int64_t count, int op,
+                                 max_t start, int64_t d0, int64_t d1, int64_t d2) noexcept nogil:
+    """Channels-last outputs of pixels narrower than a vector, at a pixel stride of
+    pixel_step > 1: every element position of the interleaved row, through the
+    chunk's last output, is reduced as if the stride were 1, and every
+    pixel_step-th pixel is kept.  Cheaper than per-pixel vectors mostly empty."""
     cdef max_t acc[SWEEP_ELEMENTS]
-    cdef const max_t* src
-    cdef max_t start = lowest_value(y) if op != OP_SUM else 0
-    cdef int64_t pixel = step * channels
+    cdef int64_t pixel = pixel_step * channels
     cdef int64_t per_chunk = SWEEP_ELEMENTS // pixel
-    cdef int64_t first = 0, n, span, i, c, m, r, e
+    cdef int64_t first = 0, n, i, c
     while first < count:
         n = min(per_chunk, count - first)
-        span = (n - 1) * pixel + channels       # through the chunk's last output
-        for m in range(span):
-            acc[m] = start
-        for r in range(n_rows):
-            for e in range(k):
-                src = rows[r] + first * pixel + e * channels
-                for m in range(span):
-                    acc[m] = _take(acc[m], src[m], op)
+        cp_reduce_taps(type_code(y), op, <const void* const*> taps, n_taps, first * pixel, acc,
+                       (n - 1) * pixel + channels, &start, d0, d1, d2)
         for i in range(n):
             for c in range(channels):
-                y[(first + i) * channels + c] = _finish(acc[i * pixel + c], op, d0, d1, d2)
+                y[(first + i) * channels + c] = acc[i * pixel + c]
         first += n
-
-
-cdef inline bint window_pass_fits(int64_t n_rows, int64_t step, int64_t k) noexcept nogil:
-    """Whether window_pass has a literal loop for these windows (others run too,
-    through its runtime-size fallback, but slowly: callers pick another path)."""
-    return 1 <= n_rows <= WINDOW_PASS_MAX_ROWS and (
-        (step == 2 and (k == 2 or k == 3)) or (step == 1 and k == 3) or (step == 4 and k == 4))
-
-
-cdef inline void _literal_pass(const max_t** rows, int64_t n_rows, int64_t step, int64_t k,
-                               max_t* y, int64_t count, int op, int64_t channels, max_t d0,
-                               max_t d1, max_t d2) noexcept nogil:
-    """_pass with literal (rows, stride, kernel) where window_pass_fits, so that
-    each inlined copy has its tap loops unrolled; runtime sizes otherwise."""
-    if n_rows == 1 and step == 2 and k == 2:
-        _pass(rows, 1, 2, 2, y, count, op, channels, d0, d1, d2)
-    elif n_rows == 2 and step == 2 and k == 2:
-        _pass(rows, 2, 2, 2, y, count, op, channels, d0, d1, d2)
-    elif n_rows == 3 and step == 2 and k == 2:
-        _pass(rows, 3, 2, 2, y, count, op, channels, d0, d1, d2)
-    elif n_rows == 4 and step == 2 and k == 2:
-        _pass(rows, 4, 2, 2, y, count, op, channels, d0, d1, d2)
-    elif n_rows == 1 and step == 2 and k == 3:
-        _pass(rows, 1, 2, 3, y, count, op, channels, d0, d1, d2)
-    elif n_rows == 2 and step == 2 and k == 3:
-        _pass(rows, 2, 2, 3, y, count, op, channels, d0, d1, d2)
-    elif n_rows == 3 and step == 2 and k == 3:
-        _pass(rows, 3, 2, 3, y, count, op, channels, d0, d1, d2)
-    elif n_rows == 4 and step == 2 and k == 3:
-        _pass(rows, 4, 2, 3, y, count, op, channels, d0, d1, d2)
-    elif n_rows == 1 and step == 1 and k == 3:
-        _pass(rows, 1, 1, 3, y, count, op, channels, d0, d1, d2)
-    elif n_rows == 2 and step == 1 and k == 3:
-        _pass(rows, 2, 1, 3, y, count, op, channels, d0, d1, d2)
-    elif n_rows == 3 and step == 1 and k == 3:
-        _pass(rows, 3, 1, 3, y, count, op, channels, d0, d1, d2)
-    elif n_rows == 4 and step == 1 and k == 3:
-        _pass(rows, 4, 1, 3, y, count, op, channels, d0, d1, d2)
-    elif n_rows == 1 and step == 4 and k == 4:
-        _pass(rows, 1, 4, 4, y, count, op, channels, d0, d1, d2)
-    elif n_rows == 2 and step == 4 and k == 4:
-        _pass(rows, 2, 4, 4, y, count, op, channels, d0, d1, d2)
-    elif n_rows == 3 and step == 4 and k == 4:
-        _pass(rows, 3, 4, 4, y, count, op, channels, d0, d1, d2)
-    elif n_rows == 4 and step == 4 and k == 4:
-        _pass(rows, 4, 4, 4, y, count, op, channels, d0, d1, d2)
-    else:
-        _pass(rows, n_rows, step, k, y, count, op, channels, d0, d1, d2)
-
-
-cdef inline void window_pass(const max_t** rows, int64_t n_rows, int64_t step, int64_t k,
-                             max_t* y, int64_t count, int op, int64_t channels,
-                             max_t d0, max_t d1, max_t d2) noexcept nogil:
-    """y[i * channels + c] = max (op OP_MAX / OP_MAX_NAN_FREE), or sum divided by
-    d0, d1, d2 (OP_SUM), of rows[r][(i * step + e) * channels + c] over r < n_rows
-    and e < k, in that order, for i < count and c < channels.  Fast where
-    window_pass_fits; correct for any window."""
-    # Every helper is inlined (the kernel modules build with CYTHON_INLINE =
-    # always_inline), so each branch is its own copy with literal sizes.
-    if channels == 1:
-        _literal_pass(rows, n_rows, step, k, y, count, op, 1, d0, d1, d2)
-    elif channels == 3:     # RGB images: a literal pixel size for the sweep's compaction
-        _pass_channels(rows, n_rows, step, k, y, count, op, 3, d0, d1, d2)
-    elif channels < WINDOW_PASS_FEW_CHANNELS:
-        _pass_channels(rows, n_rows, step, k, y, count, op, channels, d0, d1, d2)
-    else:
-        _literal_pass(rows, n_rows, step, k, y, count, op, channels, d0, d1, d2)
 
 
 cdef inline bint interior_pass(const max_t* plane, max_t* y, const window_table_t* t,
                                int64_t od, int64_t oh, int64_t inner_lo, int64_t inner_hi,
-                               int64_t channels, int op, max_t d0, max_t d1,
-                               max_t d2) noexcept nogil:
+                               int64_t channels, int op, int64_t d0, int64_t d1,
+                               int64_t d2) noexcept nogil:
     """The interior outputs [inner_lo, inner_hi) (interior_outputs) of output row
-    (od, oh), whose first output is y, by window_pass: maxima, or sums divided by
-    d0, d1, d2.  False, with nothing written, for windows window_pass has no loop for."""
-    cdef const max_t* rows[WINDOW_PASS_MAX_ROWS]
+    (od, oh), whose first output is y: maxima (op OP_MAX, or OP_MAX_NAN_FREE for
+    taps known to hold no NaN), or sums divided by d0, then d1 and d2 (OP_SUM).
+    False, with nothing written, for windows it has no vector loop for
+    (channels-first strides above 2, more than WINDOW_PASS_MAX_TAPS taps)."""
+    cdef const max_t* rows[WINDOW_PASS_MAX_TAPS]
+    cdef const max_t* taps[WINDOW_PASS_MAX_TAPS]
     cdef int64_t n_rows = t.taps[0][od] * t.taps[1][oh]
-    if inner_hi <= inner_lo or not window_pass_fits(n_rows, t.stride_w, t.kernel_w):
+    cdef int64_t k = t.kernel_w, s = t.stride_w, count = inner_hi - inner_lo
+    cdef int64_t r, e, i, done
+    cdef int code = type_code(y)
+    cdef max_t start = lowest_value(y) if op != OP_SUM else 0
+    # The max starts from the lowest value, the sum from 0 (so all -0.0 taps sum
+    # to +0.0), as in PyTorch.
+    if count <= 0 or n_rows * k > WINDOW_PASS_MAX_TAPS or (channels == 1 and s > 2):
         return False
-    if channels == 1 and n_rows == 1:
-        # Measured, not understood: since the pass got its op and channel literals,
-        # gcc's copies for one kernel row of one channel cost ~10 more instructions
-        # per output than the row kernels' fused taps (1-D W6: 107 against ~30 ms).
-        return False
-    window_pass(rows, window_rows(plane, t, od, oh, inner_lo, channels, rows), t.stride_w,
-                t.kernel_w, y + inner_lo * channels, inner_hi - inner_lo, op, channels, d0, d1,
-                d2)
+    window_rows(plane, t, od, oh, inner_lo, channels, rows)
+    y += inner_lo * channels
+    for r in range(n_rows):
+        for e in range(k):
+            taps[r * k + e] = rows[r] + e * channels
+    if s == 1:      # every layout: the row's elements are the outputs' lanes
+        cp_reduce_taps(code, op, <const void* const*> taps, n_rows * k, 0, y, count * channels,
+                       &start, d0, d1, d2)
+    elif channels == 1:     # stride 2: pairs of taps from one load, de-interleaved
+        done = cp_reduce_pairs(code, op, <const void* const*> rows, n_rows, k, y, count, &start,
+                               d0, d1, d2)
+        for i in range(done, count):
+            cp_reduce_taps(code, op, <const void* const*> taps, n_rows * k, 2 * i, y + i, 1,
+                           &start, d0, d1, d2)
+    elif (channels * <int64_t> sizeof(max_t) >= CP_VEC_BYTES
+          or s * channels > SWEEP_ELEMENTS // 4):
+        for i in range(count):     # pixels of whole vectors: one run of channels each
+            cp_reduce_taps(code, op, <const void* const*> taps, n_rows * k, i * s * channels,
+                           y + i * channels, channels, &start, d0, d1, d2)
+    else:
+        _sweep_channels(taps, n_rows * k, s, channels, y, count, op, start, d0, d1, d2)
     return True

@@ -1,0 +1,463 @@
+/* cypool_rows.h: the row primitives every pooling kernel is built from.
+ *
+ * Each primitive works on one run of outputs and takes its window sizes at run
+ * time: speed comes from vectors spanning many outputs (or channels), not from
+ * literal window sizes.  The vectors are GCC/Clang vector extensions, so this one
+ * source compiles for every instruction set: setup.py builds it once per kernel
+ * variant (baseline, avx2, avx512), and on any other architecture (arm64 NEON)
+ * the compiler lowers the same code.  x86 intrinsics appear only inside
+ * `#if defined(__AVX512F__)`-style guards, where they replace a portable
+ * expression with one instruction.
+ *
+ * Exactness: every primitive applies the same IEEE operations to every output
+ * in the same order as a plain loop over its taps would, so all variants give
+ * the baseline's bits and PyTorch's (float sums add taps in row-major order, one
+ * lane per output; the max keeps PyTorch's rule, a NaN wins and the first
+ * maximum stays).  The order-free algorithms (running max) are used only where
+ * the order cannot show: values without indices, planes free of NaN and -0.0.
+ *
+ * Types: f32 f64 i8 u8 i16 u16 i32 u32 i64 u64, one copy of each primitive per
+ * type made by CP_DEFINE_ROWS at the end of the file.
+ */
+#ifndef CYPOOL_ROWS_H
+#define CYPOOL_ROWS_H
+
+#include <stdint.h>
+#include <string.h>
+
+#if defined(__AVX512F__) || defined(__AVX__) || defined(__SSE2__)
+#include <immintrin.h>
+#endif
+
+#if defined(__GNUC__)
+/* Vectors passed between static inline functions, never across a library
+   boundary: gcc's note that their ABI differs between variants does not apply. */
+#pragma GCC diagnostic ignored "-Wpsabi"
+#endif
+
+/* Bytes per vector: one register of the variant's widest kind (a wider generic
+ * vector would be kept in memory between operations by some compilers).  The lane
+ * counts are literals, for the de-interleave's index lists. */
+#if defined(__AVX512F__)
+#define CP_VEC_BYTES 64
+#define CP_LANES_1 64
+#define CP_LANES_2 32
+#define CP_LANES_4 16
+#define CP_LANES_8 8
+#elif defined(__AVX__)
+#define CP_VEC_BYTES 32
+#define CP_LANES_1 32
+#define CP_LANES_2 16
+#define CP_LANES_4 8
+#define CP_LANES_8 4
+#else
+#define CP_VEC_BYTES 16
+#define CP_LANES_1 16
+#define CP_LANES_2 8
+#define CP_LANES_4 4
+#define CP_LANES_8 2
+#endif
+
+#if defined(__has_builtin)
+#if __has_builtin(__builtin_shufflevector)
+#define CP_HAVE_SHUFFLEVECTOR 1
+#endif
+#endif
+
+/* Even and odd lane indices of a pair of vectors, for the stride-2 de-interleave. */
+#define CP_EVEN8(b) b, b + 2, b + 4, b + 6, b + 8, b + 10, b + 12, b + 14
+#define CP_ODD8(b) b + 1, b + 3, b + 5, b + 7, b + 9, b + 11, b + 13, b + 15
+#define CP_EVEN_2 0, 2
+#define CP_ODD_2 1, 3
+#define CP_EVEN_4 0, 2, 4, 6
+#define CP_ODD_4 1, 3, 5, 7
+#define CP_EVEN_8 CP_EVEN8(0)
+#define CP_ODD_8 CP_ODD8(0)
+#define CP_EVEN_16 CP_EVEN8(0), CP_EVEN8(16)
+#define CP_ODD_16 CP_ODD8(0), CP_ODD8(16)
+#define CP_EVEN_32 CP_EVEN_16, CP_EVEN8(32), CP_EVEN8(48)
+#define CP_ODD_32 CP_ODD_16, CP_ODD8(32), CP_ODD8(48)
+#define CP_EVEN_64 CP_EVEN_32, CP_EVEN8(64), CP_EVEN8(80), CP_EVEN8(96), CP_EVEN8(112)
+#define CP_ODD_64 CP_ODD_32, CP_ODD8(64), CP_ODD8(80), CP_ODD8(96), CP_ODD8(112)
+#define CP_CAT_(a, b) a##b
+#define CP_CAT(a, b) CP_CAT_(a, b)
+
+/* The plain max of NaN-free floats, `v > acc ? v : acc`, is what maxps computes
+ * with v first: one instruction per register where the variant has it (the
+ * portable select below costs a compare and a blend). */
+#define CP_X86_MAX(NAME, VT, W, REG, MAXFN)                                               \
+static inline VT NAME(VT v, VT acc) {                                                     \
+    REG vv[CP_VEC_BYTES / W], aa[CP_VEC_BYTES / W];                                       \
+    int i;                                                                                \
+    memcpy(vv, &v, sizeof vv);                                                            \
+    memcpy(aa, &acc, sizeof aa);                                                          \
+    for (i = 0; i < CP_VEC_BYTES / W; i++) aa[i] = MAXFN(vv[i], aa[i]);                   \
+    memcpy(&acc, aa, sizeof aa);                                                          \
+    return acc;                                                                           \
+}
+#if defined(__AVX512F__)
+#define CP_MAXPS_ARGS 64, __m512, _mm512_max_ps
+#define CP_MAXPD_ARGS 64, __m512d, _mm512_max_pd
+#elif defined(__AVX__)
+#define CP_MAXPS_ARGS 32, __m256, _mm256_max_ps
+#define CP_MAXPD_ARGS 32, __m256d, _mm256_max_pd
+#elif defined(__SSE2__)
+#define CP_MAXPS_ARGS 16, __m128, _mm_max_ps
+#define CP_MAXPD_ARGS 16, __m128d, _mm_max_pd
+#endif
+#define CP_X86_MAX_(...) CP_X86_MAX(__VA_ARGS__)
+
+/* One copy of the primitives for element type T (suffix S), with I the signed
+ * integer type of T's size and LANES = CP_VEC_BYTES / sizeof(T). */
+#define CP_DEFINE_ROWS(S, T, I, LANES, IS_FLOAT)                                          \
+typedef T cp_vec_##S __attribute__((vector_size(CP_VEC_BYTES)));                          \
+typedef I cp_mask_##S __attribute__((vector_size(CP_VEC_BYTES)));                         \
+                                                                                          \
+static inline cp_vec_##S cp_load_##S(const T* p) {                                       \
+    cp_vec_##S v;                                                                         \
+    memcpy(&v, p, sizeof v);                                                              \
+    return v;                                                                             \
+}                                                                                         \
+static inline void cp_store_##S(T* p, cp_vec_##S v) { memcpy(p, &v, sizeof v); }         \
+static inline cp_vec_##S cp_splat_##S(T x) {                                              \
+    cp_vec_##S v = {0};                                                                   \
+    return v + x;                                                                         \
+}                                                                                         \
+static inline cp_vec_##S cp_select_##S(cp_mask_##S take, cp_vec_##S v, cp_vec_##S acc) { \
+    return (cp_vec_##S) (((cp_mask_##S) v & take) | ((cp_mask_##S) acc & ~take));         \
+}                                                                                         \
+/* PyTorch's max rule for one tap: v wins when greater or NaN. */                        \
+static inline cp_vec_##S cp_vmax_##S(cp_vec_##S acc, cp_vec_##S v) {                     \
+    cp_mask_##S take = (cp_mask_##S) (v > acc);                                           \
+    if (IS_FLOAT) take |= (cp_mask_##S) (v != v);                                         \
+    return cp_select_##S(take, v, acc);                                                   \
+}                                                                                         \
+/* The same rule for taps known to hold no NaN. */                                       \
+static inline cp_vec_##S cp_vmax_nan_free_##S(cp_vec_##S acc, cp_vec_##S v) {           \
+    CP_PLAIN_MAX_##S(v, acc);                                                             \
+    return cp_select_##S((cp_mask_##S) (v > acc), v, acc);                                \
+}                                                                                         \
+static inline cp_vec_##S cp_vsum_##S(cp_vec_##S acc, cp_vec_##S v) { return acc + v; }  \
+static inline T cp_max_##S(T acc, T v) {                                                  \
+    return (v > acc || (IS_FLOAT && v != v)) ? v : acc;                                   \
+}                                                                                         \
+static inline T cp_max_nan_free_##S(T acc, T v) { return v > acc ? v : acc; }            \
+static inline T cp_sum_##S(T acc, T v) { return acc + v; }                                \
+                                                                                          \
+/* The window's result from its accumulator: a max as it is, a sum divided by       */ \
+/* d0, then by d1 and d2 unless they are 1 (x / 1 == x exactly).                    */ \
+static inline cp_vec_##S cp_vfinish_##S(cp_vec_##S acc, int divide, T d0, T d1, T d2) {  \
+    if (!divide) return acc;                                                              \
+    acc = acc / d0;                                                                       \
+    if (d1 != 1) acc = acc / d1;                                                          \
+    if (d2 != 1) acc = acc / d2;                                                          \
+    return acc;                                                                           \
+}                                                                                         \
+static inline T cp_finish_##S(T acc, int divide, T d0, T d1, T d2) {                      \
+    if (!divide) return acc;                                                              \
+    acc = acc / d0;                                                                       \
+    if (d1 != 1) acc = acc / d1;                                                          \
+    if (d2 != 1) acc = acc / d2;                                                          \
+    return acc;                                                                           \
+}                                                                                         \
+CP_DEFINE_TAPS(S, T, LANES, max, 0)                                                       \
+CP_DEFINE_TAPS(S, T, LANES, max_nan_free, 0)                                              \
+CP_DEFINE_TAPS(S, T, LANES, sum, IS_FLOAT)                                                \
+CP_DEFINE_PAIRS(S, T, LANES, max, 0)                                                      \
+CP_DEFINE_PAIRS(S, T, LANES, max_nan_free, 0)                                             \
+CP_DEFINE_PAIRS(S, T, LANES, sum, IS_FLOAT)                                               \
+CP_DEFINE_RUNNING(S, T, I, LANES)
+
+/* cp_<op>_taps_S: y[m] = op over t < n_taps, in that order, of taps[t][offset + m],  */
+/* for m < count, starting from `start`; sums are then divided (d0, d1, d2).  One    */
+/* lane per output, the accumulators in registers, two vectors at a time.            */
+/* Returns count.                                                                     */
+#define CP_DEFINE_TAPS(S, T, LANES, OP, DIVIDE)                                           \
+static inline int64_t cp_##OP##_taps_##S(const T* const* taps, int64_t n_taps,           \
+                                         int64_t offset, T* y, int64_t count, T start,    \
+                                         T d0, T d1, T d2) {                              \
+    int64_t m = 0, t;                                                                     \
+    const cp_vec_##S first = cp_splat_##S(start);                                         \
+    for (; m + 2 * (LANES) <= count; m += 2 * (LANES)) {                                  \
+        cp_vec_##S a0 = first, a1 = first;                                                \
+        for (t = 0; t < n_taps; t++) {                                                    \
+            const T* p = taps[t] + offset + m;                                            \
+            a0 = cp_v##OP##_##S(a0, cp_load_##S(p));                                      \
+            a1 = cp_v##OP##_##S(a1, cp_load_##S(p + (LANES)));                            \
+        }                                                                                 \
+        cp_store_##S(y + m, cp_vfinish_##S(a0, DIVIDE, d0, d1, d2));                      \
+        cp_store_##S(y + m + (LANES), cp_vfinish_##S(a1, DIVIDE, d0, d1, d2));            \
+    }                                                                                     \
+    for (; m + (LANES) <= count; m += (LANES)) {                                          \
+        cp_vec_##S a0 = first;                                                            \
+        for (t = 0; t < n_taps; t++)                                                      \
+            a0 = cp_v##OP##_##S(a0, cp_load_##S(taps[t] + offset + m));                   \
+        cp_store_##S(y + m, cp_vfinish_##S(a0, DIVIDE, d0, d1, d2));                      \
+    }                                                                                     \
+    if (m < count && count >= (LANES)) {                                                  \
+        /* the tail as one vector ending at count, over outputs already written: */      \
+        /* each lane is computed alone, so they are written again with their values */   \
+        cp_vec_##S a0 = first;                                                            \
+        m = count - (LANES);                                                              \
+        for (t = 0; t < n_taps; t++)                                                      \
+            a0 = cp_v##OP##_##S(a0, cp_load_##S(taps[t] + offset + m));                   \
+        cp_store_##S(y + m, cp_vfinish_##S(a0, DIVIDE, d0, d1, d2));                      \
+        m = count;                                                                        \
+    }                                                                                     \
+    for (; m < count; m++) {                                                              \
+        T a = start;                                                                      \
+        for (t = 0; t < n_taps; t++) a = cp_##OP##_##S(a, taps[t][offset + m]);           \
+        y[m] = cp_finish_##S(a, DIVIDE, d0, d1, d2);                                      \
+    }                                                                                     \
+    return count;                                                                         \
+}
+
+/* cp_<op>_pairs_S: stride-2 windows of adjacent taps:                                */
+/* y[m] = op over r < n_rows, e < k (row-major) of rows[r][2 * m + e], m < count.     */
+/* Each pair of taps (e, e + 1) comes from one double-width load split into its even */
+/* and odd lanes; a last vector overlapping the one before ends the run at count.   */
+/* Returns how many outputs it wrote: count, or 0 (fewer outputs than lanes, one     */
+/* tap, or no shuffle builtin), and then the caller computes them.                    */
+#if defined(CP_HAVE_SHUFFLEVECTOR)
+#define CP_DEFINE_PAIRS(S, T, LANES, OP, DIVIDE)                                          \
+static inline int64_t cp_##OP##_pairs_##S(const T* const* rows, int64_t n_rows,          \
+                                          int64_t k, T* y, int64_t count, T start,        \
+                                          T d0, T d1, T d2) {                             \
+    int64_t m = 0, r, e;                                                                  \
+    const cp_vec_##S first = cp_splat_##S(start);                                         \
+    if (k < 2 || count < (LANES)) return 0;  /* one tap, or too few outputs: the caller's */\
+    for (;;) {                                                                            \
+        cp_vec_##S a = first;                                                             \
+        if (m + (LANES) > count) m = count - (LANES);  /* the tail: ends at count */      \
+        for (r = 0; r < n_rows; r++) {                                                    \
+            const T* p = rows[r] + 2 * m;                                                 \
+            for (e = 0; e + 1 < k; e += 2) {                                              \
+                cp_vec_##S lo = cp_load_##S(p + e), hi = cp_load_##S(p + e + (LANES));    \
+                a = cp_v##OP##_##S(a, __builtin_shufflevector(lo, hi,                     \
+                                                              CP_CAT(CP_EVEN_, LANES)));  \
+                a = cp_v##OP##_##S(a, __builtin_shufflevector(lo, hi,                     \
+                                                              CP_CAT(CP_ODD_, LANES)));   \
+            }                                                                             \
+            if (e < k) {    /* the last tap of an odd k: odd lanes of the pair before */  \
+                cp_vec_##S lo = cp_load_##S(p + e - 1), hi = cp_load_##S(p + e - 1 + (LANES)); \
+                a = cp_v##OP##_##S(a, __builtin_shufflevector(lo, hi,                     \
+                                                              CP_CAT(CP_ODD_, LANES)));   \
+            }                                                                             \
+        }                                                                                 \
+        cp_store_##S(y + m, cp_vfinish_##S(a, DIVIDE, d0, d1, d2));                       \
+        m += (LANES);                                                                     \
+        if (m >= count) break;                                                            \
+    }                                                                                     \
+    m = count;                                                                            \
+    return m;                                                                             \
+}
+#else
+#define CP_DEFINE_PAIRS(S, T, LANES, OP, DIVIDE)                                          \
+static inline int64_t cp_##OP##_pairs_##S(const T* const* rows, int64_t n_rows,          \
+                                          int64_t k, T* y, int64_t count, T start,        \
+                                          T d0, T d1, T d2) {                             \
+    (void) rows; (void) n_rows; (void) k; (void) y; (void) count; (void) start;           \
+    (void) d0; (void) d1; (void) d2;                                                      \
+    return 0;                                                                             \
+}
+#endif
+
+/* Running max for stride-1 windows whose cost does not grow with k.
+ *
+ * cp_window_max_S: out[m] = max over e < k of src[m + e * gap], m < count, by
+ * doubling: windows of 2, 4, 8, ... taps from the previous level, then one max of
+ * two overlapping power-of-two windows; log2(k) + 1 vector passes.  `scratch`
+ * holds 2 * (count + (k - 1) * gap) elements (two levels, so no pass reads what
+ * it writes).  The plain max, so only for rows free of
+ * NaN and -0.0 (cp_special_S tells), where it gives every order's result.
+ *
+ * cp_rows_max_S: out[m] = max(a[m], b[m]); cp_rows_max_into_S: acc[m] = max(acc[m], b[m]).
+ * cp_special_S: whether x[0:n] holds a NaN or a -0.0 (never, for integers).  */
+#define CP_DEFINE_RUNNING(S, T, I, LANES)                                                 \
+static inline void cp_rows_max_##S(const T* restrict a, const T* restrict b,             \
+                                   T* restrict out, int64_t n) {                          \
+    int64_t m;                                                                            \
+    for (m = 0; m < n; m++) out[m] = b[m] > a[m] ? b[m] : a[m];                           \
+}                                                                                         \
+static inline void cp_rows_max_into_##S(T* restrict acc, const T* restrict b, int64_t n) { \
+    int64_t m;                                                                            \
+    for (m = 0; m < n; m++) acc[m] = b[m] > acc[m] ? b[m] : acc[m];                       \
+}                                                                                         \
+static inline void cp_fill_##S(T* restrict out, T value, int64_t n) {                     \
+    int64_t m;                                                                            \
+    for (m = 0; m < n; m++) out[m] = value;                                               \
+}                                                                                         \
+static inline void cp_window_max_##S(const T* src, int64_t count, int64_t k, int64_t gap,\
+                                     T* restrict out, T* restrict scratch) {              \
+    int64_t width = 1, span = count + (k - 1) * gap, n;                                   \
+    const T* level = src;                                                                 \
+    T* next = scratch;                                                                    \
+    if (k == 1) {                                                                         \
+        memcpy(out, src, count * sizeof(T));                                              \
+        return;                                                                           \
+    }                                                                                     \
+    while (4 * width <= k) {                                                              \
+        /* windows of 2 * width taps, for every start a later level reads */             \
+        n = span - (2 * width - 1) * gap;                                                 \
+        cp_rows_max_##S(level, level + width * gap, next, n);                             \
+        level = next;                                                                     \
+        next = next == scratch ? scratch + span : scratch;                                \
+        width *= 2;                                                                       \
+    }                                                                                     \
+    /* the last level: two windows of width..2*width taps overlapping to cover k */      \
+    if (2 * width <= k) {                                                                 \
+        n = span - (2 * width - 1) * gap;                                                 \
+        cp_rows_max_##S(level, level + width * gap, next, n);                             \
+        level = next;                                                                     \
+        width *= 2;                                                                       \
+    }                                                                                     \
+    if (width == k)                                                                       \
+        memcpy(out, level, count * sizeof(T));                                            \
+    else                                                                                  \
+        cp_rows_max_##S(level, level + (k - width) * gap, out, count);                    \
+}                                                                                         \
+static inline int cp_special_##S(const T* x, int64_t n) {                                 \
+    int64_t m;                                                                            \
+    I found = 0;                                                                          \
+    if (!IS_FLOAT_##S) return 0;                                                          \
+    for (m = 0; m < n; m++) {                                                             \
+        I bits;                                                                           \
+        memcpy(&bits, x + m, sizeof bits);                                                \
+        /* NaN: not equal to itself; -0.0: the sign bit alone */                          \
+        found |= (I) (x[m] != x[m]) | (I) (bits == (I) ((uint64_t) 1 << (8 * sizeof(I) - 1))); \
+    }                                                                                     \
+    return found != 0;                                                                    \
+}
+
+#define IS_FLOAT_f32 1
+#define IS_FLOAT_f64 1
+#define IS_FLOAT_i8 0
+#define IS_FLOAT_u8 0
+#define IS_FLOAT_i16 0
+#define IS_FLOAT_u16 0
+#define IS_FLOAT_i32 0
+#define IS_FLOAT_u32 0
+#define IS_FLOAT_i64 0
+#define IS_FLOAT_u64 0
+
+/* The plain NaN-free max per type: the x86 instruction for floats where there is
+ * one (the macro returns early), else the portable select that follows it. */
+#if defined(CP_MAXPS_ARGS)
+CP_X86_MAX_(cp_maxps_vec, float __attribute__((vector_size(CP_VEC_BYTES))), CP_MAXPS_ARGS)
+CP_X86_MAX_(cp_maxpd_vec, double __attribute__((vector_size(CP_VEC_BYTES))), CP_MAXPD_ARGS)
+#define CP_PLAIN_MAX_f32(v, acc) return cp_maxps_vec(v, acc)
+#define CP_PLAIN_MAX_f64(v, acc) return cp_maxpd_vec(v, acc)
+#else
+#define CP_PLAIN_MAX_f32(v, acc)
+#define CP_PLAIN_MAX_f64(v, acc)
+#endif
+#define CP_PLAIN_MAX_i8(v, acc)
+#define CP_PLAIN_MAX_u8(v, acc)
+#define CP_PLAIN_MAX_i16(v, acc)
+#define CP_PLAIN_MAX_u16(v, acc)
+#define CP_PLAIN_MAX_i32(v, acc)
+#define CP_PLAIN_MAX_u32(v, acc)
+#define CP_PLAIN_MAX_i64(v, acc)
+#define CP_PLAIN_MAX_u64(v, acc)
+
+CP_DEFINE_ROWS(f32, float, int32_t, CP_LANES_4, 1)
+CP_DEFINE_ROWS(f64, double, int64_t, CP_LANES_8, 1)
+CP_DEFINE_ROWS(i8, int8_t, int8_t, CP_LANES_1, 0)
+CP_DEFINE_ROWS(u8, uint8_t, int8_t, CP_LANES_1, 0)
+CP_DEFINE_ROWS(i16, int16_t, int16_t, CP_LANES_2, 0)
+CP_DEFINE_ROWS(u16, uint16_t, int16_t, CP_LANES_2, 0)
+CP_DEFINE_ROWS(i32, int32_t, int32_t, CP_LANES_4, 0)
+CP_DEFINE_ROWS(u32, uint32_t, int32_t, CP_LANES_4, 0)
+CP_DEFINE_ROWS(i64, int64_t, int64_t, CP_LANES_8, 0)
+CP_DEFINE_ROWS(u64, uint64_t, int64_t, CP_LANES_8, 0)
+
+/* Type-generic entry points for the Cython kernels: `type` and `op` are literals
+ * at every call site (a fused specialization), so after inlining each call is the
+ * one primitive it names.  Element values (start) are passed by address, divisors
+ * as the integers they are, so nothing is rounded on the way. */
+enum cp_type { CP_F32, CP_F64, CP_I8, CP_U8, CP_I16, CP_U16, CP_I32, CP_U32, CP_I64, CP_U64 };
+enum cp_op { CP_OP_SUM = 0, CP_OP_MAX = 1, CP_OP_MAX_NAN_FREE = 2 };
+
+#define CP_FOR_TYPE(type, CASE)                                                           \
+    switch (type) {                                                                       \
+    case CP_F32: CASE(f32, float)                                                         \
+    case CP_F64: CASE(f64, double)                                                        \
+    case CP_I8: CASE(i8, int8_t)                                                          \
+    case CP_U8: CASE(u8, uint8_t)                                                         \
+    case CP_I16: CASE(i16, int16_t)                                                       \
+    case CP_U16: CASE(u16, uint16_t)                                                      \
+    case CP_I32: CASE(i32, int32_t)                                                       \
+    case CP_U32: CASE(u32, uint32_t)                                                      \
+    case CP_I64: CASE(i64, int64_t)                                                       \
+    case CP_U64: CASE(u64, uint64_t)                                                      \
+    }
+
+#define CP_REDUCE_CASE(KIND, S, T)                                                        \
+    if (op == CP_OP_SUM)                                                                  \
+        return cp_sum_##KIND##_##S(CP_ARGS_##KIND(T), *(const T*) start, (T) d0, (T) d1,  \
+                                   (T) d2);                                               \
+    if (op == CP_OP_MAX_NAN_FREE)                                                         \
+        return cp_max_nan_free_##KIND##_##S(CP_ARGS_##KIND(T), *(const T*) start, 0, 1, 1);\
+    return cp_max_##KIND##_##S(CP_ARGS_##KIND(T), *(const T*) start, 0, 1, 1);
+#define CP_ARGS_taps(T) (const T* const*) taps, n_taps, offset, (T*) y, count
+#define CP_ARGS_pairs(T) (const T* const*) rows, n_rows, k, (T*) y, count
+#define CP_TAPS_CASE(S, T) CP_REDUCE_CASE(taps, S, T)
+#define CP_PAIRS_CASE(S, T) CP_REDUCE_CASE(pairs, S, T)
+
+/* y[m] = op over taps[t][offset + m] (see CP_DEFINE_TAPS); returns count. */
+static inline int64_t cp_reduce_taps(int type, int op, const void* const* taps,
+                                     int64_t n_taps, int64_t offset, void* y, int64_t count,
+                                     const void* start, int64_t d0, int64_t d1, int64_t d2) {
+    CP_FOR_TYPE(type, CP_TAPS_CASE)
+    return 0;
+}
+
+/* Stride-2 windows (see CP_DEFINE_PAIRS); returns how many outputs it wrote. */
+static inline int64_t cp_reduce_pairs(int type, int op, const void* const* rows,
+                                      int64_t n_rows, int64_t k, void* y, int64_t count,
+                                      const void* start, int64_t d0, int64_t d1, int64_t d2) {
+    CP_FOR_TYPE(type, CP_PAIRS_CASE)
+    return 0;
+}
+
+#define CP_WINDOW_MAX_CASE(S, T)                                                          \
+    cp_window_max_##S((const T*) src, count, k, gap, (T*) out, (T*) scratch);             \
+    return;
+/* out[m] = max over e < k of src[m + e * gap], NaN- and -0.0-free rows only. */
+static inline void cp_window_max(int type, const void* src, int64_t count, int64_t k,
+                                 int64_t gap, void* out, void* scratch) {
+    CP_FOR_TYPE(type, CP_WINDOW_MAX_CASE)
+}
+
+#define CP_ROWS_MAX_CASE(S, T)                                                            \
+    cp_rows_max_##S((const T*) a, (const T*) b, (T*) out, n);                             \
+    return;
+/* out[m] = max(a[m], b[m]) (out must not overlap a or b). */
+static inline void cp_rows_max(int type, const void* a, const void* b, void* out, int64_t n) {
+    CP_FOR_TYPE(type, CP_ROWS_MAX_CASE)
+}
+
+#define CP_ROWS_MAX_INTO_CASE(S, T)                                                       \
+    cp_rows_max_into_##S((T*) acc, (const T*) b, n);                                      \
+    return;
+/* acc[m] = max(acc[m], b[m]) (acc must not overlap b). */
+static inline void cp_rows_max_into(int type, void* acc, const void* b, int64_t n) {
+    CP_FOR_TYPE(type, CP_ROWS_MAX_INTO_CASE)
+}
+
+#define CP_FILL_CASE(S, T)                                                                \
+    cp_fill_##S((T*) out, *(const T*) value, n);                                          \
+    return;
+/* out[m] = *value for m < n. */
+static inline void cp_fill(int type, void* out, const void* value, int64_t n) {
+    CP_FOR_TYPE(type, CP_FILL_CASE)
+}
+
+#define CP_SPECIAL_CASE(S, T) return cp_special_##S((const T*) x, n);
+/* Whether x[0:n] holds a NaN or a -0.0 (never for integers). */
+static inline int cp_special(int type, const void* x, int64_t n) {
+    CP_FOR_TYPE(type, CP_SPECIAL_CASE)
+    return 0;
+}
+
+#endif /* CYPOOL_ROWS_H */
