@@ -2,7 +2,7 @@
 
     pip install ".[bench]"                        # torch, onnxruntime, JAX, TensorFlow, ...
     python -m cypool bench --full --plot out.png  # full suite (tens of minutes)
-    python -m cypool                              # show_config + a quick subset
+    python -m cypool bench                        # every workload, small shapes
     python benchmarks/suite.py --only W1 W5 --threads 1   # any subset; writes benchmarks/results/
 
 For each workload, operation, layout, dtype and thread count it times cypool and
