@@ -779,10 +779,10 @@ def avg_pool(x: npt.ArrayLike, kernel_size: _Window, stride: _Window | None = ..
     >>> import numpy as np, cypool
     >>> cypool.avg_pool(np.arange(8), 2).tolist()
     [0.5, 2.5, 4.5, 6.5]
-    >>> rgb = np.zeros((8, 6, 3), np.uint8)
-    >>> cypool.avg_pool(rgb, 2).shape                # every axis: the channels too
+    >>> rgb = np.zeros((8, 6, 3), np.uint8)       # (H, W, C)
+    >>> cypool.avg_pool(rgb, 2).shape             # channels pooled too
     (4, 3, 1)
-    >>> cypool.avg_pool(rgb, 2, axes=(0, 1)).shape   # height and width only
+    >>> cypool.avg_pool(rgb, 2, axes=(0, 1)).shape
     (4, 3, 3)
     """
 
@@ -1720,7 +1720,8 @@ def lp_pool(x: npt.ArrayLike, norm_type: float, kernel_size: _Window, stride: _W
     >>> import numpy as np, cypool
     >>> cypool.lp_pool(np.array([3.0, -4.0, 0.0, 1.0]), 2, 2).tolist()
     [5.0, 1.0]
-    >>> cypool.lp_pool(np.ones((8, 6, 3)), 2, 2, axes=(0, 1)).shape   # an (H, W, C) image
+    >>> rgb = np.ones((8, 6, 3))                  # (H, W, C)
+    >>> cypool.lp_pool(rgb, 2, 2, axes=(0, 1)).shape
     (4, 3, 3)
     """
 
@@ -2126,10 +2127,10 @@ def max_pool(x: npt.ArrayLike, kernel_size: _Window, stride: _Window | None = ..
     >>> image = np.arange(16).reshape(4, 4)
     >>> cypool.max_pool(image, 2).tolist()
     [[5, 7], [13, 15]]
-    >>> rgb = np.zeros((8, 6, 3))
-    >>> cypool.max_pool(rgb, 2).shape                # every axis: the channels too
+    >>> rgb = np.zeros((8, 6, 3))                 # (H, W, C)
+    >>> cypool.max_pool(rgb, 2).shape             # channels pooled too
     (4, 3, 1)
-    >>> cypool.max_pool(rgb, 2, axes=(0, 1)).shape   # height and width only
+    >>> cypool.max_pool(rgb, 2, axes=(0, 1)).shape
     (4, 3, 3)
     """
 @overload
@@ -2180,10 +2181,10 @@ def max_pool(x: npt.ArrayLike, kernel_size: _Window, stride: _Window | None = ..
     >>> image = np.arange(16).reshape(4, 4)
     >>> cypool.max_pool(image, 2).tolist()
     [[5, 7], [13, 15]]
-    >>> rgb = np.zeros((8, 6, 3))
-    >>> cypool.max_pool(rgb, 2).shape                # every axis: the channels too
+    >>> rgb = np.zeros((8, 6, 3))                 # (H, W, C)
+    >>> cypool.max_pool(rgb, 2).shape             # channels pooled too
     (4, 3, 1)
-    >>> cypool.max_pool(rgb, 2, axes=(0, 1)).shape   # height and width only
+    >>> cypool.max_pool(rgb, 2, axes=(0, 1)).shape
     (4, 3, 3)
     """
 @overload
@@ -2234,10 +2235,10 @@ def max_pool(x: npt.ArrayLike, kernel_size: _Window, stride: _Window | None = ..
     >>> image = np.arange(16).reshape(4, 4)
     >>> cypool.max_pool(image, 2).tolist()
     [[5, 7], [13, 15]]
-    >>> rgb = np.zeros((8, 6, 3))
-    >>> cypool.max_pool(rgb, 2).shape                # every axis: the channels too
+    >>> rgb = np.zeros((8, 6, 3))                 # (H, W, C)
+    >>> cypool.max_pool(rgb, 2).shape             # channels pooled too
     (4, 3, 1)
-    >>> cypool.max_pool(rgb, 2, axes=(0, 1)).shape   # height and width only
+    >>> cypool.max_pool(rgb, 2, axes=(0, 1)).shape
     (4, 3, 3)
     """
 
@@ -3130,7 +3131,8 @@ def min_pool(x: npt.ArrayLike, kernel_size: _Window, stride: _Window | None = ..
     >>> import numpy as np, cypool
     >>> cypool.min_pool(np.arange(16).reshape(4, 4), 2).tolist()
     [[0, 2], [8, 10]]
-    >>> cypool.min_pool(np.ones((8, 6, 3)), 2, axes=(0, 1)).shape   # an (H, W, C) image
+    >>> rgb = np.ones((8, 6, 3))                  # (H, W, C)
+    >>> cypool.min_pool(rgb, 2, axes=(0, 1)).shape
     (4, 3, 3)
     """
 @overload
@@ -3184,7 +3186,8 @@ def min_pool(x: npt.ArrayLike, kernel_size: _Window, stride: _Window | None = ..
     >>> import numpy as np, cypool
     >>> cypool.min_pool(np.arange(16).reshape(4, 4), 2).tolist()
     [[0, 2], [8, 10]]
-    >>> cypool.min_pool(np.ones((8, 6, 3)), 2, axes=(0, 1)).shape   # an (H, W, C) image
+    >>> rgb = np.ones((8, 6, 3))                  # (H, W, C)
+    >>> cypool.min_pool(rgb, 2, axes=(0, 1)).shape
     (4, 3, 3)
     """
 @overload
@@ -3238,7 +3241,8 @@ def min_pool(x: npt.ArrayLike, kernel_size: _Window, stride: _Window | None = ..
     >>> import numpy as np, cypool
     >>> cypool.min_pool(np.arange(16).reshape(4, 4), 2).tolist()
     [[0, 2], [8, 10]]
-    >>> cypool.min_pool(np.ones((8, 6, 3)), 2, axes=(0, 1)).shape   # an (H, W, C) image
+    >>> rgb = np.ones((8, 6, 3))                  # (H, W, C)
+    >>> cypool.min_pool(rgb, 2, axes=(0, 1)).shape
     (4, 3, 3)
     """
 

@@ -471,10 +471,10 @@ Examples
 >>> image = np.arange(16).reshape(4, 4)
 >>> cypool.max_pool(image, 2).tolist()
 [[5, 7], [13, 15]]
->>> rgb = np.zeros((8, 6, 3))
->>> cypool.max_pool(rgb, 2).shape                # every axis: the channels too
+>>> rgb = np.zeros((8, 6, 3))                 # (H, W, C)
+>>> cypool.max_pool(rgb, 2).shape             # channels pooled too
 (4, 3, 1)
->>> cypool.max_pool(rgb, 2, axes=(0, 1)).shape   # height and width only
+>>> cypool.max_pool(rgb, 2, axes=(0, 1)).shape
 (4, 3, 3)
 """,
     "avg_pool_axes": """Average pooling over any ``axes`` of an array (NumPy style).
@@ -500,10 +500,10 @@ Examples
 >>> import numpy as np, cypool
 >>> cypool.avg_pool(np.arange(8), 2).tolist()
 [0.5, 2.5, 4.5, 6.5]
->>> rgb = np.zeros((8, 6, 3), np.uint8)
->>> cypool.avg_pool(rgb, 2).shape                # every axis: the channels too
+>>> rgb = np.zeros((8, 6, 3), np.uint8)       # (H, W, C)
+>>> cypool.avg_pool(rgb, 2).shape             # channels pooled too
 (4, 3, 1)
->>> cypool.avg_pool(rgb, 2, axes=(0, 1)).shape   # height and width only
+>>> cypool.avg_pool(rgb, 2, axes=(0, 1)).shape
 (4, 3, 3)
 """,
     "lp_pool_axes": """Lp pooling over any ``axes`` of an array (NumPy style); see ``lp_pool2d``.
@@ -531,7 +531,8 @@ Examples
 >>> import numpy as np, cypool
 >>> cypool.lp_pool(np.array([3.0, -4.0, 0.0, 1.0]), 2, 2).tolist()
 [5.0, 1.0]
->>> cypool.lp_pool(np.ones((8, 6, 3)), 2, 2, axes=(0, 1)).shape   # an (H, W, C) image
+>>> rgb = np.ones((8, 6, 3))                  # (H, W, C)
+>>> cypool.lp_pool(rgb, 2, 2, axes=(0, 1)).shape
 (4, 3, 3)
 """,
     "max_pool_backward_axes": """Gradient of ``max_pool`` over ``axes``: routed to ``indices``.
@@ -751,7 +752,8 @@ Examples
 >>> import numpy as np, cypool
 >>> cypool.min_pool(np.arange(16).reshape(4, 4), 2).tolist()
 [[0, 2], [8, 10]]
->>> cypool.min_pool(np.ones((8, 6, 3)), 2, axes=(0, 1)).shape   # an (H, W, C) image
+>>> rgb = np.ones((8, 6, 3))                  # (H, W, C)
+>>> cypool.min_pool(rgb, 2, axes=(0, 1)).shape
 (4, 3, 3)
 """,
     "min_pool_backward_axes": """Gradient of ``min_pool`` over ``axes``: routed to ``indices``.
