@@ -295,8 +295,14 @@ def main(stream=sys.stdout, progress=sys.stderr):
     print(file=stream)
     if missing:
         print(
-            "Not timed, because not installed here: %s. `%s` installs them."
-            % (_and(missing), INSTALL_HINT),
+            "%s %s not installed here, so %s not timed;\n`%s` installs %s."
+            % (
+                _and(missing),
+                "is" if len(missing) == 1 else "are",
+                "it was" if len(missing) == 1 else "they were",
+                INSTALL_HINT,
+                "it" if len(missing) == 1 else "them",
+            ),
             file=stream,
         )
     print(
