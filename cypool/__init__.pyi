@@ -754,9 +754,9 @@ def avg_pool(x: npt.ArrayLike, kernel_size: _Window, stride: _Window | None = ..
     divisor_override : int or None
         Divide every window's sum by this instead of its tap count.
     axes : int, tuple of int or None
-        The pooled axes; None (default) means every axis.  Axes whose window is 1
-        with stride 1 and no padding act as batch axes; at most three may have a
-        real window.
+        The pooled axes; None (default) means every axis, as in NumPy's reductions:
+        a channel axis too (see Notes).  Axes whose window is 1 with stride 1 and no
+        padding act as batch axes; at most three may have a real window.
     out : ndarray, optional
         Result buffer of exactly the result's shape and dtype; filled and returned.
     num_threads : int, optional
@@ -767,11 +767,23 @@ def avg_pool(x: npt.ArrayLike, kernel_size: _Window, stride: _Window | None = ..
     y : ndarray
         x's dtype (float64 for integer input); the pooled axes resized.
 
+    Notes
+    -----
+    With the default ``axes=None`` the channel axis of an (H, W, C) image is pooled
+    like the others: ``kernel_size=2`` on an (H, W, 3) RGB image merges the colour
+    channels and returns (H/2, W/2, 1).  Pass ``axes=(0, 1)`` to pool height and
+    width only and keep the channels.
+
     Examples
     --------
     >>> import numpy as np, cypool
     >>> cypool.avg_pool(np.arange(8), 2).tolist()
     [0.5, 2.5, 4.5, 6.5]
+    >>> rgb = np.zeros((8, 6, 3), np.uint8)       # (H, W, C)
+    >>> cypool.avg_pool(rgb, 2).shape             # channels pooled too
+    (4, 3, 1)
+    >>> cypool.avg_pool(rgb, 2, axes=(0, 1)).shape
+    (4, 3, 3)
     """
 
 def avg_pool1d(x: npt.ArrayLike, kernel_size: _Window, stride: _Window | None = ..., padding: _Padding = ..., dilation: _Window = ..., ceil_mode: bool = ..., count_include_pad: bool = ..., divisor_override: int | None = ..., layout: _Layout = ..., out: _Array | None = ..., num_threads: int | None = ...) -> _Array:
@@ -1683,9 +1695,9 @@ def lp_pool(x: npt.ArrayLike, norm_type: float, kernel_size: _Window, stride: _W
     ceil_mode : bool
         Round output sizes up (PyTorch's rule), as for ``max_pool2d``.
     axes : int, tuple of int or None
-        The pooled axes; None (default) means every axis.  Axes whose window is 1
-        with stride 1 and no padding act as batch axes; at most three may have a
-        real window.
+        The pooled axes; None (default) means every axis, as in NumPy's reductions:
+        a channel axis too (see Notes).  Axes whose window is 1 with stride 1 and no
+        padding act as batch axes; at most three may have a real window.
     out : ndarray, optional
         Result buffer of exactly the result's shape and dtype; filled and returned.
     num_threads : int, optional
@@ -1696,11 +1708,21 @@ def lp_pool(x: npt.ArrayLike, norm_type: float, kernel_size: _Window, stride: _W
     y : ndarray
         x's dtype (float64 for integer input); the pooled axes resized.
 
+    Notes
+    -----
+    With the default ``axes=None`` the channel axis of an (H, W, C) image is pooled
+    like the others: ``kernel_size=2`` on an (H, W, 3) RGB image merges the colour
+    channels and returns (H/2, W/2, 1).  Pass ``axes=(0, 1)`` to pool height and
+    width only and keep the channels.
+
     Examples
     --------
     >>> import numpy as np, cypool
     >>> cypool.lp_pool(np.array([3.0, -4.0, 0.0, 1.0]), 2, 2).tolist()
     [5.0, 1.0]
+    >>> rgb = np.ones((8, 6, 3))                  # (H, W, C)
+    >>> cypool.lp_pool(rgb, 2, 2, axes=(0, 1)).shape
+    (4, 3, 3)
     """
 
 def lp_pool1d(x: npt.ArrayLike, norm_type: float, kernel_size: _Window, stride: _Window | None = ..., padding: _Padding = ..., dilation: _Window = ..., ceil_mode: bool = ..., layout: _Layout = ..., out: _Array | None = ..., num_threads: int | None = ...) -> _Array:
@@ -2079,9 +2101,9 @@ def max_pool(x: npt.ArrayLike, kernel_size: _Window, stride: _Window | None = ..
         Also return int64 flat row-major indices over the pooled ``axes``, per
         position of the other axes; with ``out``, pass a (values, indices) pair.
     axes : int, tuple of int or None
-        The pooled axes; None (default) means every axis.  Axes whose window is 1
-        with stride 1 and no padding act as batch axes; at most three may have a
-        real window.
+        The pooled axes; None (default) means every axis, as in NumPy's reductions:
+        a channel axis too (see Notes).  Axes whose window is 1 with stride 1 and no
+        padding act as batch axes; at most three may have a real window.
     out : ndarray, optional
         Result buffer of exactly the result's shape and dtype; filled and returned.
     num_threads : int, optional
@@ -2092,13 +2114,23 @@ def max_pool(x: npt.ArrayLike, kernel_size: _Window, stride: _Window | None = ..
     y : ndarray, or (y, indices) when ``return_indices``
         x's dtype; the pooled axes resized.
 
+    Notes
+    -----
+    With the default ``axes=None`` the channel axis of an (H, W, C) image is pooled
+    like the others: ``kernel_size=2`` on an (H, W, 3) RGB image merges the colour
+    channels and returns (H/2, W/2, 1).  Pass ``axes=(0, 1)`` to pool height and
+    width only and keep the channels.
+
     Examples
     --------
     >>> import numpy as np, cypool
     >>> image = np.arange(16).reshape(4, 4)
     >>> cypool.max_pool(image, 2).tolist()
     [[5, 7], [13, 15]]
-    >>> cypool.max_pool(np.zeros((8, 6, 3)), 2, axes=(0, 1)).shape
+    >>> rgb = np.zeros((8, 6, 3))                 # (H, W, C)
+    >>> cypool.max_pool(rgb, 2).shape             # channels pooled too
+    (4, 3, 1)
+    >>> cypool.max_pool(rgb, 2, axes=(0, 1)).shape
     (4, 3, 3)
     """
 @overload
@@ -2123,9 +2155,9 @@ def max_pool(x: npt.ArrayLike, kernel_size: _Window, stride: _Window | None = ..
         Also return int64 flat row-major indices over the pooled ``axes``, per
         position of the other axes; with ``out``, pass a (values, indices) pair.
     axes : int, tuple of int or None
-        The pooled axes; None (default) means every axis.  Axes whose window is 1
-        with stride 1 and no padding act as batch axes; at most three may have a
-        real window.
+        The pooled axes; None (default) means every axis, as in NumPy's reductions:
+        a channel axis too (see Notes).  Axes whose window is 1 with stride 1 and no
+        padding act as batch axes; at most three may have a real window.
     out : ndarray, optional
         Result buffer of exactly the result's shape and dtype; filled and returned.
     num_threads : int, optional
@@ -2136,13 +2168,23 @@ def max_pool(x: npt.ArrayLike, kernel_size: _Window, stride: _Window | None = ..
     y : ndarray, or (y, indices) when ``return_indices``
         x's dtype; the pooled axes resized.
 
+    Notes
+    -----
+    With the default ``axes=None`` the channel axis of an (H, W, C) image is pooled
+    like the others: ``kernel_size=2`` on an (H, W, 3) RGB image merges the colour
+    channels and returns (H/2, W/2, 1).  Pass ``axes=(0, 1)`` to pool height and
+    width only and keep the channels.
+
     Examples
     --------
     >>> import numpy as np, cypool
     >>> image = np.arange(16).reshape(4, 4)
     >>> cypool.max_pool(image, 2).tolist()
     [[5, 7], [13, 15]]
-    >>> cypool.max_pool(np.zeros((8, 6, 3)), 2, axes=(0, 1)).shape
+    >>> rgb = np.zeros((8, 6, 3))                 # (H, W, C)
+    >>> cypool.max_pool(rgb, 2).shape             # channels pooled too
+    (4, 3, 1)
+    >>> cypool.max_pool(rgb, 2, axes=(0, 1)).shape
     (4, 3, 3)
     """
 @overload
@@ -2167,9 +2209,9 @@ def max_pool(x: npt.ArrayLike, kernel_size: _Window, stride: _Window | None = ..
         Also return int64 flat row-major indices over the pooled ``axes``, per
         position of the other axes; with ``out``, pass a (values, indices) pair.
     axes : int, tuple of int or None
-        The pooled axes; None (default) means every axis.  Axes whose window is 1
-        with stride 1 and no padding act as batch axes; at most three may have a
-        real window.
+        The pooled axes; None (default) means every axis, as in NumPy's reductions:
+        a channel axis too (see Notes).  Axes whose window is 1 with stride 1 and no
+        padding act as batch axes; at most three may have a real window.
     out : ndarray, optional
         Result buffer of exactly the result's shape and dtype; filled and returned.
     num_threads : int, optional
@@ -2180,13 +2222,23 @@ def max_pool(x: npt.ArrayLike, kernel_size: _Window, stride: _Window | None = ..
     y : ndarray, or (y, indices) when ``return_indices``
         x's dtype; the pooled axes resized.
 
+    Notes
+    -----
+    With the default ``axes=None`` the channel axis of an (H, W, C) image is pooled
+    like the others: ``kernel_size=2`` on an (H, W, 3) RGB image merges the colour
+    channels and returns (H/2, W/2, 1).  Pass ``axes=(0, 1)`` to pool height and
+    width only and keep the channels.
+
     Examples
     --------
     >>> import numpy as np, cypool
     >>> image = np.arange(16).reshape(4, 4)
     >>> cypool.max_pool(image, 2).tolist()
     [[5, 7], [13, 15]]
-    >>> cypool.max_pool(np.zeros((8, 6, 3)), 2, axes=(0, 1)).shape
+    >>> rgb = np.zeros((8, 6, 3))                 # (H, W, C)
+    >>> cypool.max_pool(rgb, 2).shape             # channels pooled too
+    (4, 3, 1)
+    >>> cypool.max_pool(rgb, 2, axes=(0, 1)).shape
     (4, 3, 3)
     """
 
@@ -3054,9 +3106,9 @@ def min_pool(x: npt.ArrayLike, kernel_size: _Window, stride: _Window | None = ..
         Also return int64 flat row-major indices over the pooled ``axes``, per
         position of the other axes; with ``out``, pass a (values, indices) pair.
     axes : int, tuple of int or None
-        The pooled axes; None (default) means every axis.  Axes whose window is 1
-        with stride 1 and no padding act as batch axes; at most three may have a
-        real window.
+        The pooled axes; None (default) means every axis, as in NumPy's reductions:
+        a channel axis too (see Notes).  Axes whose window is 1 with stride 1 and no
+        padding act as batch axes; at most three may have a real window.
     out : ndarray, optional
         Result buffer of exactly the result's shape and dtype; filled and returned.
     num_threads : int, optional
@@ -3067,11 +3119,21 @@ def min_pool(x: npt.ArrayLike, kernel_size: _Window, stride: _Window | None = ..
     y : ndarray, or (y, indices) when ``return_indices``
         x's dtype; the pooled axes resized.
 
+    Notes
+    -----
+    With the default ``axes=None`` the channel axis of an (H, W, C) image is pooled
+    like the others: ``kernel_size=2`` on an (H, W, 3) RGB image merges the colour
+    channels and returns (H/2, W/2, 1).  Pass ``axes=(0, 1)`` to pool height and
+    width only and keep the channels.
+
     Examples
     --------
     >>> import numpy as np, cypool
     >>> cypool.min_pool(np.arange(16).reshape(4, 4), 2).tolist()
     [[0, 2], [8, 10]]
+    >>> rgb = np.ones((8, 6, 3))                  # (H, W, C)
+    >>> cypool.min_pool(rgb, 2, axes=(0, 1)).shape
+    (4, 3, 3)
     """
 @overload
 def min_pool(x: npt.ArrayLike, kernel_size: _Window, stride: _Window | None = ..., padding: _Padding = ..., dilation: _Window = ..., ceil_mode: bool = ..., *, return_indices: Literal[True], axes: int | tuple[int, ...] | None = ..., out: tuple[_Array, _Array] | None = ..., num_threads: int | None = ...) -> tuple[_Array, _Array]:
@@ -3099,9 +3161,9 @@ def min_pool(x: npt.ArrayLike, kernel_size: _Window, stride: _Window | None = ..
         Also return int64 flat row-major indices over the pooled ``axes``, per
         position of the other axes; with ``out``, pass a (values, indices) pair.
     axes : int, tuple of int or None
-        The pooled axes; None (default) means every axis.  Axes whose window is 1
-        with stride 1 and no padding act as batch axes; at most three may have a
-        real window.
+        The pooled axes; None (default) means every axis, as in NumPy's reductions:
+        a channel axis too (see Notes).  Axes whose window is 1 with stride 1 and no
+        padding act as batch axes; at most three may have a real window.
     out : ndarray, optional
         Result buffer of exactly the result's shape and dtype; filled and returned.
     num_threads : int, optional
@@ -3112,11 +3174,21 @@ def min_pool(x: npt.ArrayLike, kernel_size: _Window, stride: _Window | None = ..
     y : ndarray, or (y, indices) when ``return_indices``
         x's dtype; the pooled axes resized.
 
+    Notes
+    -----
+    With the default ``axes=None`` the channel axis of an (H, W, C) image is pooled
+    like the others: ``kernel_size=2`` on an (H, W, 3) RGB image merges the colour
+    channels and returns (H/2, W/2, 1).  Pass ``axes=(0, 1)`` to pool height and
+    width only and keep the channels.
+
     Examples
     --------
     >>> import numpy as np, cypool
     >>> cypool.min_pool(np.arange(16).reshape(4, 4), 2).tolist()
     [[0, 2], [8, 10]]
+    >>> rgb = np.ones((8, 6, 3))                  # (H, W, C)
+    >>> cypool.min_pool(rgb, 2, axes=(0, 1)).shape
+    (4, 3, 3)
     """
 @overload
 def min_pool(x: npt.ArrayLike, kernel_size: _Window, stride: _Window | None = ..., padding: _Padding = ..., dilation: _Window = ..., ceil_mode: bool = ..., return_indices: bool = ..., axes: int | tuple[int, ...] | None = ..., out: _Array | tuple[_Array, _Array] | None = ..., num_threads: int | None = ...) -> _Array | tuple[_Array, _Array]:
@@ -3144,9 +3216,9 @@ def min_pool(x: npt.ArrayLike, kernel_size: _Window, stride: _Window | None = ..
         Also return int64 flat row-major indices over the pooled ``axes``, per
         position of the other axes; with ``out``, pass a (values, indices) pair.
     axes : int, tuple of int or None
-        The pooled axes; None (default) means every axis.  Axes whose window is 1
-        with stride 1 and no padding act as batch axes; at most three may have a
-        real window.
+        The pooled axes; None (default) means every axis, as in NumPy's reductions:
+        a channel axis too (see Notes).  Axes whose window is 1 with stride 1 and no
+        padding act as batch axes; at most three may have a real window.
     out : ndarray, optional
         Result buffer of exactly the result's shape and dtype; filled and returned.
     num_threads : int, optional
@@ -3157,11 +3229,21 @@ def min_pool(x: npt.ArrayLike, kernel_size: _Window, stride: _Window | None = ..
     y : ndarray, or (y, indices) when ``return_indices``
         x's dtype; the pooled axes resized.
 
+    Notes
+    -----
+    With the default ``axes=None`` the channel axis of an (H, W, C) image is pooled
+    like the others: ``kernel_size=2`` on an (H, W, 3) RGB image merges the colour
+    channels and returns (H/2, W/2, 1).  Pass ``axes=(0, 1)`` to pool height and
+    width only and keep the channels.
+
     Examples
     --------
     >>> import numpy as np, cypool
     >>> cypool.min_pool(np.arange(16).reshape(4, 4), 2).tolist()
     [[0, 2], [8, 10]]
+    >>> rgb = np.ones((8, 6, 3))                  # (H, W, C)
+    >>> cypool.min_pool(rgb, 2, axes=(0, 1)).shape
+    (4, 3, 3)
     """
 
 def min_pool_backward(grad_output: npt.ArrayLike, indices: npt.ArrayLike, input_shape: _Shape, axes: int | tuple[int, ...] | None = ..., out: _Array | None = ..., num_threads: int | None = ...) -> _Array:

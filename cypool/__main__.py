@@ -1,7 +1,7 @@
-"""``cypool`` (or ``python -m cypool``): the configuration and a benchmark.
+"""``cypool`` (or ``python -m cypool``): the configuration and a short benchmark.
 
-cypool                                  # show_config() + a quick benchmark table
-cypool bench                            # every workload, small shapes
+cypool                                  # show_config() + common calls vs NumPy (~20 s)
+cypool bench                            # every workload, small shapes, with targets
 cypool bench --full --plot out.png      # the full suite (and a chart)
 cypool bench --only W1 W4 --threads 1 2
 cypool bench --list                     # the workloads
@@ -10,9 +10,6 @@ cypool bench --list                     # the workloads
 import argparse
 import sys
 
-# What a bare ``cypool`` times: a few workloads, one thread, small shapes.
-QUICK = dict(quick=True, threads=[1], only=["W1", "W3", "W4", "W6", "tiny"], repeat=3)
-
 
 def build_parser():
     from cypool.benchmark import suite
@@ -20,8 +17,8 @@ def build_parser():
     parser = argparse.ArgumentParser(
         prog="cypool",
         description=__doc__.splitlines()[0],
-        epilog="Without a command: show_config() and a quick table (%s)."
-        % ", ".join(QUICK["only"]),
+        epilog="Without a command: show_config() and a short table of common pooling "
+        "calls, timed with cypool, NumPy and any of PyTorch, OpenCV and SciPy installed.",
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument(
@@ -49,8 +46,13 @@ def main(argv=None):
         return 0
     suite.check_arguments(args, parser)
     if args.command is None and len(argv) == 0:
-        vars(args).update(QUICK)
-    elif not args.full:
+        from cypool.benchmark import tour
+
+        show_config()
+        print()
+        tour.main()
+        return 0
+    if not args.full:
         args.quick = True
     show_config()
     print()

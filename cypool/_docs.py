@@ -82,9 +82,18 @@ ceil_mode : bool
     Round output sizes up (PyTorch's rule), as for ``max_pool2d``.
 """
 AXES = """axes : int, tuple of int or None
-    The pooled axes; None (default) means every axis.  Axes whose window is 1
-    with stride 1 and no padding act as batch axes; at most three may have a
-    real window.
+    The pooled axes; None (default) means every axis, as in NumPy's reductions:
+    a channel axis too (see Notes).  Axes whose window is 1 with stride 1 and no
+    padding act as batch axes; at most three may have a real window.
+"""
+# The every-axis default surprises image users; the forward functions say so.
+AXES_IMAGE_NOTE = """
+Notes
+-----
+With the default ``axes=None`` the channel axis of an (H, W, C) image is pooled
+like the others: ``kernel_size=2`` on an (H, W, 3) RGB image merges the colour
+channels and returns (H/2, W/2, 1).  Pass ``axes=(0, 1)`` to pool height and
+width only and keep the channels.
 """
 AXES_RUNTIME = """out : ndarray, optional
     Result buffer of exactly the result's shape and dtype; filled and returned.
@@ -453,14 +462,19 @@ Returns
 -------
 y : ndarray, or (y, indices) when ``return_indices``
     x's dtype; the pooled axes resized.
-
+"""
+    + AXES_IMAGE_NOTE
+    + """
 Examples
 --------
 >>> import numpy as np, cypool
 >>> image = np.arange(16).reshape(4, 4)
 >>> cypool.max_pool(image, 2).tolist()
 [[5, 7], [13, 15]]
->>> cypool.max_pool(np.zeros((8, 6, 3)), 2, axes=(0, 1)).shape
+>>> rgb = np.zeros((8, 6, 3))                 # (H, W, C)
+>>> cypool.max_pool(rgb, 2).shape             # channels pooled too
+(4, 3, 1)
+>>> cypool.max_pool(rgb, 2, axes=(0, 1)).shape
 (4, 3, 3)
 """,
     "avg_pool_axes": """Average pooling over any ``axes`` of an array (NumPy style).
@@ -478,12 +492,19 @@ Returns
 -------
 y : ndarray
     x's dtype (float64 for integer input); the pooled axes resized.
-
+"""
+    + AXES_IMAGE_NOTE
+    + """
 Examples
 --------
 >>> import numpy as np, cypool
 >>> cypool.avg_pool(np.arange(8), 2).tolist()
 [0.5, 2.5, 4.5, 6.5]
+>>> rgb = np.zeros((8, 6, 3), np.uint8)       # (H, W, C)
+>>> cypool.avg_pool(rgb, 2).shape             # channels pooled too
+(4, 3, 1)
+>>> cypool.avg_pool(rgb, 2, axes=(0, 1)).shape
+(4, 3, 3)
 """,
     "lp_pool_axes": """Lp pooling over any ``axes`` of an array (NumPy style); see ``lp_pool2d``.
 
@@ -502,12 +523,17 @@ Returns
 -------
 y : ndarray
     x's dtype (float64 for integer input); the pooled axes resized.
-
+"""
+    + AXES_IMAGE_NOTE
+    + """
 Examples
 --------
 >>> import numpy as np, cypool
 >>> cypool.lp_pool(np.array([3.0, -4.0, 0.0, 1.0]), 2, 2).tolist()
 [5.0, 1.0]
+>>> rgb = np.ones((8, 6, 3))                  # (H, W, C)
+>>> cypool.lp_pool(rgb, 2, 2, axes=(0, 1)).shape
+(4, 3, 3)
 """,
     "max_pool_backward_axes": """Gradient of ``max_pool`` over ``axes``: routed to ``indices``.
 
@@ -718,12 +744,17 @@ Returns
 -------
 y : ndarray, or (y, indices) when ``return_indices``
     x's dtype; the pooled axes resized.
-
+"""
+    + AXES_IMAGE_NOTE
+    + """
 Examples
 --------
 >>> import numpy as np, cypool
 >>> cypool.min_pool(np.arange(16).reshape(4, 4), 2).tolist()
 [[0, 2], [8, 10]]
+>>> rgb = np.ones((8, 6, 3))                  # (H, W, C)
+>>> cypool.min_pool(rgb, 2, axes=(0, 1)).shape
+(4, 3, 3)
 """,
     "min_pool_backward_axes": """Gradient of ``min_pool`` over ``axes``: routed to ``indices``.
 

@@ -23,9 +23,11 @@ def picture(out):
     """1. Max and average pooling of a photo; 2. where max pooling sends gradients."""
     image = load_sample_image("china.jpg").mean(axis=2).astype(np.float32) / 255  # (427, 640)
     # max pooling keeps the brightest pixel of every 8x8 block, average pooling blurs it.
-    # A plain 2-D image works directly with the NumPy-style functions (axes=None).
-    max8 = cypool.max_pool(image, 8)
-    avg8 = cypool.avg_pool(image, 8)
+    # The NumPy-style functions pool the axes named; axes=(0, 1) is height and width.
+    # Name them: the default (every axis) would also pool the channels of an
+    # (H, W, 3) colour image (here it would raise: a window of 8 on 3 channels).
+    max8 = cypool.max_pool(image, 8, axes=(0, 1))
+    avg8 = cypool.avg_pool(image, 8, axes=(0, 1))
     fig, axes = plt.subplots(1, 3, figsize=(12, 3.4))
     for ax, (title, data) in zip(
         axes,

@@ -2,7 +2,7 @@
 
     pip install ".[bench]"                        # torch, onnxruntime, JAX, TensorFlow, ...
     python -m cypool bench --full --plot out.png  # full suite (tens of minutes)
-    python -m cypool                              # show_config + a quick subset
+    python -m cypool bench                        # every workload, small shapes
     python benchmarks/suite.py --only W1 W5 --threads 1   # any subset; writes benchmarks/results/
 
 For each workload, operation, layout, dtype and thread count it times cypool and
@@ -115,6 +115,28 @@ WORKLOADS = [
     ),
     Workload("tiny", "max", 2, (1, 1, 8, 8), K2, (1, 1, 8, 8)),
 ]
+
+
+def describe(name, shape=None):
+    """A workload in words, for readers who do not know its name: the operation, its
+    window and the channels-first input shape ("max pool 3x3 stride 2 pad 1 on
+    32x64x112x112"); ``shape`` when it ran on another shape than its full one."""
+    w = next(w for w in WORKLOADS if w.name == name)
+    shape = "x".join(map(str, shape or w.shape))
+    if w.family == "global_avg":
+        return "global avg pool on " + shape
+    if w.family == "adaptive_avg":
+        side = w.shape[-1]
+        size = w.window["output_size"]
+        return "adaptive avg pool %dx%d to %dx%d on %s" % (side, side, size, size, shape)
+    kind = {"max": "max pool", "avg": "avg pool", "lp": "Lp pool p=%g" % LP_NORM}[w.family]
+    window = "x".join([str(w.window["kernel_size"])] * w.ndim)
+    words = "%s %s stride %d" % (kind, window, w.window["stride"])
+    if w.window.get("padding"):
+        words += " pad %d" % w.window["padding"]
+    return "%s on %s" % (words, shape)
+
+
 # Workloads whose channels-last rows must be at least as fast as channels-first.
 LAYOUT_PAIRED = ("W1", "W2", "W3", "W4", "W5", "W6", "W7")
 # Workloads whose 2-thread rows must run >= 1.6x the 1-thread speed.
@@ -663,39 +685,62 @@ def table(rows, read_bw, write_bw, machine):
     return "\n".join(lines)
 
 
+def _chart_label(workload, op, layout, dtype, shape=None):
+    """A chart row named by its shape: "max pool 2x2 stride 2 on 32x64x112x112, CL
+    float32 backward"."""
+    known = any(w.name == workload for w in WORKLOADS)
+    name = describe(workload, shape) if known else workload
+    return "%s, %s %s %s" % (name, layout, dtype, op)
+
+
 def chart(rows, path):
     """Each 1-thread row's time as a ratio to its best peer (log scale), with the
     1.0 line and the forward / other target shares."""
     picked = [r for r in rows if r["threads"] == 1 and best_peer(r)[0] is not None]
     return draw_ratio_chart(
-        ["%s %s %s %s" % (r["workload"], r["op"], r["layout"], r["dtype"]) for r in picked],
+        [_chart_label(r["workload"], r["op"], r["layout"], r["dtype"], r["shape"]) for r in picked],
         [r["peers"]["cypool out="][0] / best_peer(r)[1] for r in picked],
         [meets(r, rows)[0] for r in picked],
         path,
     )
 
 
-def chart_from_table(markdown_path, path):
-    """The same chart, drawn from a table this module wrote (the docs draw the
-    committed results' chart this way, so it always matches the table)."""
+def read_table(markdown_path):
+    """The rows of the first table in a file this module wrote, as dicts from column
+    name to cell text."""
+    lines = []
     with open(markdown_path) as f:
-        lines = [line for line in f if line.startswith("|")]
+        for line in f:
+            if line.startswith("|"):
+                lines.append(line)
+            elif lines:
+                break
     header = [cell.strip() for cell in lines[0].strip("|\n").split("|")]
-    column = {name: i for i, name in enumerate(header)}
-    labels, ratios, met = [], [], []
-    for line in lines[2:]:
-        cells = [cell.strip() for cell in line.strip("|\n").split("|")]
-        if cells[column["threads"]] != "1" or cells[column["ratio"]] == "-":
+    return [
+        dict(zip(header, (cell.strip() for cell in line.strip("|\n").split("|"))))
+        for line in lines[2:]
+    ]
+
+
+def chart_from_table(markdown_path, path, targets=True):
+    """The same chart, drawn from a table this module wrote (the docs draw the
+    committed results' chart this way, so it always matches the table).  With
+    ``targets=False`` the bars say only faster (green) or slower (red) than the
+    fastest peer, with no target lines: the chart for users."""
+    labels, ratios, good = [], [], []
+    for row in read_table(markdown_path):
+        if row["threads"] != "1" or row["ratio"] == "-":
             continue
-        labels.append(" ".join(cells[column[c]] for c in ("workload", "op", "layout", "dtype")))
-        ratios.append(float(cells[column["ratio"]]))
-        met.append(cells[column["met"]] == "yes")
-    return draw_ratio_chart(labels, ratios, met, path)
+        labels.append(_chart_label(row["workload"], row["op"], row["layout"], row["dtype"]))
+        ratios.append(float(row["ratio"]))
+        good.append(row["met"] == "yes" if targets else float(row["ratio"]) <= 1.0)
+    return draw_ratio_chart(labels, ratios, good, path, targets)
 
 
-def draw_ratio_chart(labels, ratios, met, path):
+def draw_ratio_chart(labels, ratios, met, path, targets=True):
     """One horizontal bar per row, top to bottom in table order, on a log axis:
-    left of the black line cypool is faster than every peer."""
+    left of the black line cypool is faster than every peer.  Green bars are rows
+    that met their targets (``targets=False``: rows where cypool is the fastest)."""
     try:
         import matplotlib
 
@@ -705,35 +750,48 @@ def draw_ratio_chart(labels, ratios, met, path):
     except ImportError:
         print("matplotlib not installed: no chart", file=sys.stderr)
         return None
-    fig, ax = plt.subplots(figsize=(8, 1.2 + 0.19 * len(labels)))
+    fig, ax = plt.subplots(figsize=(10, 1.2 + 0.19 * len(labels)))
     at = np.arange(len(labels))
     ax.barh(at, ratios, color=["tab:green" if m else "tab:red" for m in met], height=0.7)
     for y, ratio in zip(at, ratios):
         ax.text(ratio * 1.04, y, "%.2f" % ratio, va="center", fontsize=6.5)
     ax.set_xscale("log")
-    ax.axvline(1.0, color="black", linewidth=1.2, label="as fast as the best peer")
     ax.axvline(
-        SHARE["forward"],
-        color="tab:blue",
-        linestyle="--",
-        label="forward target share (%.2fx)" % SHARE["forward"],
+        1.0,
+        color="black",
+        linewidth=1.2,
+        label="as fast as the best peer" if targets else "as fast as the fastest other library",
     )
-    ax.axvline(
-        SHARE["other"],
-        color="tab:purple",
-        linestyle=":",
-        label="indices/backward target share (%.2fx)" % SHARE["other"],
-    )
+    if targets:
+        ax.axvline(
+            SHARE["forward"],
+            color="tab:blue",
+            linestyle="--",
+            label="forward target share (%.2fx)" % SHARE["forward"],
+        )
+        ax.axvline(
+            SHARE["other"],
+            color="tab:purple",
+            linestyle=":",
+            label="indices/backward target share (%.2fx)" % SHARE["other"],
+        )
     ax.set_yticks(at)
     ax.set_yticklabels(labels, fontsize=7)
     ax.set_ylim(len(labels) - 0.5, -0.5)
     ax.set_xlim(min(ratios + [SHARE["other"]]) / 1.5, max(ratios + [1.0]) * 1.6)
-    ax.set_xlabel("cypool time / best peer's time, 1 thread (log; green: row met its targets)")
+    ax.set_xlabel(
+        "cypool's time / %s, 1 thread (log; green: %s)"
+        % (
+            ("best peer's time", "row met its targets")
+            if targets
+            else ("the fastest other library's", "cypool is the fastest")
+        )
+    )
     ax.grid(axis="x", which="both", alpha=0.25)
     ax.xaxis.set_major_formatter(matplotlib.ticker.FormatStrFormatter("%g"))
     ax.legend(fontsize=7, loc="lower left", bbox_to_anchor=(0, 1), ncol=3, frameon=False)
     fig.tight_layout()
-    fig.savefig(path, dpi=110)
+    fig.savefig(path, dpi=110, bbox_inches="tight")  # long labels: keep them whole
     plt.close(fig)
     return path
 
