@@ -39,9 +39,10 @@ from setuptools import Extension, setup
 KERNEL_MODULES = ["_geometry", "_runtime", "_max_pool", "_avg_pool", "_c_api_table"]
 # The pooling kernels are compiled once more per instruction-set variant on x86-64,
 # from generated one-line twins (``include "_max_pool.pyx"``) so there is one source;
-# cypool._dispatch picks the best variant the CPU runs at import.  F16C converts
-# float16 in the kernels' staging; 512-bit vectors are preferred where the variant
-# has them (gcc's generic tuning would otherwise stay at 256 bits).
+# cypool._dispatch picks the best variant the CPU runs at import.  The row
+# primitives (cypool/include/cypool_rows.h) use each variant's widest registers
+# (512-bit with AVX-512); gcc's own loop vectorization stays at 256 bits there
+# (-mprefer-vector-width=256).  F16C converts float16 in the kernels' staging.
 VARIANT_KERNELS = ["_max_pool", "_avg_pool"]
 VARIANT_FLAGS = {
     "avx2": ["-mavx2", "-mfma", "-mf16c"],

@@ -18,8 +18,19 @@ from cypool._staging cimport (
     root_bf16, root_f16, root_f32, root_f64, staged_run, terms_of, work_item_of)
 from cypool._typedefs cimport real_t
 from cypool._window_pass cimport (
-    ROW_CHUNKS_PER_THREAD, cache_lines, chunk_start, interior_outputs,
-    OP_SUM, interior_pass, next_row, row_position)
+    ROW_CHUNKS_PER_THREAD, cache_lines, chunk_start, interior_outputs, threads_for, window_reads,
+    OP_SUM, interior_pass, next_row, row_position, choose_strategy, STRATEGY_COUNT,
+    STRATEGY_PLANE_SUMS, STRATEGY_ROW_TAPS, STRATEGY_WHOLE_WINDOWS, STRATEGY_WINDOWS)
+
+cdef extern from *:
+    """
+    /* Forward calls per strategy since import (strategy_counts). */
+    static long long cypool_strategy_calls[8];
+    #define CYPOOL_COUNT_STRATEGY(s) __atomic_fetch_add(&cypool_strategy_calls[s], 1, \
+                                                        __ATOMIC_RELAXED)
+    """
+    long long cypool_strategy_calls[8]
+    void CYPOOL_COUNT_STRATEGY(int strategy) nogil
 
 cnp.import_array()
 from cypool._geometry cimport (
@@ -282,27 +293,27 @@ cdef inline int64_t _row_divisor(const window_table_t* t, int64_t od, int64_t oh
 
 
 cdef void _avg_forward_rows(const real_t* x, real_t* y, const window_table_t* t, int64_t first,
-                            int64_t end, int64_t channels, bint row_kernel, int64_t inner_lo,
+                            int64_t end, int64_t channels, int strategy, int64_t inner_lo,
                             int64_t inner_hi, const real_t* w_divisor, bint count_include_pad,
                             int64_t divisor_override) noexcept nogil:
-    """Output rows first <= row < end of _avg_forward_table, row = (n, od, oh)."""
+    """Output rows first <= row < end of _avg_forward_table, row = (n, od, oh), by
+    ``strategy`` (STRATEGY_WHOLE_WINDOWS, STRATEGY_ROW_TAPS or STRATEGY_WINDOWS)."""
     cdef int64_t ow_size = t.out_size[2]
     cdef int64_t in_plane = t.in_size[0] * t.in_size[1] * t.in_size[2]
     cdef int64_t row, n, od, oh, ow
     row_position(first, t.out_size[0], t.out_size[1], &n, &od, &oh)
     for row in range(first, end):
-        if not (t.regular
-                and _average_row_whole(x + n * in_plane * channels, y + row * ow_size * channels,
-                                       t, od, oh, inner_lo, inner_hi, channels, count_include_pad,
-                                       divisor_override)):
-            if row_kernel:
-                _average_row_planar(x + n * in_plane, y + row * ow_size, t, od, oh, w_divisor,
-                                    count_include_pad, divisor_override)
-            else:
-                for ow in range(ow_size):
-                    _average_window(x + n * in_plane * channels,
-                                    y + (row * ow_size + ow) * channels, t, od, oh, ow, channels,
-                                    count_include_pad, divisor_override)
+        if strategy == STRATEGY_WHOLE_WINDOWS:
+            _average_row_whole(x + n * in_plane * channels, y + row * ow_size * channels, t, od,
+                               oh, inner_lo, inner_hi, channels, count_include_pad,
+                               divisor_override)
+        elif strategy == STRATEGY_ROW_TAPS:
+            _average_row_planar(x + n * in_plane, y + row * ow_size, t, od, oh, w_divisor,
+                                count_include_pad, divisor_override)
+        else:
+            for ow in range(ow_size):
+                _average_window(x + n * in_plane * channels, y + (row * ow_size + ow) * channels,
+                                t, od, oh, ow, channels, count_include_pad, divisor_override)
         next_row(t.out_size[0], t.out_size[1], &n, &od, &oh)
 
 
@@ -334,21 +345,22 @@ cdef int _avg_forward_table(const real_t* x, real_t* y, const window_table_t* t,
                             int64_t channels, bint count_include_pad, int64_t divisor_override,
                             int num_threads) noexcept nogil:
     cdef int64_t rows = outer * t.out_size[0] * t.out_size[1]
-    cdef int64_t chunk, chunks
-    cdef bint row_kernel = channels == 1 and t.regular
+    cdef int64_t chunk, chunks, group, groups = outer // PLANES_AT_ONCE
+    cdef int strategy = choose_strategy(OP_SUM, t, NULL, channels, False)
     cdef real_t* w_divisor = NULL
     cdef int64_t inner_lo = 0, inner_hi = 0
+    CYPOOL_COUNT_STRATEGY(strategy)
+    num_threads = threads_for(rows * t.out_size[2] * channels * window_reads(t), num_threads)
     if t.regular:
         interior_outputs(t, &inner_lo, &inner_hi)
-    if row_kernel and not t.divide_per_dim and _divisors_are_small(
+    if strategy == STRATEGY_ROW_TAPS and not t.divide_per_dim and _divisors_are_small(
             t, count_include_pad, divisor_override, sizeof(real_t)):
         w_divisor = _new_w_divisors(t, count_include_pad, divisor_override, w_divisor)
         if w_divisor == NULL:
             return -1
-    cdef int64_t groups = outer // PLANES_AT_ONCE, group
-    if channels == 1 and rows == outer and t.out_size[2] == 1 and t.taps[0][0] * t.taps[1][0] * \
-            t.taps[2][0] == t.in_size[0] * t.in_size[1] * t.in_size[2]:
-        # Global pooling of channels-first planes: several planes at once.
+    if strategy == STRATEGY_PLANE_SUMS:
+        # Global pooling of channels-first planes: several planes at once, the
+        # last few (outer % PLANES_AT_ONCE) one window at a time.
         if num_threads <= 1:
             for group in range(groups):
                 _average_plane_group(x, y, t, group * PLANES_AT_ONCE, count_include_pad,
@@ -357,18 +369,18 @@ cdef int _avg_forward_table(const real_t* x, real_t* y, const window_table_t* t,
             for group in prange(groups, num_threads=num_threads, schedule="static"):
                 _average_plane_group(x, y, t, group * PLANES_AT_ONCE, count_include_pad,
                                      divisor_override)
-        _avg_forward_rows(x, y, t, groups * PLANES_AT_ONCE, rows, channels, row_kernel,
+        _avg_forward_rows(x, y, t, groups * PLANES_AT_ONCE, rows, channels, STRATEGY_WINDOWS,
                           inner_lo, inner_hi, w_divisor, count_include_pad, divisor_override)
     elif num_threads <= 1:
         # No parallel region: opening one costs more than a small call's work.
-        _avg_forward_rows(x, y, t, 0, rows, channels, row_kernel, inner_lo, inner_hi, w_divisor,
+        _avg_forward_rows(x, y, t, 0, rows, channels, strategy, inner_lo, inner_hi, w_divisor,
                           count_include_pad, divisor_override)
     else:
         # Chunks of whole output rows: rows never share output memory.
         chunks = min(rows, num_threads * ROW_CHUNKS_PER_THREAD)
         for chunk in prange(chunks, num_threads=num_threads, schedule="dynamic"):
             _avg_forward_rows(x, y, t, chunk_start(rows, chunks, chunk),
-                              chunk_start(rows, chunks, chunk + 1), channels, row_kernel,
+                              chunk_start(rows, chunks, chunk + 1), channels, strategy,
                               inner_lo, inner_hi, w_divisor, count_include_pad, divisor_override)
     free(w_divisor)
     return 0
@@ -501,6 +513,7 @@ cdef int _avg_backward_table(const real_t* grad_out, real_t* grad_in, const wind
     cdef int64_t n, chunk, chunks
     cdef bint row_kernel = channels == 1 and t.regular
     cdef real_t* w_divisor = NULL
+    num_threads = threads_for(rows * iw_size * channels * window_reads(t), num_threads)
     if row_kernel and not t.divide_per_dim:
         row_kernel = _divisors_are_small(t, count_include_pad, divisor_override, sizeof(real_t))
     if row_kernel:
@@ -640,8 +653,8 @@ cdef int64_t _run_slab(const void* source, void* target, int64_t first, int64_t 
     return _run(<float*> NULL, source, target, &call)
 
 
-cdef _dispatch(cnp.ndarray source, cnp.ndarray target, _avg_call_t* call, double power,
-               cnp.ndarray along=None):
+cdef _stage_and_run(cnp.ndarray source, cnp.ndarray target, _avg_call_t* call, double power,
+                    cnp.ndarray along=None):
     cdef void* a = cnp.PyArray_DATA(source)
     cdef void* b = cnp.PyArray_DATA(target)
     cdef const void* x = NULL if along is None else cnp.PyArray_DATA(along)
@@ -692,6 +705,12 @@ cdef _dispatch(cnp.ndarray source, cnp.ndarray target, _avg_call_t* call, double
         raise MemoryError("avg_pool: cannot allocate the kernel's work tables")
 
 
+def strategy_counts():
+    """Average forward calls per strategy since import, indexed by the STRATEGY_*
+    values of cypool/_window_pass.pxd (cypool._strategy names them)."""
+    return [cypool_strategy_calls[s] for s in range(STRATEGY_COUNT)]
+
+
 def avg_pool_call(bint backward, cnp.ndarray source, cnp.ndarray target, Geometry geometry,
                   int64_t outer, int64_t channels, bint count_include_pad,
                   int64_t divisor_override, int num_threads, double power=0,
@@ -709,7 +728,7 @@ def avg_pool_call(bint backward, cnp.ndarray source, cnp.ndarray target, Geometr
     call.out_size = geometry.c.out_size
     call.outer, call.channels, call.num_threads = outer, channels, num_threads
     call.count_include_pad, call.divisor_override = count_include_pad, divisor_override
-    _dispatch(source, target, &call, power, along)
+    _stage_and_run(source, target, &call, power, along)
 
 
 def adaptive_avg_pool_call(bint backward, cnp.ndarray source, cnp.ndarray target,
@@ -723,11 +742,11 @@ def adaptive_avg_pool_call(bint backward, cnp.ndarray source, cnp.ndarray target
     call.out_size = out_size
     call.outer, call.channels, call.num_threads = outer, channels, num_threads
     call.count_include_pad, call.divisor_override = False, 0
-    _dispatch(source, target, &call, 0)
+    _stage_and_run(source, target, &call, 0)
 
 
 # The C API (cypool/cypool_api.h) takes this module's specialisations in real_t's
-# order; cypool._c_api copies them from the variant that _dispatch loaded.
+# order; cypool._c_api copies them from the variant that cypool._dispatch loaded.
 cdef void* _c_entry_points[4]
 _c_entry_points[:] = [
     <void*> avg_pool_forward[float], <void*> avg_pool_forward[double],

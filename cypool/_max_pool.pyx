@@ -23,11 +23,11 @@ from cypool._staging cimport (
     terms_of, work_item_of)
 from cypool._typedefs cimport index_t, max_t
 from cypool._window_pass cimport (
-    ROW_CHUNKS_PER_THREAD, SWEEP_ELEMENTS, WINDOW_PASS_FEW_CHANNELS, WINDOW_PASS_MAX_ROWS,
-    WINDOW_PASS_MAX_TAPS, cache_lines, chunk_start, interior_outputs,
-    OP_MAX, OP_MAX_NAN_FREE, has_nan, interior_pass, is_nan, lowest_value, next_row,
-    row_position, window_rows, type_code, cp_fill, cp_rows_max, cp_rows_max_into, cp_special,
-    cp_window_max)
+    ROW_CHUNKS_PER_THREAD, SWEEP_ELEMENTS, WINDOW_PASS_MAX_ROWS, cache_lines, chunk_start,
+    interior_outputs, threads_for, window_reads, OP_MAX, OP_MAX_NAN_FREE, has_nan,
+    interior_pass, is_nan, lowest_value, next_row, row_position, window_rows, type_code, cp_fill,
+    cp_rows_max, cp_rows_max_into, cp_special, cp_window_max, choose_strategy, STRATEGY_ROW_TAPS,
+    STRATEGY_WHOLE_WINDOWS, STRATEGY_SEPARABLE, STRATEGY_FEW_CHANNELS_INDEXED, STRATEGY_COUNT)
 from cypool._geometry cimport (
     Geometry, pool_geometry_t, window_table_t, window_table_init, window_table_init_adaptive,
     window_table_free)
@@ -36,37 +36,13 @@ cnp.import_array()
 
 cdef extern from *:
     """
-    /* Calls per forward strategy since import (cypool._max_pool.strategy_counts). */
-    static long long cypool_max_strategy_calls[8];
-    #define CYPOOL_COUNT_STRATEGY(s) __atomic_fetch_add(&cypool_max_strategy_calls[s], 1, \
+    /* Forward calls per strategy since import (strategy_counts). */
+    static long long cypool_strategy_calls[8];
+    #define CYPOOL_COUNT_STRATEGY(s) __atomic_fetch_add(&cypool_strategy_calls[s], 1, \
                                                         __ATOMIC_RELAXED)
     """
-    long long cypool_max_strategy_calls[8]
+    long long cypool_strategy_calls[8]
     void CYPOOL_COUNT_STRATEGY(int strategy) nogil
-
-# How a max forward call computes its rows, chosen once per call by
-# _choose_strategy (every row of the call runs the same code):
-cpdef enum MaxStrategy:
-    # One window at a time, any table (adaptive bins, dilated rows, indices of
-    # channels-last rows of many channels): the general fallback.
-    STRATEGY_WINDOWS = 0
-    # Channels-first rows tap by tap, each tap a vector run over the row's outputs
-    # (with indices; strides above 2; windows of more than WINDOW_PASS_MAX_TAPS taps).
-    STRATEGY_ROW_TAPS = 1
-    # Whole windows of the row's interior outputs in vector lanes
-    # (_window_pass.interior_pass), borders one window at a time; no indices.
-    STRATEGY_WHOLE_WINDOWS = 2
-    # Stride-1 windows: a running max along W, then van Herk's block prefix and
-    # suffix maxima along H; cost per output independent of the window.  No indices;
-    # planes holding NaN or -0.0 are redone by the strategy chosen without it.
-    STRATEGY_SEPARABLE = 3
-    # Channels-last rows of few channels with indices: the element sweep.
-    STRATEGY_FEW_CHANNELS_INDEXED = 4
-
-cdef enum:
-    # Stride-1 windows of at least this many taps run separably: below it whole
-    # windows in registers cost less than the separable passes' extra rows.
-    SEPARABLE_MIN_TAPS = 9
 
 cdef enum:
     # Channels handled per work unit of the channels-last scatters (a unit owns them).
@@ -368,35 +344,6 @@ ctypedef struct separable_t:
     int64_t pad_w
 
 
-cdef MaxStrategy _choose_strategy(const window_table_t* t, const pool_geometry_t* g,
-                                  int64_t channels, bint with_indices) noexcept nogil:
-    """The one strategy every row of a max forward call runs (g is NULL for
-    adaptive tables)."""
-    cdef int64_t inner_lo = 0, inner_hi = 0, most[3]
-    cdef int d
-    cdef int64_t o
-    if not t.regular:
-        return STRATEGY_WINDOWS
-    interior_outputs(t, &inner_lo, &inner_hi)
-    for d in range(3):      # the most taps a window has along each dim
-        most[d] = 0
-        for o in range(t.out_size[d]):
-            most[d] = max(most[d], t.taps[d][o])
-    if with_indices:
-        if (1 < channels < WINDOW_PASS_FEW_CHANNELS and inner_hi > inner_lo
-                and most[0] * most[1] <= WINDOW_PASS_MAX_ROWS):
-            return STRATEGY_FEW_CHANNELS_INDEXED
-        return STRATEGY_ROW_TAPS if channels == 1 else STRATEGY_WINDOWS
-    if (g != NULL and g.kernel_size[0] == 1 and g.stride[1] == 1 and g.stride[2] == 1
-            and g.dilation[1] == 1 and g.dilation[2] == 1
-            and g.kernel_size[1] * g.kernel_size[2] >= SEPARABLE_MIN_TAPS):
-        return STRATEGY_SEPARABLE
-    if (inner_hi > inner_lo and most[0] * most[1] * most[2] <= WINDOW_PASS_MAX_TAPS
-            and not (channels == 1 and t.stride_w > 2)):
-        return STRATEGY_WHOLE_WINDOWS
-    return STRATEGY_ROW_TAPS if channels == 1 else STRATEGY_WINDOWS
-
-
 cdef inline int64_t _separable_scratch(const window_table_t* t, const separable_t* w,
                                        int64_t channels) noexcept nogil:
     """Elements of per-thread scratch _separable_rows needs: a padded input row,
@@ -502,14 +449,14 @@ cdef void _max_separable_chunk(const max_t* x, max_t* y, const window_table_t* t
             # the strategy the call would run without the separable one (g NULL)
             interior_outputs(t, &inner_lo, &inner_hi)
             _max_forward_rows(x, y, NULL, NULL, t, row, stop, channels,
-                              _choose_strategy(t, NULL, channels, False), inner_lo, inner_hi,
+                              choose_strategy(OP_MAX, t, NULL, channels, False), inner_lo, inner_hi,
                               False)
         row = stop
 
 
 cdef void _max_forward_rows(const max_t* x, max_t* y, index_t* indices, int32_t* winner,
                             const window_table_t* t, int64_t first, int64_t end, int64_t channels,
-                            MaxStrategy strategy, int64_t inner_lo, int64_t inner_hi,
+                            int strategy, int64_t inner_lo, int64_t inner_hi,
                             bint scan_nan) noexcept nogil:
     """Output rows first <= row < end of _max_forward_table, row = (n, od, oh), by
     ``strategy`` (any but STRATEGY_SEPARABLE)."""
@@ -551,7 +498,7 @@ cdef int _max_forward_table(const max_t* x, max_t* y, index_t* indices, const wi
                             int num_threads) noexcept nogil:
     cdef int64_t rows = outer * t.out_size[0] * t.out_size[1]
     cdef int64_t chunk, chunks
-    cdef MaxStrategy strategy = _choose_strategy(t, g, channels, indices != NULL)
+    cdef int strategy = choose_strategy(OP_MAX, t, g, channels, indices != NULL)
     cdef separable_t w
     # Per-thread scratch, allocated once, each thread's padded to whole cache
     # lines (threads writing neighbouring slots of one line would keep stealing it
@@ -563,6 +510,9 @@ cdef int _max_forward_table(const max_t* x, max_t* y, index_t* indices, const wi
     cdef int64_t inner_lo = 0, inner_hi = 0
     cdef bint scan_nan = False
     CYPOOL_COUNT_STRATEGY(strategy)
+    # Separable passes read each element about five times, whatever the window.
+    cdef int64_t reads = 5 if strategy == STRATEGY_SEPARABLE else window_reads(t)
+    num_threads = threads_for(rows * t.out_size[2] * channels * reads, num_threads)
     if max_t is float or max_t is double:
         scan_nan = strategy == STRATEGY_WHOLE_WINDOWS and _windows_overlap(t)
     if t.regular:
@@ -788,6 +738,7 @@ cdef int64_t _route(const max_t* source, const index_t* indices, max_t* target, 
     cdef int64_t blocks = (channels + CHANNEL_BLOCK - 1) // CHANNEL_BLOCK
     cdef int64_t unit, n, c0, c1
     cdef int64_t bad = 0
+    num_threads = threads_for(outer * channels * (count + target_size), num_threads)
     for unit in prange(outer * blocks, num_threads=num_threads, schedule="static"):
         n = unit // blocks
         c0 = (unit % blocks) * CHANNEL_BLOCK
@@ -822,6 +773,7 @@ cdef int64_t max_unpool_backward(const max_t* grad_out, const index_t* indices, 
     # grad_in[o] = grad_out[indices[o]]: a gather, every element written once.
     cdef int64_t unit, o, c, i, at
     cdef int64_t bad = 0
+    num_threads = threads_for(outer * channels * in_plane, num_threads)
     for unit in prange(outer, num_threads=num_threads, schedule="static"):
         for o in range(in_plane):
             for c in range(channels):
@@ -958,8 +910,8 @@ cdef int64_t _run_slab(const void* source, void* target, int64_t first, int64_t 
     return _run_typed(call.work_kind, call.work_size, source, target, &call)
 
 
-cdef int64_t _dispatch(cnp.ndarray source, cnp.ndarray target, object indices,
-                       _call_t* call, double transform=0, bint flip=False) except? -9:
+cdef int64_t _stage_and_run(cnp.ndarray source, cnp.ndarray target, object indices,
+                            _call_t* call, double transform=0, bint flip=False) except? -9:
     """Run ``call`` on the arrays' type, staged (cypool._staging) where the kernels
     do not compute in it: float16 and bfloat16 in float32, |x| for Lp pooling with
     p = inf (``transform``), order-reversed bits for min pooling (``flip``)."""
@@ -1005,9 +957,9 @@ cdef int64_t _dispatch(cnp.ndarray source, cnp.ndarray target, object indices,
 
 
 def strategy_counts():
-    """{strategy name: max forward calls that ran it} since import (for tests and
-    debugging: which row strategy the calls chose)."""
-    return {MaxStrategy(s).name: cypool_max_strategy_calls[<int> s] for s in MaxStrategy}
+    """Max forward calls per strategy since import, indexed by the STRATEGY_*
+    values of cypool/_window_pass.pxd (cypool._strategy names them)."""
+    return [cypool_strategy_calls[s] for s in range(STRATEGY_COUNT)]
 
 
 def _raise_for(int64_t status, str name):
@@ -1028,7 +980,7 @@ def max_pool_forward_call(cnp.ndarray x, cnp.ndarray y, object indices, Geometry
     call.entry = FORWARD
     call.geometry = &geometry.c
     call.outer, call.channels, call.num_threads = outer, channels, num_threads
-    _raise_for(_dispatch(x, y, indices, &call, INFINITY if absolute else 0, minimum),
+    _raise_for(_stage_and_run(x, y, indices, &call, INFINITY if absolute else 0, minimum),
                "min_pool" if minimum else "max_pool")
 
 
@@ -1042,7 +994,7 @@ def adaptive_max_pool_forward_call(cnp.ndarray x, cnp.ndarray y, object indices,
     call.in_size = in_size
     call.out_size = out_size
     call.outer, call.channels, call.num_threads = outer, channels, num_threads
-    _raise_for(_dispatch(x, y, indices, &call, 0, minimum), "adaptive_max_pool")
+    _raise_for(_stage_and_run(x, y, indices, &call, 0, minimum), "adaptive_max_pool")
 
 
 def fractional_max_pool_forward_call(cnp.ndarray x, cnp.ndarray y, object indices,
@@ -1059,7 +1011,7 @@ def fractional_max_pool_forward_call(cnp.ndarray x, cnp.ndarray y, object indice
     call.kernel = kernel
     call.starts = <const int64_t*> cnp.PyArray_DATA(starts)
     call.outer, call.channels, call.num_threads = outer, channels, num_threads
-    _raise_for(_dispatch(x, y, indices, &call), "fractional_max_pool")
+    _raise_for(_stage_and_run(x, y, indices, &call), "fractional_max_pool")
 
 
 def route_call(str operation, cnp.ndarray source, cnp.ndarray indices, cnp.ndarray target,
@@ -1072,13 +1024,13 @@ def route_call(str operation, cnp.ndarray source, cnp.ndarray indices, cnp.ndarr
                   "max_unpool_backward": UNPOOL_BACKWARD}[operation]
     call.outer, call.channels, call.num_threads = outer, channels, num_threads
     call.source_plane, call.target_plane = source_plane, target_plane
-    result = _dispatch(source, target, indices, &call)
+    result = _stage_and_run(source, target, indices, &call)
     _raise_for(result, operation)
     return result
 
 
 # The C API (cypool/cypool_api.h) takes this module's specialisations in max_t's
-# order; cypool._c_api copies them from the variant that _dispatch loaded.
+# order; cypool._c_api copies them from the variant that cypool._dispatch loaded.
 cdef void* _c_entry_points[20]
 _c_entry_points[:10] = [
     <void*> max_pool_forward[float], <void*> max_pool_forward[double],

@@ -2,7 +2,8 @@
 from libc.stdint cimport int8_t, int16_t, int32_t, int64_t, uint8_t, uint16_t, uint32_t, uint64_t
 
 # Averages are computed in the array's own floating type (as PyTorch does);
-# the facade casts integer input to float64 and float16 input to float32 first.
+# integer input runs in float64 and float16/bfloat16 in float32, converted slab by
+# slab in per-thread scratch (cypool/_staging.pxd), never as a whole-array copy.
 ctypedef fused real_t:
     float
     double

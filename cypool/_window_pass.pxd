@@ -9,7 +9,7 @@ from libc.math cimport INFINITY
 from libc.stdint cimport INT64_MIN, int8_t, int16_t, int32_t, int64_t, uint8_t, uint16_t, \
     uint32_t, uint64_t
 
-from cypool._geometry cimport window_table_t
+from cypool._geometry cimport pool_geometry_t, window_table_t
 from cypool._typedefs cimport max_t
 
 cdef extern from "cypool_rows.h" nogil:
@@ -61,6 +61,11 @@ cdef enum:
     # Parallel forward passes split their output rows into this many contiguous
     # chunks per thread, handed out dynamically (this VM's threads stall at times).
     ROW_CHUNKS_PER_THREAD = 8
+    # The least work (element reads, about 0.1 ms) worth a thread of its own: a
+    # smaller call runs on fewer threads, so it never waits at the end of a parallel
+    # region for a thread the OS has not scheduled (a busy core held a 0.5 ms call
+    # for 20 ms), and pays no region start-up.
+    WORK_PER_THREAD = 1 << 18
 
 
 cdef inline bint is_nan(max_t v) noexcept nogil:
@@ -109,6 +114,83 @@ cdef inline void interior_outputs(const window_table_t* t, int64_t* lo, int64_t*
         hi[0] = min(hi[0], t.run_hi[e])
     if t.step[2] != 1 or hi[0] <= lo[0]:
         lo[0] = hi[0] = 0
+
+
+cdef enum:
+    # How a forward call computes its rows, chosen once per call by choose_strategy
+    # (every row of the call runs the same code); cypool._strategy names them.
+    # One window at a time, any table (adaptive bins, dilated rows, indices of
+    # channels-last rows of many channels): the general fallback.
+    STRATEGY_WINDOWS = 0
+    # Channels-first rows tap by tap, each tap a vector run over the row's outputs
+    # (max with indices; strides above 2; windows of more than WINDOW_PASS_MAX_TAPS).
+    STRATEGY_ROW_TAPS = 1
+    # Whole windows of the row's interior outputs in vector lanes (interior_pass),
+    # borders one window at a time.
+    STRATEGY_WHOLE_WINDOWS = 2
+    # Max of stride-1 windows: a running max along W, then van Herk's block prefix
+    # and suffix maxima along H; cost per output independent of the window.  Planes
+    # holding NaN or -0.0 are redone by the strategy chosen without it.
+    STRATEGY_SEPARABLE = 3
+    # Max with indices of channels-last rows of few channels: the element sweep.
+    STRATEGY_FEW_CHANNELS_INDEXED = 4
+    # Averages of whole channels-first planes (global pooling), several at once.
+    STRATEGY_PLANE_SUMS = 5
+    STRATEGY_COUNT = 6
+    # Stride-1 max windows of at least this many taps run separably: below it whole
+    # windows in registers cost less than the separable passes' extra rows.
+    SEPARABLE_MIN_TAPS = 9
+
+
+cdef inline int choose_strategy(int op, const window_table_t* t, const pool_geometry_t* g,
+                                int64_t channels, bint with_indices) noexcept nogil:
+    """The one strategy every row of a forward call runs: op OP_SUM (averages) or
+    a max; g is NULL for adaptive tables (and to rule out STRATEGY_SEPARABLE)."""
+    cdef int64_t inner_lo = 0, inner_hi = 0, most[3]
+    cdef int d
+    cdef int64_t o
+    if (op == OP_SUM and channels == 1 and t.out_size[0] * t.out_size[1] * t.out_size[2] == 1
+            and t.taps[0][0] * t.taps[1][0] * t.taps[2][0]
+            == t.in_size[0] * t.in_size[1] * t.in_size[2]):
+        return STRATEGY_PLANE_SUMS
+    if not t.regular:
+        return STRATEGY_WINDOWS
+    interior_outputs(t, &inner_lo, &inner_hi)
+    for d in range(3):      # the most taps a window has along each dim
+        most[d] = 0
+        for o in range(t.out_size[d]):
+            most[d] = max(most[d], t.taps[d][o])
+    if with_indices:
+        if (1 < channels < WINDOW_PASS_FEW_CHANNELS and inner_hi > inner_lo
+                and most[0] * most[1] <= WINDOW_PASS_MAX_ROWS):
+            return STRATEGY_FEW_CHANNELS_INDEXED
+        return STRATEGY_ROW_TAPS if channels == 1 else STRATEGY_WINDOWS
+    if (op != OP_SUM and g != NULL and g.kernel_size[0] == 1 and g.stride[1] == 1
+            and g.stride[2] == 1 and g.dilation[1] == 1 and g.dilation[2] == 1
+            and g.kernel_size[1] * g.kernel_size[2] >= SEPARABLE_MIN_TAPS):
+        return STRATEGY_SEPARABLE
+    if (inner_hi > inner_lo and most[0] * most[1] * most[2] <= WINDOW_PASS_MAX_TAPS
+            and not (channels == 1 and t.stride_w > 2)):
+        return STRATEGY_WHOLE_WINDOWS
+    return STRATEGY_ROW_TAPS if channels == 1 else STRATEGY_WINDOWS
+
+
+cdef inline int threads_for(int64_t work, int num_threads) noexcept nogil:
+    """The threads a call of ``work`` element reads runs on: at most num_threads,
+    each with at least WORK_PER_THREAD of it."""
+    return <int> max(1, min(<int64_t> num_threads, work // WORK_PER_THREAD))
+
+
+cdef inline int64_t window_reads(const window_table_t* t) noexcept nogil:
+    """Element reads per output of a table's largest window (its tap count)."""
+    cdef int64_t reads = 1, most, o
+    cdef int d
+    for d in range(3):
+        most = 0
+        for o in range(t.out_size[d]):
+            most = max(most, t.taps[d][o])
+        reads *= most
+    return reads
 
 
 cdef inline int64_t cache_lines(int64_t count, size_t item_size) noexcept nogil:

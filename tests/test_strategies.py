@@ -15,7 +15,8 @@ import numpy as np
 import pytest
 
 import cypool
-from cypool import _dispatch, reference
+from cypool import reference
+from cypool._strategy import strategy_counts
 
 DTYPES = (np.float32, np.float64, np.float16, np.uint8, np.int32)
 CHANNELS = (1, 3, 4, 5, 8, 64)
@@ -103,6 +104,30 @@ def test_every_strategy_agrees_with_the_reference(case):
         _bits(cypool.min_pool(x, **_axes_window(window, x.ndim))),
         _bits(reference.min_pool(x, **_axes_window(window, x.ndim))),
     )
+    if d == 1 and np.dtype(dtype).kind == "f":
+        average = dict(kernel_size=k, stride=s, padding=p, ceil_mode=ceil, layout=layout)
+        tolerance = {np.float16: 2e-3, np.float32: 2e-6}.get(dtype, 1e-12)
+        np.testing.assert_allclose(
+            cypool.avg_pool2d(x, **average).astype(np.float64),
+            reference.avg_pool2d(x, **average).astype(np.float64),
+            rtol=tolerance,
+            atol=tolerance,
+        )
+
+
+@pytest.mark.parametrize("layout", ["channels_first", "channels_last"])
+def test_global_and_adaptive_averages_agree_with_the_reference(layout):
+    x = _input(np.float32, 3, layout, (9, 11), seed=5)
+    np.testing.assert_allclose(
+        cypool.global_avg_pool(x, layout=layout),
+        reference.global_avg_pool(x, layout=layout),
+        rtol=2e-6,
+    )
+    np.testing.assert_allclose(
+        cypool.adaptive_avg_pool2d(x, (4, 5), layout=layout),
+        reference.adaptive_avg_pool2d(x, (4, 5), layout=layout),
+        rtol=2e-6,
+    )
 
 
 def _axes_window(window, ndim):
@@ -133,9 +158,9 @@ def test_running_max_keeps_pytorchs_rule_for_nan_and_signed_zeros(k, layout, cha
     flat[rng.choice(flat.size, size=flat.size // 2, replace=False)] = -0.0
     flat[rng.choice(flat.size, size=3, replace=False)] = np.float32("nan")
     window = dict(kernel_size=k, stride=1, padding=k // 2, layout=layout)
-    before = _dispatch.max_kernels.strategy_counts()["STRATEGY_SEPARABLE"]
+    before = strategy_counts()["max"]["separable"]
     y = cypool.max_pool2d(x, **window)
-    assert _dispatch.max_kernels.strategy_counts()["STRATEGY_SEPARABLE"] == before + 1
+    assert strategy_counts()["max"]["separable"] == before + 1
     np.testing.assert_array_equal(_bits(y), _bits(reference.max_pool2d(x, **window)))
 
 
@@ -164,6 +189,11 @@ def test_torch_agrees_on_every_strategy():
 def test_the_sweep_selected_every_strategy():
     """Runs after the sweep (pytest keeps file order): a strategy that silently
     stopped being chosen fails here."""
-    counts = _dispatch.max_kernels.strategy_counts()
-    never = [name for name, calls in counts.items() if calls == 0]
+    counts = strategy_counts()
+    never = [name for name, calls in counts["max"].items() if calls == 0 and name != "plane_sums"]
+    never += [
+        "avg " + name
+        for name in ("windows", "row_taps", "whole_windows", "plane_sums")
+        if counts["avg"][name] == 0
+    ]
     assert not never, "strategies never selected: %s (counts %s)" % (never, counts)
