@@ -30,9 +30,18 @@
 #endif
 
 #if defined(__GNUC__)
-/* Vectors passed between static inline functions, never across a library
+/* Vectors passed between CP_INLINE functions, never across a library
    boundary: gcc's note that their ABI differs between variants does not apply. */
 #pragma GCC diagnostic ignored "-Wpsabi"
+#endif
+
+/* Every primitive is inlined into its caller, where the type and op of the
+ * type-generic entry points are literals: the switches then fold away (gcc's size
+ * estimate, taken before that folding, would otherwise refuse some of them). */
+#if defined(__GNUC__)
+#define CP_INLINE static inline __attribute__((always_inline))
+#else
+#define CP_INLINE static inline
 #endif
 
 /* Bytes per vector: one register of the variant's widest kind (a wider generic
@@ -86,7 +95,7 @@
  * with v first: one instruction per register where the variant has it (the
  * portable select below costs a compare and a blend). */
 #define CP_X86_MAX(NAME, VT, W, REG, MAXFN)                                               \
-static inline VT NAME(VT v, VT acc) {                                                     \
+CP_INLINE VT NAME(VT v, VT acc) {                                                     \
     REG vv[CP_VEC_BYTES / W], aa[CP_VEC_BYTES / W];                                       \
     int i;                                                                                \
     memcpy(vv, &v, sizeof vv);                                                            \
@@ -113,47 +122,47 @@ static inline VT NAME(VT v, VT acc) {                                           
 typedef T cp_vec_##S __attribute__((vector_size(CP_VEC_BYTES)));                          \
 typedef I cp_mask_##S __attribute__((vector_size(CP_VEC_BYTES)));                         \
                                                                                           \
-static inline cp_vec_##S cp_load_##S(const T* p) {                                       \
+CP_INLINE cp_vec_##S cp_load_##S(const T* p) {                                       \
     cp_vec_##S v;                                                                         \
     memcpy(&v, p, sizeof v);                                                              \
     return v;                                                                             \
 }                                                                                         \
-static inline void cp_store_##S(T* p, cp_vec_##S v) { memcpy(p, &v, sizeof v); }         \
-static inline cp_vec_##S cp_splat_##S(T x) {                                              \
+CP_INLINE void cp_store_##S(T* p, cp_vec_##S v) { memcpy(p, &v, sizeof v); }         \
+CP_INLINE cp_vec_##S cp_splat_##S(T x) {                                              \
     cp_vec_##S v = {0};                                                                   \
     return v + x;                                                                         \
 }                                                                                         \
-static inline cp_vec_##S cp_select_##S(cp_mask_##S take, cp_vec_##S v, cp_vec_##S acc) { \
+CP_INLINE cp_vec_##S cp_select_##S(cp_mask_##S take, cp_vec_##S v, cp_vec_##S acc) { \
     return (cp_vec_##S) (((cp_mask_##S) v & take) | ((cp_mask_##S) acc & ~take));         \
 }                                                                                         \
 /* PyTorch's max rule for one tap: v wins when greater or NaN. */                        \
-static inline cp_vec_##S cp_vmax_##S(cp_vec_##S acc, cp_vec_##S v) {                     \
+CP_INLINE cp_vec_##S cp_vmax_##S(cp_vec_##S acc, cp_vec_##S v) {                     \
     cp_mask_##S take = (cp_mask_##S) (v > acc);                                           \
     if (IS_FLOAT) take |= (cp_mask_##S) (v != v);                                         \
     return cp_select_##S(take, v, acc);                                                   \
 }                                                                                         \
 /* The same rule for taps known to hold no NaN. */                                       \
-static inline cp_vec_##S cp_vmax_nan_free_##S(cp_vec_##S acc, cp_vec_##S v) {           \
+CP_INLINE cp_vec_##S cp_vmax_nan_free_##S(cp_vec_##S acc, cp_vec_##S v) {           \
     CP_PLAIN_MAX_##S(v, acc);                                                             \
     return cp_select_##S((cp_mask_##S) (v > acc), v, acc);                                \
 }                                                                                         \
-static inline cp_vec_##S cp_vsum_##S(cp_vec_##S acc, cp_vec_##S v) { return acc + v; }  \
-static inline T cp_max_##S(T acc, T v) {                                                  \
+CP_INLINE cp_vec_##S cp_vsum_##S(cp_vec_##S acc, cp_vec_##S v) { return acc + v; }  \
+CP_INLINE T cp_max_##S(T acc, T v) {                                                  \
     return (v > acc || (IS_FLOAT && v != v)) ? v : acc;                                   \
 }                                                                                         \
-static inline T cp_max_nan_free_##S(T acc, T v) { return v > acc ? v : acc; }            \
-static inline T cp_sum_##S(T acc, T v) { return acc + v; }                                \
+CP_INLINE T cp_max_nan_free_##S(T acc, T v) { return v > acc ? v : acc; }            \
+CP_INLINE T cp_sum_##S(T acc, T v) { return acc + v; }                                \
                                                                                           \
 /* The window's result from its accumulator: a max as it is, a sum divided by       */ \
 /* d0, then by d1 and d2 unless they are 1 (x / 1 == x exactly).                    */ \
-static inline cp_vec_##S cp_vfinish_##S(cp_vec_##S acc, int divide, T d0, T d1, T d2) {  \
+CP_INLINE cp_vec_##S cp_vfinish_##S(cp_vec_##S acc, int divide, T d0, T d1, T d2) {  \
     if (!divide) return acc;                                                              \
     acc = acc / d0;                                                                       \
     if (d1 != 1) acc = acc / d1;                                                          \
     if (d2 != 1) acc = acc / d2;                                                          \
     return acc;                                                                           \
 }                                                                                         \
-static inline T cp_finish_##S(T acc, int divide, T d0, T d1, T d2) {                      \
+CP_INLINE T cp_finish_##S(T acc, int divide, T d0, T d1, T d2) {                      \
     if (!divide) return acc;                                                              \
     acc = acc / d0;                                                                       \
     if (d1 != 1) acc = acc / d1;                                                          \
@@ -173,7 +182,7 @@ CP_DEFINE_RUNNING(S, T, I, LANES)
 /* lane per output, the accumulators in registers, two vectors at a time.            */
 /* Returns count.                                                                     */
 #define CP_DEFINE_TAPS(S, T, LANES, OP, DIVIDE)                                           \
-static inline int64_t cp_##OP##_taps_##S(const T* const* taps, int64_t n_taps,           \
+CP_INLINE int64_t cp_##OP##_taps_##S(const T* const* taps, int64_t n_taps,           \
                                          int64_t offset, T* y, int64_t count, T start,    \
                                          T d0, T d1, T d2) {                              \
     int64_t m = 0, t;                                                                     \
@@ -220,7 +229,7 @@ static inline int64_t cp_##OP##_taps_##S(const T* const* taps, int64_t n_taps,  
 /* tap, or no shuffle builtin), and then the caller computes them.                    */
 #if defined(CP_HAVE_SHUFFLEVECTOR)
 #define CP_DEFINE_PAIRS(S, T, LANES, OP, DIVIDE)                                          \
-static inline int64_t cp_##OP##_pairs_##S(const T* const* rows, int64_t n_rows,          \
+CP_INLINE int64_t cp_##OP##_pairs_##S(const T* const* rows, int64_t n_rows,          \
                                           int64_t k, T* y, int64_t count, T start,        \
                                           T d0, T d1, T d2) {                             \
     int64_t m = 0, r, e;                                                                  \
@@ -253,7 +262,7 @@ static inline int64_t cp_##OP##_pairs_##S(const T* const* rows, int64_t n_rows, 
 }
 #else
 #define CP_DEFINE_PAIRS(S, T, LANES, OP, DIVIDE)                                          \
-static inline int64_t cp_##OP##_pairs_##S(const T* const* rows, int64_t n_rows,          \
+CP_INLINE int64_t cp_##OP##_pairs_##S(const T* const* rows, int64_t n_rows,          \
                                           int64_t k, T* y, int64_t count, T start,        \
                                           T d0, T d1, T d2) {                             \
     (void) rows; (void) n_rows; (void) k; (void) y; (void) count; (void) start;           \
@@ -274,20 +283,20 @@ static inline int64_t cp_##OP##_pairs_##S(const T* const* rows, int64_t n_rows, 
  * cp_rows_max_S: out[m] = max(a[m], b[m]); cp_rows_max_into_S: acc[m] = max(acc[m], b[m]).
  * cp_special_S: whether x[0:n] holds a NaN or a -0.0 (never, for integers).  */
 #define CP_DEFINE_RUNNING(S, T, I, LANES)                                                 \
-static inline void cp_rows_max_##S(const T* restrict a, const T* restrict b,             \
+CP_INLINE void cp_rows_max_##S(const T* restrict a, const T* restrict b,             \
                                    T* restrict out, int64_t n) {                          \
     int64_t m;                                                                            \
     for (m = 0; m < n; m++) out[m] = b[m] > a[m] ? b[m] : a[m];                           \
 }                                                                                         \
-static inline void cp_rows_max_into_##S(T* restrict acc, const T* restrict b, int64_t n) { \
+CP_INLINE void cp_rows_max_into_##S(T* restrict acc, const T* restrict b, int64_t n) { \
     int64_t m;                                                                            \
     for (m = 0; m < n; m++) acc[m] = b[m] > acc[m] ? b[m] : acc[m];                       \
 }                                                                                         \
-static inline void cp_fill_##S(T* restrict out, T value, int64_t n) {                     \
+CP_INLINE void cp_fill_##S(T* restrict out, T value, int64_t n) {                     \
     int64_t m;                                                                            \
     for (m = 0; m < n; m++) out[m] = value;                                               \
 }                                                                                         \
-static inline void cp_window_max_##S(const T* src, int64_t count, int64_t k, int64_t gap,\
+CP_INLINE void cp_window_max_##S(const T* src, int64_t count, int64_t k, int64_t gap,\
                                      T* restrict out, T* restrict scratch) {              \
     int64_t width = 1, span = count + (k - 1) * gap, n;                                   \
     const T* level = src;                                                                 \
@@ -316,7 +325,7 @@ static inline void cp_window_max_##S(const T* src, int64_t count, int64_t k, int
     else                                                                                  \
         cp_rows_max_##S(level, level + (k - width) * gap, out, count);                    \
 }                                                                                         \
-static inline int cp_special_##S(const T* x, int64_t n) {                                 \
+CP_INLINE int cp_special_##S(const T* x, int64_t n) {                                 \
     int64_t m;                                                                            \
     I found = 0;                                                                          \
     if (!IS_FLOAT_##S) return 0;                                                          \
@@ -405,7 +414,7 @@ enum cp_op { CP_OP_SUM = 0, CP_OP_MAX = 1, CP_OP_MAX_NAN_FREE = 2 };
 #define CP_PAIRS_CASE(S, T) CP_REDUCE_CASE(pairs, S, T)
 
 /* y[m] = op over taps[t][offset + m] (see CP_DEFINE_TAPS); returns count. */
-static inline int64_t cp_reduce_taps(int type, int op, const void* const* taps,
+CP_INLINE int64_t cp_reduce_taps(int type, int op, const void* const* taps,
                                      int64_t n_taps, int64_t offset, void* y, int64_t count,
                                      const void* start, int64_t d0, int64_t d1, int64_t d2) {
     CP_FOR_TYPE(type, CP_TAPS_CASE)
@@ -413,7 +422,7 @@ static inline int64_t cp_reduce_taps(int type, int op, const void* const* taps,
 }
 
 /* Stride-2 windows (see CP_DEFINE_PAIRS); returns how many outputs it wrote. */
-static inline int64_t cp_reduce_pairs(int type, int op, const void* const* rows,
+CP_INLINE int64_t cp_reduce_pairs(int type, int op, const void* const* rows,
                                       int64_t n_rows, int64_t k, void* y, int64_t count,
                                       const void* start, int64_t d0, int64_t d1, int64_t d2) {
     CP_FOR_TYPE(type, CP_PAIRS_CASE)
@@ -424,7 +433,7 @@ static inline int64_t cp_reduce_pairs(int type, int op, const void* const* rows,
     cp_window_max_##S((const T*) src, count, k, gap, (T*) out, (T*) scratch);             \
     return;
 /* out[m] = max over e < k of src[m + e * gap], NaN- and -0.0-free rows only. */
-static inline void cp_window_max(int type, const void* src, int64_t count, int64_t k,
+CP_INLINE void cp_window_max(int type, const void* src, int64_t count, int64_t k,
                                  int64_t gap, void* out, void* scratch) {
     CP_FOR_TYPE(type, CP_WINDOW_MAX_CASE)
 }
@@ -433,7 +442,7 @@ static inline void cp_window_max(int type, const void* src, int64_t count, int64
     cp_rows_max_##S((const T*) a, (const T*) b, (T*) out, n);                             \
     return;
 /* out[m] = max(a[m], b[m]) (out must not overlap a or b). */
-static inline void cp_rows_max(int type, const void* a, const void* b, void* out, int64_t n) {
+CP_INLINE void cp_rows_max(int type, const void* a, const void* b, void* out, int64_t n) {
     CP_FOR_TYPE(type, CP_ROWS_MAX_CASE)
 }
 
@@ -441,7 +450,7 @@ static inline void cp_rows_max(int type, const void* a, const void* b, void* out
     cp_rows_max_into_##S((T*) acc, (const T*) b, n);                                      \
     return;
 /* acc[m] = max(acc[m], b[m]) (acc must not overlap b). */
-static inline void cp_rows_max_into(int type, void* acc, const void* b, int64_t n) {
+CP_INLINE void cp_rows_max_into(int type, void* acc, const void* b, int64_t n) {
     CP_FOR_TYPE(type, CP_ROWS_MAX_INTO_CASE)
 }
 
@@ -449,13 +458,13 @@ static inline void cp_rows_max_into(int type, void* acc, const void* b, int64_t 
     cp_fill_##S((T*) out, *(const T*) value, n);                                          \
     return;
 /* out[m] = *value for m < n. */
-static inline void cp_fill(int type, void* out, const void* value, int64_t n) {
+CP_INLINE void cp_fill(int type, void* out, const void* value, int64_t n) {
     CP_FOR_TYPE(type, CP_FILL_CASE)
 }
 
 #define CP_SPECIAL_CASE(S, T) return cp_special_##S((const T*) x, n);
 /* Whether x[0:n] holds a NaN or a -0.0 (never for integers). */
-static inline int cp_special(int type, const void* x, int64_t n) {
+CP_INLINE int cp_special(int type, const void* x, int64_t n) {
     CP_FOR_TYPE(type, CP_SPECIAL_CASE)
     return 0;
 }
