@@ -12,7 +12,7 @@ from libc.stdint cimport (
     int8_t, int16_t, int32_t, int64_t, uint8_t, uint16_t, uint32_t, uint64_t)
 from cpython.pycapsule cimport PyCapsule_New
 from libc.stdlib cimport free, malloc
-from libc.string cimport memcpy, memset
+from libc.string cimport memset
 
 from libc.math cimport INFINITY
 
@@ -26,8 +26,9 @@ from cypool._window_pass cimport (
     ROW_CHUNKS_PER_THREAD, SWEEP_ELEMENTS, WINDOW_PASS_MAX_ROWS, cache_lines, chunk_start,
     interior_outputs, threads_for, window_reads, OP_MAX, OP_MAX_NAN_FREE, has_nan,
     interior_pass, is_nan, lowest_value, next_row, row_position, window_rows, type_code, cp_fill,
-    cp_rows_max, cp_rows_max_into, cp_special, cp_window_max, choose_strategy, STRATEGY_ROW_TAPS,
-    STRATEGY_WHOLE_WINDOWS, STRATEGY_SEPARABLE, STRATEGY_FEW_CHANNELS_INDEXED, STRATEGY_COUNT)
+    cp_copy, cp_rows_max, cp_rows_max_into, cp_special, cp_window_max, choose_strategy,
+    STRATEGY_ROW_TAPS, STRATEGY_WHOLE_WINDOWS, STRATEGY_SEPARABLE, STRATEGY_FEW_CHANNELS_INDEXED,
+    STRATEGY_COUNT)
 from cypool._geometry cimport (
     Geometry, pool_geometry_t, window_table_t, window_table_init, window_table_init_adaptive,
     window_table_free)
@@ -369,7 +370,7 @@ cdef inline bint _window_row(const max_t* plane, max_t* out, int64_t v, const wi
     src = plane + v * in_w
     if before > 0 or in_w < row_in:    # the padding as lowest values around a copy
         cp_fill(code, scratch, &lowest, before)
-        memcpy(scratch + before, src, min(in_w, row_in - before) * sizeof(max_t))
+        cp_copy(code, scratch + before, src, min(in_w, row_in - before))
         if row_in > before + in_w:
             cp_fill(code, scratch + before + in_w, &lowest, row_in - before - in_w)
         src = scratch
@@ -413,11 +414,11 @@ cdef bint _separable_rows(const max_t* plane, max_t* y, const window_table_t* t,
             special |= _window_row(plane, rows + j * row_out, base + (block + 1) * kh + j, t, w,
                                    channels, work)
         if here > 1:
-            memcpy(prefix, rows, row_out * sizeof(max_t))
+            cp_copy(code, prefix, rows, row_out)
             for j in range(1, here - 1):
                 cp_rows_max(code, prefix + (j - 1) * row_out, rows + j * row_out,
                             prefix + j * row_out, row_out)
-        memcpy(y + block * kh * row_out, suffix, row_out * sizeof(max_t))
+        cp_copy(code, y + block * kh * row_out, suffix, row_out)
         for j in range(1, here):
             cp_rows_max(code, suffix + j * row_out, prefix + (j - 1) * row_out,
                         y + (block * kh + j) * row_out, row_out)

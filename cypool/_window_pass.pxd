@@ -36,6 +36,7 @@ cdef extern from "cypool_rows.h" nogil:
     void cp_rows_max(int type, const void* a, const void* b, void* out, int64_t n)
     void cp_rows_max_into(int type, void* acc, const void* b, int64_t n)
     void cp_fill(int type, void* out, const void* value, int64_t n)
+    void cp_copy(int type, void* out, const void* src, int64_t n)
     int cp_special(int type, const void* x, int64_t n)
 
 cdef enum:

@@ -43,6 +43,13 @@
 #else
 #define CP_INLINE static inline
 #endif
+/* gcc turns a copy or fill loop back into a memcpy or memset call, even of
+ * explicit vectors; an empty asm on the loop counter keeps it a loop. */
+#if defined(__GNUC__)
+#define CP_KEEP_LOOP(m) __asm__("" : "+r"(m))
+#else
+#define CP_KEEP_LOOP(m)
+#endif
 
 /* Bytes per vector: one register of the variant's widest kind (a wider generic
  * vector would be kept in memory between operations by some compilers).  The lane
@@ -292,9 +299,22 @@ CP_INLINE void cp_rows_max_into_##S(T* restrict acc, const T* restrict b, int64_
     int64_t m;                                                                            \
     for (m = 0; m < n; m++) acc[m] = b[m] > acc[m] ? b[m] : acc[m];                       \
 }                                                                                         \
+CP_INLINE void cp_copy_##S(T* restrict out, const T* restrict src, int64_t n) {          \
+    int64_t m = 0;                                                                        \
+    for (; m + (LANES) <= n; m += (LANES)) {                                              \
+        cp_store_##S(out + m, cp_load_##S(src + m));                                      \
+        CP_KEEP_LOOP(m);                                                                  \
+    }                                                                                     \
+    for (; m < n; m++) out[m] = src[m];                                                   \
+}                                                                                         \
 CP_INLINE void cp_fill_##S(T* restrict out, T value, int64_t n) {                     \
-    int64_t m;                                                                            \
-    for (m = 0; m < n; m++) out[m] = value;                                               \
+    int64_t m = 0;                                                                        \
+    const cp_vec_##S v = cp_splat_##S(value);                                             \
+    for (; m + (LANES) <= n; m += (LANES)) {                                              \
+        cp_store_##S(out + m, v);                                                         \
+        CP_KEEP_LOOP(m);                                                                  \
+    }                                                                                     \
+    for (; m < n; m++) out[m] = value;                                                    \
 }                                                                                         \
 CP_INLINE void cp_window_max_##S(const T* src, int64_t count, int64_t k, int64_t gap,\
                                      T* restrict out, T* restrict scratch) {              \
@@ -302,7 +322,7 @@ CP_INLINE void cp_window_max_##S(const T* src, int64_t count, int64_t k, int64_t
     const T* level = src;                                                                 \
     T* next = scratch;                                                                    \
     if (k == 1) {                                                                         \
-        memcpy(out, src, count * sizeof(T));                                              \
+        cp_copy_##S(out, src, count);                                                     \
         return;                                                                           \
     }                                                                                     \
     while (4 * width <= k) {                                                              \
@@ -321,7 +341,7 @@ CP_INLINE void cp_window_max_##S(const T* src, int64_t count, int64_t k, int64_t
         width *= 2;                                                                       \
     }                                                                                     \
     if (width == k)                                                                       \
-        memcpy(out, level, count * sizeof(T));                                            \
+        cp_copy_##S(out, level, count);                                                   \
     else                                                                                  \
         cp_rows_max_##S(level, level + (k - width) * gap, out, count);                    \
 }                                                                                         \
@@ -452,6 +472,15 @@ CP_INLINE void cp_rows_max(int type, const void* a, const void* b, void* out, in
 /* acc[m] = max(acc[m], b[m]) (acc must not overlap b). */
 CP_INLINE void cp_rows_max_into(int type, void* acc, const void* b, int64_t n) {
     CP_FOR_TYPE(type, CP_ROWS_MAX_INTO_CASE)
+}
+
+#define CP_COPY_CASE(S, T)                                                                \
+    cp_copy_##S((T*) out, (const T*) src, n);                                             \
+    return;
+/* out[m] = src[m] for m < n: a plain vector loop (the short rows of the running max
+ * stay in cache; glibc's memcpy takes `rep movsb` there, slow on AMD Zen). */
+CP_INLINE void cp_copy(int type, void* out, const void* src, int64_t n) {
+    CP_FOR_TYPE(type, CP_COPY_CASE)
 }
 
 #define CP_FILL_CASE(S, T)                                                                \
