@@ -5,6 +5,7 @@ import threading
 
 import numpy as np
 import pytest
+from cypool._runtime import openmp_enabled
 
 import cypool
 from cypool import _threads
@@ -40,11 +41,31 @@ def test_out_float16_runs_in_float32():
     np.testing.assert_array_equal(out, cypool.avg_pool2d(x, 2))
 
 
-@pytest.mark.parametrize("threads", [1, 2, 3])
-def test_thread_counts_give_bit_identical_results(x, threads):
-    if threads > 1 and _threads.resolve(threads, 10**6) != threads:
-        # Only a serial build gets here; CI requires OpenMP (CYPOOL_REQUIRE_OPENMP).
+@pytest.fixture
+def spy_threads(monkeypatch):
+    """The thread counts the kernel launches of the test resolve to, in call order."""
+    resolved = []
+    resolve = _threads.resolve
+
+    def spy(num_threads, work_units):
+        resolved.append(resolve(num_threads, work_units))
+        return resolved[-1]
+
+    monkeypatch.setattr(_threads, "resolve", spy)
+    return resolved
+
+
+@pytest.mark.parametrize("threads", [2, 3])
+def test_thread_counts_give_bit_identical_results(threads, spy_threads):
+    if not openmp_enabled():
+        if os.environ.get("CYPOOL_REQUIRE_OPENMP"):
+            pytest.fail("CI requires an OpenMP build (CYPOOL_REQUIRE_OPENMP)")
         pytest.skip("a serial build runs every call in one thread: nothing to compare")
+    # Large enough that every call below is split between the threads asked for
+    # (checked: the comparison is meaningless if both sides ran in one thread).
+    x = np.random.default_rng(0).standard_normal((4, 16, 67, 61)).astype(np.float32)
+    x[0, 0, ::7, ::5] = np.nan  # NaN and ties keep the index rules in play
+    x[1, 2, :, 10:20] = 1.5
     one = dict(num_threads=1)
     many = dict(num_threads=threads)
     for kwargs in (
@@ -52,20 +73,24 @@ def test_thread_counts_give_bit_identical_results(x, threads):
         dict(kernel_size=2),
         dict(kernel_size=3, stride=2, padding=(1, 0), ceil_mode=True),
     ):
+        del spy_threads[:]
         y1, i1 = cypool.max_pool2d(x, return_indices=True, **kwargs, **one)
         yn, iN = cypool.max_pool2d(x, return_indices=True, **kwargs, **many)
         np.testing.assert_array_equal(y1, yn)
         np.testing.assert_array_equal(i1, iN)
+        g = np.random.default_rng(1).standard_normal(y1.shape).astype(np.float32)
         np.testing.assert_array_equal(
-            cypool.max_pool2d_backward(y1, i1, x.shape, **one),
-            cypool.max_pool2d_backward(y1, i1, x.shape, **many),
+            cypool.max_pool2d_backward(g, i1, x.shape, **one),
+            cypool.max_pool2d_backward(g, i1, x.shape, **many),
         )
         a1 = cypool.avg_pool2d(x, **kwargs, **one)
         np.testing.assert_array_equal(a1, cypool.avg_pool2d(x, **kwargs, **many))
         np.testing.assert_array_equal(
-            cypool.avg_pool2d_backward(a1, x.shape, **kwargs, **one),
-            cypool.avg_pool2d_backward(a1, x.shape, **kwargs, **many),
+            cypool.avg_pool2d_backward(g, x.shape, **kwargs, **one),
+            cypool.avg_pool2d_backward(g, x.shape, **kwargs, **many),
         )
+        # Every call ran: the 1-thread ones in one thread, the others in `threads`.
+        assert spy_threads == [1, threads] * 4, (kwargs, spy_threads)
 
 
 def test_thread_settings_resolution():
