@@ -1,6 +1,12 @@
-"""``out=`` buffers, thread-count control and bit-identical results across thread counts."""
+"""``out=`` buffers, thread-count control, bit-identical results across thread counts
+and ``show_config``'s facts checked against the compiled modules themselves."""
 
+import glob
+import importlib
 import os
+import re
+import subprocess
+import sys
 import threading
 
 import numpy as np
@@ -138,17 +144,119 @@ def test_bad_thread_counts(bad, x):
         cypool.set_num_threads(bad)
 
 
-def test_show_config_reports_openmp_and_threads(capsys):
+# --- show_config: each fact checked against evidence that setup.py did not write ----------
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+VARIANT_FLAG = {"avx2": "-mavx2", "avx512": "-mavx512f"}  # one of each variant's flags
+VARIANT_CPU_FLAGS = {  # /proc/cpuinfo's names of what each variant's instructions need
+    "avx2": {"avx2", "fma", "f16c"},
+    "avx512": {"avx2", "fma", "f16c", "avx512f", "avx512bw", "avx512vl", "avx512dq"},
+}
+
+
+def _binary(module):
+    """The bytes of one of cypool's compiled modules (its shared object)."""
+    with open(importlib.import_module("cypool." + module).__file__, "rb") as f:
+        return f.read()
+
+
+def _recorded_flags(binary):
+    """The compile flags gcc recorded in the object's DWARF producer string (builds
+    with -g record them; CPython's own CFLAGS carry -g), or None without one."""
+    found = re.findall(rb"GNU C[0-9A-Za-z]* [0-9][0-9.]* ([^\x00]*-fPIC[^\x00]*)\x00", binary)
+    return found[0].decode().split() if found else None
+
+
+def test_show_config_prints_what_it_returns(capsys):
     info = cypool.show_config()
-    printed = capsys.readouterr().out
-    assert "openmp" in printed and "num_threads" in printed
-    assert info["num_threads"] == cypool.get_num_threads()
-    assert info["version"] == cypool.__version__
-    assert "-O3" in info["compile_args"] or info["debug_build"]
-    assert "-march=native" not in info["compile_args"] or info["native_build"]
+    printed = dict(
+        (part.strip() for part in line.split(" : ", 1))
+        for line in capsys.readouterr().out.splitlines()
+    )
+    assert printed == {key: str(value) for key, value in info.items()}
+
+
+def test_show_config_thread_count_follows_the_settings_and_openmp(tmp_path):
+    with cypool.num_threads(3):
+        assert cypool.show_config()["num_threads"] == 3
+    if not openmp_enabled():
+        assert cypool.show_config()["num_threads"] == 1
+        return
+    # The default is OpenMP's own, which reads OMP_NUM_THREADS at start-up.
+    # The same cypool as this process's (installed or built in place), from a folder
+    # without a cypool/ source tree in it.
+    env = dict(os.environ, OMP_NUM_THREADS="3")
+    env["PYTHONPATH"] = os.path.dirname(os.path.dirname(os.path.abspath(cypool.__file__)))
+    done = subprocess.run(
+        [sys.executable, "-c", "import cypool; print(cypool.show_config()['num_threads'])"],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        cwd=str(tmp_path),
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert done.stdout.splitlines()[-1] == "3"
+
+
+def test_show_config_version_is_the_projects():
+    pyproject = os.path.join(ROOT, "pyproject.toml")
+    if not os.path.exists(pyproject):
+        pytest.skip("needs the source checkout's pyproject.toml")
+    with open(pyproject) as f:
+        version = re.search(r'^version = "([^"]+)"', f.read(), re.M).group(1)
+    assert cypool.show_config()["version"] == version
+
+
+def test_show_config_openmp_is_what_the_kernels_link():
+    info = cypool.show_config()
     if os.environ.get("CYPOOL_REQUIRE_OPENMP"):
         assert info["openmp"], "CI requires an OpenMP build"
-    if info["openmp"]:
-        assert "-fopenmp" in info["compile_args"]
-    else:
+    assert info["openmp"] == openmp_enabled()  # the compiled module's own #ifdef _OPENMP
+    for module in ("_max_pool", "_avg_pool"):
+        binary = _binary(module)
+        links = b"libgomp" in binary or b"libomp" in binary  # a DT_NEEDED entry
+        assert links == info["openmp"], module
+        assert ("-fopenmp" in info["compile_args"]) == links, module
+    if not info["openmp"]:
         assert "SERIAL" in info["note"].upper() or "WITHOUT" in info["note"].upper()
+
+
+def test_show_config_compiler_and_flags_are_those_recorded_in_the_kernels():
+    info = cypool.show_config()
+    binary = _binary("_max_pool")
+    version = info["cython_version"].replace(".", "_").encode()
+    assert b"_cython_" + version + b"." in binary  # Cython's ABI name in the module
+    compiler = os.path.basename(info["compiler"].split()[0])
+    assert (b"clang version" if "clang" in compiler else b"GCC: (") in binary  # .comment
+    flags = _recorded_flags(binary)
+    if flags is None:
+        pytest.skip("built without -g: the kernels do not record their compile flags")
+    assert [f for f in info["compile_args"] if f not in flags] in ([], ["-march=native"]), flags
+    optimization = [f for f in flags if f.startswith("-O")][-1]
+    assert optimization == ("-O1" if info["debug_build"] else "-O3"), flags
+    if info["native_build"]:  # gcc records -march=native as the CPU it found
+        assert [f for f in flags if f.startswith("-march=")][-1] != "-march=x86-64", flags
+
+
+def test_show_config_variants_are_the_binaries_built_and_what_the_cpu_runs():
+    info = cypool.show_config()
+    built, runs = info["kernel_variants_built"], info["kernel_variants_cpu_runs"]
+    assert built[0] == "baseline" and runs[0] == "baseline"
+    folder = os.path.dirname(cypool.__file__)
+    for variant, flag in VARIANT_FLAG.items():
+        binaries = glob.glob(os.path.join(folder, "_max_pool_%s.*" % variant))
+        binaries = [b for b in binaries if not b.endswith((".pyx", ".c"))]
+        assert bool(binaries) == (variant in built), (variant, binaries)
+        if variant in built:
+            assert not info["native_build"]  # setup.py: a native build has no variants
+            flags = _recorded_flags(_binary("_max_pool_" + variant))
+            assert flags is None or flag in flags, (variant, flags)
+    if os.path.exists("/proc/cpuinfo"):
+        with open("/proc/cpuinfo") as f:
+            cpu = set(re.search(r"^flags\s*:(.*)$", f.read(), re.M).group(1).split())
+        assert runs == ["baseline"] + [
+            v for v in VARIANT_CPU_FLAGS if v in built and VARIANT_CPU_FLAGS[v] <= cpu
+        ]
+    asked = os.environ.get("CYPOOL_KERNELS", "").strip().lower()
+    assert info["kernels"] == (asked if asked in runs else runs[-1])
