@@ -352,9 +352,20 @@ def test_block_reduce_arguments_and_kwargs():
             lambda g, x, f: cypool.max_pool2d_backward(g, f[1], x.shape),
         ),
         (
-            cypool.layers.AvgPool1d(2, count_include_pad=False),
-            lambda x: cypool.avg_pool1d(x, 2),
-            lambda g, x, f: cypool.avg_pool1d_backward(g, x.shape, 2),
+            # padding 1 at stride 2 over 9: both edge windows hold a padding tap, which
+            # count_include_pad=False leaves out of their divisor
+            cypool.layers.AvgPool1d(3, 2, 1, count_include_pad=False),
+            lambda x: cypool.avg_pool1d(x, 3, 2, 1, count_include_pad=False),
+            lambda g, x, f: cypool.avg_pool1d_backward(
+                g, x.shape, 3, 2, 1, count_include_pad=False
+            ),
+        ),
+        (
+            cypool.layers.AvgPool2d(3, 2, 1, ceil_mode=True, count_include_pad=False),
+            lambda x: cypool.avg_pool2d(x, 3, 2, 1, ceil_mode=True, count_include_pad=False),
+            lambda g, x, f: cypool.avg_pool2d_backward(
+                g, x.shape, 3, 2, 1, ceil_mode=True, count_include_pad=False
+            ),
         ),
         (
             cypool.layers.AdaptiveAvgPool3d(2),
@@ -387,6 +398,19 @@ def test_layers_equal_the_functions(layer, forward, backward):
         np.testing.assert_array_equal(dx, backward(g, x, reference))
     else:  # global pooling: the adaptive gradient of size 1
         assert np.isclose(dx.sum(), g.sum())
+
+
+def test_avg_layer_without_padding_counts_is_checked_where_that_matters():
+    """The count_include_pad=False layer case above compares where the flag changes the
+    result: with padding counted, the edge windows would differ."""
+    x = RNG.standard_normal((2, 3, 9))
+    without = cypool.avg_pool1d(x, 3, 2, 1, count_include_pad=False)
+    with_pad = cypool.avg_pool1d(x, 3, 2, 1, count_include_pad=True)
+    np.testing.assert_array_equal(without[..., 1:-1], with_pad[..., 1:-1])
+    np.testing.assert_allclose(without[..., [0, -1]], with_pad[..., [0, -1]] * 1.5)
+    np.testing.assert_allclose(
+        without, loops.avg_pool1d(x, 3, 2, 1, count_include_pad=False), rtol=1e-15
+    )
 
 
 def test_layers_refuse_mismatched_calls_with_short_messages():
