@@ -3,6 +3,7 @@ and ``show_config``'s facts checked against the compiled modules themselves."""
 
 import glob
 import importlib
+import importlib.machinery
 import os
 import re
 import subprocess
@@ -245,8 +246,11 @@ def test_show_config_variants_are_the_binaries_built_and_what_the_cpu_runs():
     assert built[0] == "baseline" and runs[0] == "baseline"
     folder = os.path.dirname(cypool.__file__)
     for variant, flag in VARIANT_FLAG.items():
-        binaries = glob.glob(os.path.join(folder, "_max_pool_%s.*" % variant))
-        binaries = [b for b in binaries if not b.endswith((".pyx", ".c"))]
+        binaries = [
+            path
+            for path in glob.glob(os.path.join(folder, "_max_pool_%s.*" % variant))
+            if path.endswith(tuple(importlib.machinery.EXTENSION_SUFFIXES))
+        ]
         assert bool(binaries) == (variant in built), (variant, binaries)
         if variant in built:
             assert not info["native_build"]  # setup.py: a native build has no variants
