@@ -103,8 +103,13 @@ def test_bool_masks_pool_as_any_all_and_fractions(layout):
     assert adaptive.dtype == bool
     np.testing.assert_array_equal(adaptive, loops.adaptive_max_pool2d(mask, 3, layout=layout))
     assert cypool.global_max_pool(mask, layout=layout).dtype == bool
-    g = cypool.max_pool2d_backward(np.ones(y.shape), idx, mask.shape, layout=layout)
-    assert g.sum() == y.size
+    _, idx_ref = loops.max_pool2d(mask, 3, 2, 1, return_indices=True, layout=layout)
+    np.testing.assert_array_equal(idx, idx_ref)  # the first True (or the first False)
+    ones = np.ones(y.shape)
+    np.testing.assert_array_equal(
+        cypool.max_pool2d_backward(ones, idx, mask.shape, layout=layout),
+        loops.max_pool2d_backward(ones, idx_ref, mask.shape, layout=layout),
+    )
 
 
 def test_bool_gradients_are_refused():
