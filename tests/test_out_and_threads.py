@@ -68,9 +68,10 @@ def test_thread_counts_give_bit_identical_results(threads, spy_threads):
         if os.environ.get("CYPOOL_REQUIRE_OPENMP"):
             pytest.fail("CI requires an OpenMP build (CYPOOL_REQUIRE_OPENMP)")
         pytest.skip("a serial build runs every call in one thread: nothing to compare")
-    # Large enough that every call below is split between the threads asked for
-    # (checked: the comparison is meaningless if both sides ran in one thread).
-    x = np.random.default_rng(0).standard_normal((4, 16, 67, 61)).astype(np.float32)
+    # Large enough that every call below is split between the threads asked for, even
+    # with a PyTorch-like grain of 32768 outputs per thread (checked at the end: the
+    # comparison is meaningless if both sides ran in one thread).
+    x = np.random.default_rng(0).standard_normal((4, 16, 97, 91)).astype(np.float32)
     x[0, 0, ::7, ::5] = np.nan  # NaN and ties keep the index rules in play
     x[1, 2, :, 10:20] = 1.5
     one = dict(num_threads=1)
