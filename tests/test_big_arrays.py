@@ -24,6 +24,7 @@ needs = lambda gib: pytest.mark.skipif(
 )
 
 
+@pytest.mark.slow  # fills and pools a 2 GiB plane
 @needs(12)
 def test_uint8_plane_beyond_2_to_the_31(capsys):
     side = 46341  # side**2 = 2_147_488_281 > 2**31
@@ -55,6 +56,7 @@ def test_uint8_plane_beyond_2_to_the_31(capsys):
         )
 
 
+@pytest.mark.slow  # a billion outputs
 @needs(6)
 def test_1d_row_with_a_billion_outputs_pools_in_bounded_memory(capsys):
     """A (1, 1, 2**31 + 5) uint8 row: 2**30 + 2 outputs.  The window tables of one

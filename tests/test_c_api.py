@@ -15,6 +15,7 @@ MAX_TYPES = [np.float32, np.float64, np.int8, np.uint8, np.int16, np.uint16, np.
 WINDOWS = [(2, 2, 0, False), (3, 2, 1, False), (3, 1, 1, False), (3, 2, 0, True), (4, 3, 2, True)]
 
 
+# Every test of the built examples is marked slow: this fixture compiles them.
 @pytest.fixture(scope="module")
 def built(tmp_path_factory):
     # The header must compile without a warning in C and in C++.
@@ -45,6 +46,7 @@ def _out_shape(c, x, kernel, stride, padding, ceil_mode):
     return (x.shape[0], oh, ow) + x.shape[3:]
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("dtype", MAX_TYPES)
 @pytest.mark.parametrize("shape", [(6, 11, 9), (2, 10, 7, 5)])
 @pytest.mark.parametrize("window", WINDOWS)
@@ -62,6 +64,7 @@ def test_c_max_pool_forward_equals_max_pool2d(built, dtype, shape, window):
     np.testing.assert_array_equal(indices, expected_indices)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("dtype", MAX_TYPES)
 @pytest.mark.parametrize("shape", [(6, 11, 9), (2, 10, 7, 5)])
 def test_c_max_pool_backward_equals_max_pool2d_backward(built, dtype, shape):
@@ -77,6 +80,7 @@ def test_c_max_pool_backward_equals_max_pool2d_backward(built, dtype, shape):
     assert c.max_backward(grad_out, indices, grad_in, 1) is False
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("dtype", [np.float32, np.float64])
 @pytest.mark.parametrize("shape", [(6, 11, 9), (2, 10, 7, 5)])
 @pytest.mark.parametrize("window", WINDOWS)
@@ -99,6 +103,7 @@ def test_c_avg_pool_equals_avg_pool2d(built, dtype, shape, window, count_include
     np.testing.assert_array_equal(grad_in, expected)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("dtype", [np.float32, np.uint8])
 @pytest.mark.parametrize("kernel, stride, padding", [(2, 2, 0), (3, 2, 1)])
 def test_cpp_max_pool_equals_max_pool2d(built, dtype, kernel, stride, padding):
@@ -111,6 +116,7 @@ def test_cpp_max_pool_equals_max_pool2d(built, dtype, kernel, stride, padding):
     np.testing.assert_array_equal(grad_in, cypool.max_pool2d_backward(y, indices, x.shape))
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("count_include_pad", [True, False])
 def test_cpp_avg_pool_equals_avg_pool2d(built, count_include_pad):
     _, cpp = built
@@ -124,11 +130,13 @@ def test_cpp_avg_pool_equals_avg_pool2d(built, count_include_pad):
     )
 
 
+@pytest.mark.slow
 def test_the_c_api_runs_the_kernels_the_python_functions_run(built):
     c, cpp = built
     assert c.rebind() == cpp.kernel_set == cypool.show_config()["kernels"]
 
 
+@pytest.mark.slow
 def test_bad_windows_and_arguments_get_the_status_messages(built):
     c, cpp = built
     with pytest.raises(ValueError, match=r"^stride must be >= 1 \(spatial dim 0\)$"):
@@ -141,6 +149,7 @@ def test_bad_windows_and_arguments_get_the_status_messages(built):
         c.max_forward(x, y, indices, 2, 2, 0, False, 0)
 
 
+@pytest.mark.slow
 def test_import_cypool_refuses_another_abi_version(built, monkeypatch):
     c, _ = built
     # A table claiming ABI version 99, in a capsule of the right name.

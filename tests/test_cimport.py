@@ -9,6 +9,7 @@ from _examples import build_example, load_module
 import cypool
 
 
+# Every test of the built example is marked slow: this fixture compiles it.
 @pytest.fixture(scope="module")
 def demo(tmp_path_factory):
     pytest.importorskip("Cython", reason="Cython is needed to build the cimport example")
@@ -16,6 +17,7 @@ def demo(tmp_path_factory):
     return load_module(build, "cimport_demo")
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("kernel_size, stride, padding", [(2, 2, 0), (3, 2, 1), (3, 1, 1)])
 def test_cimport_example_equals_the_facade_bit_for_bit(demo, kernel_size, stride, padding):
     x = np.random.default_rng(kernel_size).standard_normal((7, 13, 10))
@@ -30,6 +32,7 @@ def test_cimport_example_equals_the_facade_bit_for_bit(demo, kernel_size, stride
     )
 
 
+@pytest.mark.slow
 def test_cimport_example_reports_bad_windows(demo):
     with pytest.raises(ValueError, match="spatial dim"):
         demo.pool_planes(np.zeros((1, 4, 4)), 0, 1, 0)

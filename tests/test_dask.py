@@ -79,6 +79,7 @@ def test_adaptive_and_global_merge_spatial_chunks():
     )
 
 
+@pytest.mark.slow  # starts a cluster of two worker processes
 def test_local_cluster_with_two_worker_processes():
     distributed = pytest.importorskip("distributed", reason="distributed is an optional extra")
     with (

@@ -31,6 +31,7 @@ def test_threadpoolctl_sees_and_limits_cypool():
         assert cypool.get_num_threads() == 2
 
 
+@pytest.mark.slow  # runs a benchmark workload in a fresh interpreter
 @pytest.mark.parametrize("command", [["-m", "cypool"], None])
 def test_command_line_prints_config_and_a_table(command):
     if command is None:  # the installed console script, next to this Python

@@ -103,8 +103,13 @@ def test_bool_masks_pool_as_any_all_and_fractions(layout):
     assert adaptive.dtype == bool
     np.testing.assert_array_equal(adaptive, loops.adaptive_max_pool2d(mask, 3, layout=layout))
     assert cypool.global_max_pool(mask, layout=layout).dtype == bool
-    g = cypool.max_pool2d_backward(np.ones(y.shape), idx, mask.shape, layout=layout)
-    assert g.sum() == y.size
+    _, idx_ref = loops.max_pool2d(mask, 3, 2, 1, return_indices=True, layout=layout)
+    np.testing.assert_array_equal(idx, idx_ref)  # the first True (or the first False)
+    ones = np.ones(y.shape)
+    np.testing.assert_array_equal(
+        cypool.max_pool2d_backward(ones, idx, mask.shape, layout=layout),
+        loops.max_pool2d_backward(ones, idx_ref, mask.shape, layout=layout),
+    )
 
 
 def test_bool_gradients_are_refused():
@@ -352,9 +357,20 @@ def test_block_reduce_arguments_and_kwargs():
             lambda g, x, f: cypool.max_pool2d_backward(g, f[1], x.shape),
         ),
         (
-            cypool.layers.AvgPool1d(2, count_include_pad=False),
-            lambda x: cypool.avg_pool1d(x, 2),
-            lambda g, x, f: cypool.avg_pool1d_backward(g, x.shape, 2),
+            # padding 1 at stride 2 over 9: both edge windows hold a padding tap, which
+            # count_include_pad=False leaves out of their divisor
+            cypool.layers.AvgPool1d(3, 2, 1, count_include_pad=False),
+            lambda x: cypool.avg_pool1d(x, 3, 2, 1, count_include_pad=False),
+            lambda g, x, f: cypool.avg_pool1d_backward(
+                g, x.shape, 3, 2, 1, count_include_pad=False
+            ),
+        ),
+        (
+            cypool.layers.AvgPool2d(3, 2, 1, ceil_mode=True, count_include_pad=False),
+            lambda x: cypool.avg_pool2d(x, 3, 2, 1, ceil_mode=True, count_include_pad=False),
+            lambda g, x, f: cypool.avg_pool2d_backward(
+                g, x.shape, 3, 2, 1, ceil_mode=True, count_include_pad=False
+            ),
         ),
         (
             cypool.layers.AdaptiveAvgPool3d(2),
@@ -365,12 +381,6 @@ def test_block_reduce_arguments_and_kwargs():
             cypool.layers.AdaptiveMaxPool2d((3, 2)),
             lambda x: cypool.adaptive_max_pool2d(x, (3, 2), return_indices=True),
             lambda g, x, f: cypool.adaptive_max_pool2d_backward(g, f[1], x.shape),
-        ),
-        (cypool.layers.GlobalAvgPool(), lambda x: cypool.global_avg_pool(x), None),
-        (
-            cypool.layers.GlobalMaxPool(keepdims=True),
-            lambda x: cypool.global_max_pool(x, keepdims=True),
-            None,
         ),
     ],
 )
@@ -383,10 +393,64 @@ def test_layers_equal_the_functions(layer, forward, backward):
     g = RNG.standard_normal(y.shape)
     dx = layer.backward(g)
     assert dx.shape == x.shape
-    if backward is not None:
-        np.testing.assert_array_equal(dx, backward(g, x, reference))
-    else:  # global pooling: the adaptive gradient of size 1
-        assert np.isclose(dx.sum(), g.sum())
+    np.testing.assert_array_equal(dx, backward(g, x, reference))
+
+
+def test_avg_layer_without_padding_counts_is_checked_where_that_matters():
+    """The count_include_pad=False layer case above compares where the flag changes the
+    result: with padding counted, the edge windows would differ."""
+    x = RNG.standard_normal((2, 3, 9))
+    without = cypool.avg_pool1d(x, 3, 2, 1, count_include_pad=False)
+    with_pad = cypool.avg_pool1d(x, 3, 2, 1, count_include_pad=True)
+    np.testing.assert_array_equal(without[..., 1:-1], with_pad[..., 1:-1])
+    np.testing.assert_allclose(without[..., [0, -1]], with_pad[..., [0, -1]] * 1.5)
+    np.testing.assert_allclose(
+        without, loops.avg_pool1d(x, 3, 2, 1, count_include_pad=False), rtol=1e-15
+    )
+
+
+def _global_backward_by_definition(x, g, layout, reduce):
+    """d(global pool)/dx from the definition: the mean spreads g[n, c] evenly over
+    the spatial positions; the max gives it all to the first maximum of the plane
+    (row-major order, ties to the first)."""
+    planes = np.moveaxis(x, -1, 1) if layout == "channels_last" else x
+    planes = planes.reshape(x.shape[0], planes.shape[1], -1)
+    g = g.reshape(planes.shape[:2])
+    if reduce == "avg":
+        dx = np.repeat(g[:, :, None] / planes.shape[2], planes.shape[2], axis=2)
+    else:
+        dx = np.zeros_like(planes)
+        first = np.argmax(planes, axis=2)  # no NaN here: argmax is the first maximum
+        np.put_along_axis(dx, first[:, :, None], g[:, :, None], axis=2)
+    if layout == "channels_last":
+        spatial = x.shape[1:-1]
+        return np.moveaxis(dx.reshape(dx.shape[:2] + spatial), 1, -1)
+    return dx.reshape(x.shape)
+
+
+@pytest.mark.parametrize("ndim", [1, 2, 3])
+@pytest.mark.parametrize("layout", ["channels_first", "channels_last"])
+@pytest.mark.parametrize("keepdims", [False, True])
+@pytest.mark.parametrize("reduce", ["avg", "max"])
+def test_global_layers_backward_is_the_definition_element_wise(ndim, layout, keepdims, reduce):
+    rng = np.random.default_rng(ndim)
+    spatial = (5, 4, 3)[:ndim]
+    shape = (2, 3) + spatial if layout == "channels_first" else (2,) + spatial + (3,)
+    x = rng.integers(-3, 3, shape).astype(np.float64)  # many ties: the first maximum wins
+    layer = (cypool.layers.GlobalAvgPool if reduce == "avg" else cypool.layers.GlobalMaxPool)(
+        layout=layout, keepdims=keepdims
+    )
+    y = layer.forward(x)
+    function = cypool.global_avg_pool if reduce == "avg" else cypool.global_max_pool
+    np.testing.assert_array_equal(y, function(x, layout=layout, keepdims=keepdims))
+    g = rng.standard_normal(y.shape)
+    dx = layer.backward(g)
+    expected = _global_backward_by_definition(x, g, layout, reduce)
+    assert dx.shape == x.shape
+    if reduce == "avg":
+        np.testing.assert_allclose(dx, expected, rtol=1e-15, atol=0)
+    else:
+        np.testing.assert_array_equal(dx, expected)
 
 
 def test_layers_refuse_mismatched_calls_with_short_messages():

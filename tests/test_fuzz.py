@@ -211,3 +211,13 @@ def test_empty_dims(shape):
         assert cypool.max_pool2d(x, 2).shape == shape[:2] + (2, 2)
         assert cypool.adaptive_avg_pool2d(x, 3).shape == shape[:2] + (3, 3)
         assert cypool.global_max_pool(x).shape == shape[:2]
+
+
+def test_long_profile_finding_empty_channels_with_an_overflowing_dilated_extent():
+    """Found by ``--hypothesis-profile=long``: the dilated extent 2**62 * 2 + 1 leaves
+    int64 even though the input holds no element; both sides must refuse it."""
+    x = np.zeros((6, 2, 0), np.int8)
+    window = dict(kernel_size=3, stride=3, padding="same", dilation=2**62, ceil_mode=True)
+    window.update(ndim=2, return_indices=False, layout="channels_last")
+    assert _call(cypool, "max_pool{d}d", x, window) == ("error", ValueError)
+    assert _call(loops, "max_pool{d}d", x, window) == ("error", ValueError)

@@ -5,6 +5,7 @@ import gc
 import tracemalloc
 
 import numpy as np
+import pytest
 
 import cypool
 
@@ -75,6 +76,7 @@ def _rss_bytes():
         return int(f.read().split()[1]) * 4096
 
 
+@pytest.mark.slow  # 2000 calls of each of the public functions
 def test_no_growth_over_2000_calls_of_every_function(capsys):
     calls = _calls()
     for call in calls.values():  # warm caches and lazy imports

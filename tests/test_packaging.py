@@ -12,6 +12,7 @@ import pytest
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
 
+@pytest.mark.slow  # builds every extension again, from the sdist
 @pytest.mark.skipif(
     not os.path.exists(os.path.join(ROOT, "pyproject.toml")), reason="needs the source checkout"
 )

@@ -9,7 +9,7 @@ import inspect
 
 import numpy as np
 import pytest
-from _cases import FLOAT_DTYPES, INTEGER_DTYPES, generate
+from _cases import FLOAT_DTYPES, INTEGER_DTYPES, channels_last, generate
 
 import cypool
 from cypool import reference
@@ -68,6 +68,81 @@ def test_avg_pool_matches_reference(case):
     g_ref = ref_bwd(grad, x.shape, layout=case.layout, **case.avg_window)
     assert g.dtype == g_ref.dtype and g.shape == x.shape
     np.testing.assert_allclose(g, g_ref, rtol=tol, atol=tol)
+
+
+CHANNELS_LAST_CASES = channels_last()
+
+
+def _assert_same_max(got, want):
+    values, indices = got
+    assert values.dtype == want[0].dtype and indices.dtype == np.int64
+    np.testing.assert_array_equal(values, want[0])
+    np.testing.assert_array_equal(indices, want[1])
+
+
+@pytest.mark.parametrize("case", CHANNELS_LAST_CASES, ids=lambda c: c.id)
+def test_channels_last_with_many_channels_matches_reference(case):
+    """The common NHWC inference path (8 and 64 channels: vectors over channels) against
+    the loop reference: max and min with and without indices, their backward, and the
+    average, for windows inside and outside the old literal ladders."""
+    x = case.input()
+    nd, layout = case.ndim, case.layout
+    axes = tuple(range(x.ndim - 1 - nd, x.ndim - 1))  # the spatial axes, channels last
+    window = case.window
+    for fast, slow, kwargs in (
+        (getattr(cypool, "max_pool%dd" % nd), getattr(reference, "max_pool%dd" % nd), {}),
+        (cypool.min_pool, reference.min_pool, dict(axes=axes)),
+    ):
+        kwargs = dict(kwargs, layout=layout) if "axes" not in kwargs else kwargs
+        want = slow(x, return_indices=True, **window, **kwargs)
+        _assert_same_max(fast(x, return_indices=True, **window, **kwargs), want)
+        np.testing.assert_array_equal(fast(x, **window, **kwargs), want[0])
+    grad = case.grad(want[0].shape, np.float32 if x.dtype.kind in "iu" else x.dtype)
+    y, idx = cypool.max_pool(x, return_indices=True, axes=axes, **window)
+    np.testing.assert_array_equal(
+        getattr(cypool, "max_pool%dd_backward" % nd)(grad, idx, x.shape, layout=layout),
+        getattr(reference, "max_pool%dd_backward" % nd)(grad, idx, x.shape, layout=layout),
+    )
+    y = getattr(cypool, "avg_pool%dd" % nd)(x, layout=layout, **case.avg_window)
+    y_ref = getattr(reference, "avg_pool%dd" % nd)(x, layout=layout, **case.avg_window)
+    assert y.dtype == y_ref.dtype and y.shape == y_ref.shape
+    tol = _tolerance(y.dtype)
+    np.testing.assert_allclose(y, y_ref, rtol=tol, atol=tol)
+
+
+def test_channels_last_sweep_covers_the_nhwc_path():
+    """What the sweep above claims, so a generator change cannot quietly narrow it."""
+    cases = CHANNELS_LAST_CASES
+    assert {c.layout for c in cases} == {"channels_last"}
+    for channels in (8, 64):
+        mine = [c for c in cases if c.shape[-1] == channels]
+        assert {np.dtype(c.dtype).name for c in mine} == {
+            "float32",
+            "float64",
+            "float16",
+            "uint8",
+            "int32",
+        }
+        assert {c.ndim for c in mine} == {1, 2, 3}
+    kernels = set()
+    for c in cases:
+        k = c.window["kernel_size"]
+        kernels.update(k if isinstance(k, tuple) else (k,))
+    assert set(range(1, 8)) | {13, 15} <= kernels
+    strides = set()
+    for c in cases:
+        s = c.window["stride"]
+        strides.update(s if isinstance(s, tuple) else (s,))
+    assert {1, 2, 3} <= strides
+    assert any(c.window["dilation"] != 1 for c in cases)
+    assert any(c.window["ceil_mode"] for c in cases)
+    assert {"same", "valid"} <= {
+        c.window["padding"] for c in cases if isinstance(c.window["padding"], str)
+    }
+    assert any(isinstance(c.window["padding"], tuple) for c in cases)
+    assert {"normal", "ties", "specials"} <= {
+        c.values for c in cases if np.dtype(c.dtype).kind == "f"
+    }
 
 
 def test_sweep_is_large_and_varied():

@@ -282,6 +282,7 @@ def _opcheck_cases():
     ]
 
 
+@pytest.mark.slow  # torch.library.opcheck runs each operator through all of torch's checks
 @pytest.mark.parametrize("case", range(12))
 def test_opcheck(case):
     operator, arguments = _opcheck_cases()[case]
@@ -301,6 +302,7 @@ class _SmallNet(torch.nn.Module):
         return p.adaptive_avg_pool2d(y, 2).flatten(1) + p.adaptive_max_pool2d(y, 2).flatten(1)
 
 
+@pytest.mark.slow  # torch.compile; inductor compiles C++
 @pytest.mark.parametrize("backend", ["aot_eager", "inductor"])
 @pytest.mark.filterwarnings("ignore:`torch.jit.script_method` is deprecated:DeprecationWarning")
 def test_torch_compile_fullgraph_traces_the_operators(backend):
@@ -504,6 +506,7 @@ def test_inference_under_tracing_records_the_operator():
     assert torch.equal(eager, F.max_pool2d(x, 2) + F.avg_pool2d(x, 2))
 
 
+@pytest.mark.slow  # a fresh interpreter imports torch and pools a ResNet-sized batch
 def test_readme_command_runs_verbatim():
     import os
     import shlex
@@ -521,6 +524,7 @@ def test_readme_command_runs_verbatim():
     assert result.stdout.strip() == "True (8, 64, 112, 112)"
 
 
+@pytest.mark.slow  # times every operator and two models against torch
 def test_torch_benchmark_runs_quick(tmp_path):
     from cypool.benchmark import torch_ops
 

@@ -9,6 +9,7 @@ import pytest
 TUTORIAL = os.path.join(os.path.dirname(__file__), os.pardir, "examples", "tutorial.py")
 
 
+@pytest.mark.slow  # trains a small CNN in NumPy
 def test_tutorial_trains_a_cnn_to_90_percent(tmp_path):
     pytest.importorskip("matplotlib", reason="the tutorial needs matplotlib")
     pytest.importorskip("sklearn", reason="the tutorial needs scikit-learn")

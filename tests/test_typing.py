@@ -49,6 +49,7 @@ def _run_mypy(*arguments):
     )
 
 
+@pytest.mark.slow  # mypy analyses numpy and cypool from scratch
 def test_stubtest_finds_the_stub_consistent_with_the_runtime():
     result = _run_mypy(
         "mypy.stubtest",
@@ -63,6 +64,7 @@ def test_stubtest_finds_the_stub_consistent_with_the_runtime():
     assert result.returncode == 0, result.stdout[-4000:] + result.stderr[-2000:]
 
 
+@pytest.mark.slow  # mypy --no-incremental
 def test_mypy_strict_accepts_typed_usage():
     result = _run_mypy(
         "mypy", "--strict", "--no-incremental", os.path.join(HERE, "typing", "usage.py")

@@ -78,3 +78,32 @@ def test_window_rules_on_worked_examples(arguments, out_size, pads):
         windows = resolve(*arguments)
         assert tuple(windows.out_size) == out_size
         assert (tuple(windows.pad_before), tuple(windows.pad_after)) == pads
+
+
+LIMIT = 2**61  # in + pads + dilation * (k - 1) + stride must stay below it (API.md: int64)
+TOO_LARGE = "would overflow int64"
+
+
+@pytest.mark.parametrize(
+    "arguments, refusal",
+    [
+        # The long fuzz profile's case: the dilated extent 2**63 + 1 leaves int64.
+        (((6, 2), 3, 3, "same", 2**62, True), TOO_LARGE),
+        (((4,), 2, 2**62, 0, 1, False), TOO_LARGE),
+        (((4,), 2, 2, 2**62, 1, False), TOO_LARGE),
+        # One below and at the limit, through each term of the sum.
+        (((4,), 1, LIMIT - 5, 0, 1, False), None),  # 4 + 0 + (LIMIT - 5) = LIMIT - 1
+        (((4,), 1, LIMIT - 4, 0, 1, False), TOO_LARGE),
+        (((4,), 2, 1, 0, LIMIT - 6, False), "larger than the padded input"),
+        (((4,), 2, 1, 0, LIMIT - 5, False), TOO_LARGE),
+        (((4,), 1, 1, ((0, LIMIT - 6),), 1, False), "only padding"),
+        (((4,), 1, 1, ((0, LIMIT - 5),), 1, False), TOO_LARGE),
+    ],
+)
+def test_both_window_rules_refuse_arithmetic_that_would_leave_int64(arguments, refusal):
+    for resolve in (_args.window_geometry, _windows.resolve):
+        if refusal is None:
+            assert resolve(*arguments).out_size == (1,)
+        else:
+            with pytest.raises(ValueError, match=refusal):
+                resolve(*arguments)

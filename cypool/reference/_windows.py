@@ -22,6 +22,27 @@ def _ceil_div(a, b):
     return -((-a) // b)
 
 
+# API.md: "sizes whose products overflow int64 raise ValueError".  One dim's window
+# arithmetic adds the padded input, the dilated kernel extent's product
+# dilation * (k - 1) and one more stride (the ceil_mode overhang); cypool keeps that
+# sum below 2**61, so that no intermediate of its int64 arithmetic (a sum of a few of
+# these terms, as in a ceiling division's numerator) can overflow, and refuses window
+# arguments that take it further.  Python's integers never overflow, so the
+# reference computes the sum exactly and applies the same limit.
+WINDOW_ARITHMETIC_LIMIT = 2**61
+
+
+def _check_int64_room(n, k, s, before, after, dilation):
+    """ValueError when one dim's window arithmetic would leave int64 (see above),
+    naming the largest contribution: the dilated kernel, the stride or the padding."""
+    parts = {"kernel_size": dilation * (k - 1), "stride": s, "padding": before + after}
+    if n + sum(parts.values()) >= WINDOW_ARITHMETIC_LIMIT:
+        raise ValueError(
+            "%s is too large: the window arithmetic would overflow int64"
+            % max(parts, key=parts.get)
+        )
+
+
 def resolve(in_size, kernel_size, stride, padding, dilation, ceil_mode, input_name="x"):
     """``Windows`` of a pooling call over spatial sizes ``in_size``."""
     ndim = len(in_size)
@@ -32,6 +53,7 @@ def resolve(in_size, kernel_size, stride, padding, dilation, ceil_mode, input_na
     before, after, out_size = list(before), list(after), []
     for d in range(ndim):
         n, k, s, dil = in_size[d], kernel[d], strides[d], dilations[d]
+        _check_int64_room(n, k, s, before[d], after[d], dil)
         for name, value in (("kernel_size", k), ("stride", s), ("dilation", dil)):
             if value < 1:
                 raise ValueError("%s must be >= 1, got %r" % (name, value))
