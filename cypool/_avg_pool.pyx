@@ -746,7 +746,7 @@ def adaptive_avg_pool_call(bint backward, cnp.ndarray source, cnp.ndarray target
 
 
 # The C API (cypool/cypool_api.h) takes this module's specialisations in real_t's
-# order; cypool._c_api copies them from the variant that cypool._dispatch loaded.
+# order; cypool._c_api copies them from the variant that cypool._variants loaded.
 cdef void* _c_entry_points[4]
 _c_entry_points[:] = [
     <void*> avg_pool_forward[float], <void*> avg_pool_forward[double],

@@ -1,7 +1,7 @@
 """The table behind ``cypool._c_api``: the capsule C and C++ extensions bind with
 ``import_cypool()`` (cypool/cypool_api.h).
 
-Its kernels are those of the variant ``cypool._dispatch`` loaded, so C callers run
+Its kernels are those of the variant ``cypool._variants`` loaded, so C callers run
 what the Python functions run.
 """
 from cpython.pycapsule cimport PyCapsule_GetPointer, PyCapsule_New
@@ -33,17 +33,17 @@ cdef extern from "cypool/cypool_api.h":
         void* avg_pool_forward[2]
         void* avg_pool_backward[2]
 
-from cypool import _dispatch
+from cypool import _variants
 
 cdef cypool_c_api _table
-cdef bytes _kernel_set = _dispatch.KERNEL_SET.encode()
+cdef bytes _kernel_set = _variants.KERNEL_SET.encode()
 
 
 cdef void _fill_table() except *:
     cdef void** max_entries = <void**> PyCapsule_GetPointer(
-        _dispatch.max_kernels.c_entry_points(), b"cypool.max_pool_entry_points")
+        _variants.max_kernels.c_entry_points(), b"cypool.max_pool_entry_points")
     cdef void** avg_entries = <void**> PyCapsule_GetPointer(
-        _dispatch.avg_kernels.c_entry_points(), b"cypool.avg_pool_entry_points")
+        _variants.avg_kernels.c_entry_points(), b"cypool.avg_pool_entry_points")
     if sizeof(cypool_geometry) != sizeof(pool_geometry_t):
         raise ImportError("cypool_api.h's cypool_geometry does not match pool_geometry_t")
     _table.abi_version = CYPOOL_ABI_VERSION

@@ -5,7 +5,7 @@ import sys
 
 import numpy as np
 
-from cypool import _build_info, _dispatch, _threads
+from cypool import _build_info, _threads, _variants
 from cypool._runtime import openmp_enabled
 
 
@@ -33,9 +33,9 @@ def show_config():
         "compile_args": list(_build_info.compile_args),
         "openmp": openmp_enabled(),
         "num_threads": _threads.get_num_threads(),
-        "kernels": _dispatch.KERNEL_SET,
+        "kernels": _variants.KERNEL_SET,
         "kernel_variants_built": list(getattr(_build_info, "variants", ["baseline"])),
-        "kernel_variants_cpu_runs": _dispatch.available(),
+        "kernel_variants_cpu_runs": _variants.available(),
         "debug_build": _build_info.debug,
         "native_build": _build_info.native,
         "cython_version": _build_info.cython_version,

@@ -1031,7 +1031,7 @@ def route_call(str operation, cnp.ndarray source, cnp.ndarray indices, cnp.ndarr
 
 
 # The C API (cypool/cypool_api.h) takes this module's specialisations in max_t's
-# order; cypool._c_api copies them from the variant that cypool._dispatch loaded.
+# order; cypool._c_api copies them from the variant that cypool._variants loaded.
 cdef void* _c_entry_points[20]
 _c_entry_points[:10] = [
     <void*> max_pool_forward[float], <void*> max_pool_forward[double],

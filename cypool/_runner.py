@@ -10,8 +10,8 @@ import dataclasses
 import numpy as np
 
 from cypool import _args, _threads
-from cypool._dispatch import avg_kernels, max_kernels
 from cypool._geometry import Geometry
+from cypool._variants import avg_kernels, max_kernels
 
 _INT64 = np.dtype(np.int64)
 

@@ -5,7 +5,7 @@ rows (``choose_strategy`` in cypool/_window_pass.pxd) and counts it.  The names
 here follow the STRATEGY_* values there, in order.
 """
 
-from cypool._dispatch import avg_kernels, max_kernels
+from cypool._variants import avg_kernels, max_kernels
 
 NAMES = (
     "windows",

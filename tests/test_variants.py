@@ -19,16 +19,16 @@ import sys
 import numpy as np
 import pytest
 
-from cypool import _dispatch
+from cypool import _variants
 
 SWEEP = r'''
 import sys
 import numpy as np
 import cypool
-from cypool import _dispatch
+from cypool import _variants
 import _cases
 
-assert _dispatch.KERNEL_SET == sys.argv[2], (_dispatch.KERNEL_SET, sys.argv[2])
+assert _variants.KERNEL_SET == sys.argv[2], (_variants.KERNEL_SET, sys.argv[2])
 results = {}
 
 def keep(name, value):
@@ -125,9 +125,9 @@ def baseline(tmp_path_factory):
     return _run_sweep("baseline", tmp_path_factory.mktemp("variants") / "baseline.npz")
 
 
-@pytest.mark.parametrize("variant", [v for v in _dispatch.VARIANTS if v != "baseline"])
+@pytest.mark.parametrize("variant", [v for v in _variants.VARIANTS if v != "baseline"])
 def test_variant_equals_baseline_bit_for_bit(variant, baseline, tmp_path):
-    if variant not in _dispatch.available():
+    if variant not in _variants.available():
         pytest.skip("the %s variant was not built or this CPU cannot run it" % variant)
     results = _run_sweep(variant, tmp_path / (variant + ".npz"))
     assert results.keys() == baseline.keys()

@@ -831,7 +831,7 @@ def machine_description():
 
 
 def _kernel_set():
-    from cypool._dispatch import KERNEL_SET
+    from cypool._variants import KERNEL_SET
 
     return KERNEL_SET
 
