@@ -45,6 +45,8 @@ cc="${CYPOOL_ARM64_CC:-$triple-gcc}"
 suffix=".cpython-${pyver/./}-$triple.so"
 export PIP_ROOT_USER_ACTION=ignore PIP_DISABLE_PIP_VERSION_CHECK=1
 step() { echo "--- arm64: $1 (at $((SECONDS - start)) s)"; }
+# pip, without the warnings about this machine's configured local indexes that are absent.
+pip_() { "$@" 2> >(grep -v "is neither a file nor a directory" >&2); }
 
 # 1. Tools ------------------------------------------------------------------------
 if ! command -v qemu-aarch64-static >/dev/null || ! command -v "$cc" >/dev/null; then
@@ -95,9 +97,9 @@ if [ "$(cat "$cache/site.stamp" 2>/dev/null)" != "$requirements" ]; then
     target=(--platform manylinux_2_28_aarch64 --platform manylinux2014_aarch64
         --only-binary=:all: --python-version "$pyver" --implementation cp
         --abi "cp${pyver/./}")
-    "$host_python" -m pip download -q "${target[@]}" -d "$cache/wheels" $requirements
+    pip_ "$host_python" -m pip download -q "${target[@]}" -d "$cache/wheels" $requirements
     rm -rf "$site" "$cache/site.stamp"
-    "$host_python" -m pip install -q "${target[@]}" --no-index --find-links "$cache/wheels" \
+    pip_ "$host_python" -m pip install -q "${target[@]}" --no-index --find-links "$cache/wheels" \
         --target "$site" $requirements
     echo "$requirements" > "$cache/site.stamp"
 fi
@@ -108,13 +110,53 @@ numpy_include="$(echo "$site"/numpy/_core/include)"
 build_modules() {
 step "generating C with the host's Cython"
 # Read setup.py's module list, Cython directives and flags without running it.
-"$host_python" - "$repo/setup.py" "$work/pkg" "$site" > "$work/build.env" <<'EOF'
-import ast, os, shlex, sys
+"$host_python" - "$repo/setup.py" "$work/pkg" "$site" "$cc" > "$work/build.env" <<'EOF'
+import ast, contextlib, os, shlex, shutil, subprocess, sys, sysconfig, tempfile
 
 from Cython.Build import cythonize
 
-setup_py, pkg, site = sys.argv[1:4]
+setup_py, pkg, site, cross_cc = sys.argv[1:5]
 tree = ast.parse(open(setup_py).read())
+
+# setup.py's own choice of kernel variants (its functions, run here without running
+# setup.py) for an aarch64 target, named by the cross compiler and by a cross build's
+# platform: baseline only.  For this machine's x86-64 compiler it must still choose
+# some, or the check would show nothing.
+wanted = ("_flag", "_compiler_command", "_compiler", "compiler_accepts", "target_machines",
+          "variants_to_build", "X86_64", "VARIANT_FLAGS")
+space = dict(os=os, shlex=shlex, shutil=shutil, subprocess=subprocess, sys=sys,
+             sysconfig=sysconfig, tempfile=tempfile, native=False)
+for node in tree.body:
+    name = getattr(node, "name", None) or getattr(getattr(node, "targets", [None])[0], "id", None)
+    if name in wanted:
+        exec(compile(ast.Module([node], []), setup_py, "exec"), space)
+missing = [name for name in wanted if name not in space]
+if missing:
+    sys.exit("arm64: setup.py has no %s: update tools/arm64_check.sh" % ", ".join(missing))
+
+
+def chosen(**env):
+    saved = dict(os.environ)
+    for name in ("CC", "_PYTHON_HOST_PLATFORM", "ARCHFLAGS", "CYPOOL_VARIANTS", "CYPOOL_NO_AVX2"):
+        os.environ.pop(name, None)
+    os.environ.update(env)
+    try:
+        with contextlib.redirect_stdout(sys.stderr):
+            return space["variants_to_build"](space["_compiler"]())
+    finally:
+        os.environ.clear()
+        os.environ.update(saved)
+
+
+by_compiler = chosen(CC=cross_cc)
+by_platform = chosen(_PYTHON_HOST_PLATFORM="linux-aarch64")
+native_choice = chosen()
+print("setup.py chooses: %s for CC=%s, %s for _PYTHON_HOST_PLATFORM=linux-aarch64, %s here"
+      % (by_compiler, cross_cc, by_platform, native_choice), file=sys.stderr)
+if by_compiler or by_platform:
+    sys.exit("arm64: setup.py would build x86 kernel variants for an aarch64 target")
+if sysconfig.get_platform().endswith("x86_64") and not native_choice:
+    sys.exit("arm64: setup.py chooses no variant for this x86-64 machine either")
 found = {}
 for node in ast.walk(tree):
     if isinstance(node, ast.Assign) and len(node.targets) == 1:
@@ -202,7 +244,7 @@ EOF
 # 4. Build ------------------------------------------------------------------------
 if ! "$host_python" -c "import Cython" 2>/dev/null; then
     "$host_python" -m venv "$work/host-venv"
-    "$work/host-venv/bin/python" -m pip install -q "Cython>=3.0"
+    pip_ "$work/host-venv/bin/python" -m pip install -q "Cython>=3.0"
     host_python="$work/host-venv/bin/python"
 fi
 # A copy of the package: the C files and objects are made there, not in the checkout.
