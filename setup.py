@@ -16,15 +16,18 @@ Environment variables (documented in README.md):
 ``CYPOOL_SANITIZE=address``
     compile and link with ``-fsanitize=address`` (run Python with libasan preloaded,
     see README.md).
-``CYPOOL_VARIANTS=avx2,avx512`` (default: both, on x86-64)
+``CYPOOL_VARIANTS=avx2,avx512`` (default: both, when the target is x86-64)
     which extra instruction-set builds of the kernels to compile (``none``: only
     the baseline); cypool._dispatch picks the best one the CPU runs at import.
+    The target is the compiler's (``$CC -dumpmachine``) and a cross build's
+    (``_PYTHON_HOST_PLATFORM``), not the build machine's: a build for another
+    architecture (aarch64, ...) compiles the baseline kernels only.
 ``CYPOOL_NO_AVX2=1``
     the old spelling of ``CYPOOL_VARIANTS=none``.
 """
 
 import os
-import platform
+import shlex
 import shutil
 import subprocess
 import sys
@@ -75,8 +78,13 @@ def _flag(name):
     return os.environ.get(name, "").strip() not in ("", "0", "false", "False", "no")
 
 
+def _compiler_command():
+    """The C compiler command setuptools runs: $CC when set, else Python's own."""
+    return os.environ.get("CC", "").strip() or sysconfig.get_config_var("CC") or "cc"
+
+
 def _compiler():
-    return (sysconfig.get_config_var("CC") or "cc").split()[0]
+    return shlex.split(_compiler_command())[0]
 
 
 def openmp_works(compiler):
@@ -177,10 +185,45 @@ def write_build_info(compiler, compile_args, use_openmp, debug, native, variants
 compiler, compile_args, link_args, directives, use_openmp, debug, native = build_settings()
 
 
+X86_64 = ("x86_64", "amd64", "x64")
+
+
+def target_machines():
+    """Every architecture name the build's signs give for the TARGET, lower case: the
+    cross-build platform (``_PYTHON_HOST_PLATFORM``, e.g. ``linux-aarch64``, which
+    sysconfig reports too), the compiler's target triple (``$CC -dumpmachine``, e.g.
+    ``aarch64-linux-gnu``) and macOS's ``ARCHFLAGS`` (``-arch arm64``).  The build
+    machine's own CPU (``platform.machine()``) is not a sign: a cross compiler on an
+    x86-64 machine makes code for another CPU."""
+    machines = [sysconfig.get_platform().rsplit("-", 1)[-1]]
+    host_platform = os.environ.get("_PYTHON_HOST_PLATFORM", "").strip()
+    if host_platform:
+        machines.append(host_platform.rsplit("-", 1)[-1])
+    try:
+        triple = subprocess.run(
+            shlex.split(_compiler_command()) + ["-dumpmachine"],
+            capture_output=True,
+            text=True,
+            timeout=60,
+        ).stdout.strip()
+    except (OSError, subprocess.SubprocessError, ValueError):
+        triple = ""
+    if triple:
+        machines.append(triple.split("-", 1)[0])
+    archflags = os.environ.get("ARCHFLAGS", "").split()
+    machines += [archflags[i + 1] for i, flag in enumerate(archflags[:-1]) if flag == "-arch"]
+    return [machine.lower() for machine in machines]
+
+
 def variants_to_build(compiler):
-    """The extra kernel variants this build compiles (none for -march=native builds,
-    which are already tuned to the build machine)."""
-    if platform.machine().lower() not in ("x86_64", "amd64") or native or _flag("CYPOOL_NO_AVX2"):
+    """The extra kernel variants this build compiles: the x86-64 ones only when every
+    sign of the target says x86-64 (see target_machines; an aarch64 build has none),
+    and none for -march=native builds, which are already tuned to the build machine."""
+    machines = target_machines()
+    if any(machine not in X86_64 for machine in machines):
+        print("cypool: target %s: baseline kernels only" % "/".join(sorted(set(machines))))
+        return []
+    if native or _flag("CYPOOL_NO_AVX2"):
         return []
     asked = os.environ.get("CYPOOL_VARIANTS", "avx2,avx512").strip().lower()
     names = [] if asked in ("", "none") else [name.strip() for name in asked.split(",")]
