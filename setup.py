@@ -18,7 +18,7 @@ Environment variables (documented in README.md):
     see README.md).
 ``CYPOOL_VARIANTS=avx2,avx512`` (default: both, when the target is x86-64)
     which extra instruction-set builds of the kernels to compile (``none``: only
-    the baseline); cypool._dispatch picks the best one the CPU runs at import.
+    the baseline); cypool._variants picks the best one the CPU runs at import.
     The target is the compiler's (``$CC -dumpmachine``) and a cross build's
     (``_PYTHON_HOST_PLATFORM``), not the build machine's: a build for another
     architecture (aarch64, ...) compiles the baseline kernels only.
@@ -42,7 +42,7 @@ from setuptools import Extension, setup
 KERNEL_MODULES = ["_geometry", "_runtime", "_max_pool", "_avg_pool", "_c_api_table"]
 # The pooling kernels are compiled once more per instruction-set variant on x86-64,
 # from generated one-line twins (``include "_max_pool.pyx"``) so there is one source;
-# cypool._dispatch picks the best variant the CPU runs at import.  The row
+# cypool._variants picks the best variant the CPU runs at import.  The row
 # primitives (cypool/include/cypool_rows.h) use each variant's widest registers
 # (512-bit with AVX-512); gcc's own loop vectorization stays at 256 bits there
 # (-mprefer-vector-width=256).  F16C converts float16 in the kernels' staging.
