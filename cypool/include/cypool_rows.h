@@ -123,6 +123,13 @@ CP_INLINE VT NAME(VT v, VT acc) {                                               
 #endif
 #define CP_X86_MAX_(...) CP_X86_MAX(__VA_ARGS__)
 
+#define CP_FINISH(acc, divide, d0, d1, d2)                                                \
+    if (!(divide)) return acc;                                                            \
+    acc = acc / (d0);                                                                     \
+    if ((d1) != 1) acc = acc / (d1);                                                      \
+    if ((d2) != 1) acc = acc / (d2);                                                      \
+    return acc
+
 /* One copy of the primitives for element type T (suffix S), with I the signed
  * integer type of T's size and LANES = CP_VEC_BYTES / sizeof(T). */
 #define CP_DEFINE_ROWS(S, T, I, LANES, IS_FLOAT)                                          \
@@ -160,21 +167,13 @@ CP_INLINE T cp_max_##S(T acc, T v) {                                            
 CP_INLINE T cp_max_nan_free_##S(T acc, T v) { return v > acc ? v : acc; }            \
 CP_INLINE T cp_sum_##S(T acc, T v) { return acc + v; }                                \
                                                                                           \
-/* The window's result from its accumulator: a max as it is, a sum divided by       */ \
-/* d0, then by d1 and d2 unless they are 1 (x / 1 == x exactly).                    */ \
+/* The window's result from its accumulator (a vector or one value): a max as it  */ \
+/* is, a sum divided by d0, then by d1 and d2 unless they are 1 (x / 1 == x).       */ \
 CP_INLINE cp_vec_##S cp_vfinish_##S(cp_vec_##S acc, int divide, T d0, T d1, T d2) {  \
-    if (!divide) return acc;                                                              \
-    acc = acc / d0;                                                                       \
-    if (d1 != 1) acc = acc / d1;                                                          \
-    if (d2 != 1) acc = acc / d2;                                                          \
-    return acc;                                                                           \
+    CP_FINISH(acc, divide, d0, d1, d2);                                                   \
 }                                                                                         \
 CP_INLINE T cp_finish_##S(T acc, int divide, T d0, T d1, T d2) {                      \
-    if (!divide) return acc;                                                              \
-    acc = acc / d0;                                                                       \
-    if (d1 != 1) acc = acc / d1;                                                          \
-    if (d2 != 1) acc = acc / d2;                                                          \
-    return acc;                                                                           \
+    CP_FINISH(acc, divide, d0, d1, d2);                                                   \
 }                                                                                         \
 CP_DEFINE_TAPS(S, T, LANES, max, 0)                                                       \
 CP_DEFINE_TAPS(S, T, LANES, max_nan_free, 0)                                              \
