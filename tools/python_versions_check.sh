@@ -90,7 +90,9 @@ make_sdist() {
     [ -n "$sdist" ] && return 0
     step "building the sdist"
     local builder="$host_python"
-    if ! "$builder" -c "import build" 2>/dev/null; then
+    # -I: a build/ folder in the current directory (setuptools' output) would
+    # otherwise import as a namespace package named "build".
+    if ! "$builder" -I -c "import build.__main__" 2>/dev/null; then
         "$host_python" -m venv "$work/build-venv"
         pip_ "$work/build-venv/bin/python" -m pip install -q build
         builder="$work/build-venv/bin/python"
