@@ -185,38 +185,53 @@ CP_DEFINE_RUNNING(S, T, I, LANES)
 
 /* cp_<op>_taps_S: y[m] = op over t < n_taps, in that order, of taps[t][offset + m],  */
 /* for m < count, starting from `start`; sums are then divided (d0, d1, d2).  One    */
-/* lane per output, the accumulators in registers, two vectors at a time.            */
-/* Returns count.                                                                     */
+/* lane per output, the accumulators in registers.  Returns count.                    */
+/* Each tap is one dependent op per accumulator, so a block keeps up to four vectors */
+/* in flight (one alone would wait on the op's latency at every tap): blocks of four */
+/* along the run, then the rest (one to four vectors, the last one ending at count   */
+/* and overlapping the one before: its lanes get the values they already had).       */
 #define CP_DEFINE_TAPS(S, T, LANES, OP, DIVIDE)                                           \
+CP_INLINE void cp_##OP##_taps_block_##S(const T* const* taps, int64_t n_taps,        \
+                                            int64_t offset, T* y, int64_t m0, int64_t m1, \
+                                            int64_t m2, int64_t m3, int vectors, T start, \
+                                            T d0, T d1, T d2) {                           \
+    int64_t t;                                                                            \
+    const cp_vec_##S first = cp_splat_##S(start);                                         \
+    cp_vec_##S a0 = first, a1 = first, a2 = first, a3 = first;                            \
+    for (t = 0; t < n_taps; t++) {                                                        \
+        const T* p = taps[t] + offset;                                                    \
+        a0 = cp_v##OP##_##S(a0, cp_load_##S(p + m0));                                     \
+        if (vectors > 1) a1 = cp_v##OP##_##S(a1, cp_load_##S(p + m1));                    \
+        if (vectors > 2) {                                                                \
+            a2 = cp_v##OP##_##S(a2, cp_load_##S(p + m2));                                 \
+            a3 = cp_v##OP##_##S(a3, cp_load_##S(p + m3));                                 \
+        }                                                                                 \
+    }                                                                                     \
+    cp_store_##S(y + m0, cp_vfinish_##S(a0, DIVIDE, d0, d1, d2));                         \
+    if (vectors > 1) cp_store_##S(y + m1, cp_vfinish_##S(a1, DIVIDE, d0, d1, d2));        \
+    if (vectors > 2) {                                                                    \
+        cp_store_##S(y + m2, cp_vfinish_##S(a2, DIVIDE, d0, d1, d2));                     \
+        cp_store_##S(y + m3, cp_vfinish_##S(a3, DIVIDE, d0, d1, d2));                     \
+    }                                                                                     \
+}                                                                                         \
 CP_INLINE int64_t cp_##OP##_taps_##S(const T* const* taps, int64_t n_taps,           \
                                          int64_t offset, T* y, int64_t count, T start,    \
                                          T d0, T d1, T d2) {                              \
-    int64_t m = 0, t;                                                                     \
-    const cp_vec_##S first = cp_splat_##S(start);                                         \
-    for (; m + 2 * (LANES) <= count; m += 2 * (LANES)) {                                  \
-        cp_vec_##S a0 = first, a1 = first;                                                \
-        for (t = 0; t < n_taps; t++) {                                                    \
-            const T* p = taps[t] + offset + m;                                            \
-            a0 = cp_v##OP##_##S(a0, cp_load_##S(p));                                      \
-            a1 = cp_v##OP##_##S(a1, cp_load_##S(p + (LANES)));                            \
-        }                                                                                 \
-        cp_store_##S(y + m, cp_vfinish_##S(a0, DIVIDE, d0, d1, d2));                      \
-        cp_store_##S(y + m + (LANES), cp_vfinish_##S(a1, DIVIDE, d0, d1, d2));            \
-    }                                                                                     \
-    for (; m + (LANES) <= count; m += (LANES)) {                                          \
-        cp_vec_##S a0 = first;                                                            \
-        for (t = 0; t < n_taps; t++)                                                      \
-            a0 = cp_v##OP##_##S(a0, cp_load_##S(taps[t] + offset + m));                   \
-        cp_store_##S(y + m, cp_vfinish_##S(a0, DIVIDE, d0, d1, d2));                      \
-    }                                                                                     \
+    int64_t m = 0, t, last = count - (LANES);                                             \
+    for (; m + 4 * (LANES) <= count; m += 4 * (LANES))                                    \
+        cp_##OP##_taps_block_##S(taps, n_taps, offset, y, m, m + (LANES),                 \
+                                 m + 2 * (LANES), m + 3 * (LANES), 4, start, d0, d1, d2); \
     if (m < count && count >= (LANES)) {                                                  \
-        /* the tail as one vector ending at count, over outputs already written: */      \
-        /* each lane is computed alone, so they are written again with their values */   \
-        cp_vec_##S a0 = first;                                                            \
-        m = count - (LANES);                                                              \
-        for (t = 0; t < n_taps; t++)                                                      \
-            a0 = cp_v##OP##_##S(a0, cp_load_##S(taps[t] + offset + m));                   \
-        cp_store_##S(y + m, cp_vfinish_##S(a0, DIVIDE, d0, d1, d2));                      \
+        if (m + 2 * (LANES) < count)       /* three or four vectors */                   \
+            cp_##OP##_taps_block_##S(taps, n_taps, offset, y, m, m + (LANES),             \
+                                     m + 3 * (LANES) <= count ? m + 2 * (LANES) : last,   \
+                                     last, 4, start, d0, d1, d2);                         \
+        else if (m + (LANES) < count)      /* two */                                     \
+            cp_##OP##_taps_block_##S(taps, n_taps, offset, y, m, last, last, last, 2,     \
+                                     start, d0, d1, d2);                                  \
+        else                               /* one */                                     \
+            cp_##OP##_taps_block_##S(taps, n_taps, offset, y, last, last, last, last, 1,  \
+                                     start, d0, d1, d2);                                  \
         m = count;                                                                        \
     }                                                                                     \
     for (; m < count; m++) {                                                              \
