@@ -463,18 +463,32 @@ cdef void _max_forward_rows(const max_t* x, max_t* y, index_t* indices, int32_t*
     ``strategy`` (any but STRATEGY_SEPARABLE)."""
     cdef int64_t ow_size = t.out_size[2]
     cdef int64_t in_plane = t.in_size[0] * t.in_size[1] * t.in_size[2]
-    cdef int64_t row, n, od, oh, ow, at, scanned = -1
-    cdef bint nan_free = False
+    cdef int64_t row, n, od, oh, ow, at, scanned_plane = -1, scanned_to = 0, needed
+    cdef int64_t row_length = t.in_size[2] * channels
+    cdef bint nan_seen = True
     cdef const max_t* plane
     row_position(first, t.out_size[0], t.out_size[1], &n, &od, &oh)
     for row in range(first, end):
         plane = x + n * in_plane * channels
         if strategy == STRATEGY_WHOLE_WINDOWS:
-            if scan_nan and n != scanned:     # a new plane (or image): does it hold a NaN?
-                nan_free = not has_nan(plane, in_plane * channels)
-                scanned = n
+            if scan_nan:
+                # The input rows this output row reads first (its windows' rows only
+                # move forward in a plane) are checked for NaN as the sweep reaches
+                # them, while they are still in cache: a separate pass over each plane
+                # first cost more than it saved.  Once a NaN is seen, the plane's
+                # remaining rows take PyTorch's NaN rule.
+                if n != scanned_plane:
+                    scanned_plane = n
+                    scanned_to = t.first[0][od] * t.in_size[1] + t.first[1][oh]
+                    nan_seen = False
+                needed = ((t.first[0][od] + (t.taps[0][od] - 1) * t.step[0]) * t.in_size[1]
+                          + t.first[1][oh] + (t.taps[1][oh] - 1) * t.step[1] + 1)
+                if needed > scanned_to and not nan_seen:
+                    nan_seen = has_nan(plane + scanned_to * row_length,
+                                       (needed - scanned_to) * row_length)
+                    scanned_to = needed
             _max_row_whole(plane, y + row * ow_size * channels, t, od, oh, inner_lo, inner_hi,
-                           channels, nan_free)
+                           channels, not nan_seen)
         elif strategy == STRATEGY_FEW_CHANNELS_INDEXED:
             _max_row_few_channels_indexed(plane, y + row * ow_size * channels,
                                           indices + row * ow_size * channels, t, od, oh,

@@ -245,41 +245,66 @@ CP_INLINE int64_t cp_##OP##_taps_##S(const T* const* taps, int64_t n_taps,      
 /* cp_<op>_pairs_S: stride-2 windows of adjacent taps:                                */
 /* y[m] = op over r < n_rows, e < k (row-major) of rows[r][2 * m + e], m < count.     */
 /* Each pair of taps (e, e + 1) comes from one double-width load split into its even */
-/* and odd lanes; a last vector overlapping the one before ends the run at count.   */
-/* Returns how many outputs it wrote: count, or 0 (fewer outputs than lanes, one     */
-/* tap, or no shuffle builtin), and then the caller computes them.                    */
+/* and odd lanes; blocks of up to four vectors as in cp_<op>_taps_S, the last one    */
+/* ending at count.  Returns how many outputs it wrote: count, or 0 (fewer outputs   */
+/* than lanes, one tap, or no shuffle builtin), and then the caller computes them.    */
 #if defined(CP_HAVE_SHUFFLEVECTOR)
+#define CP_PAIR_TAPS(S, OP, LANES, acc, p, k)                                             \
+    do {                                                                                  \
+        int64_t e_;                                                                       \
+        for (e_ = 0; e_ + 1 < (k); e_ += 2) {                                             \
+            cp_vec_##S lo_ = cp_load_##S((p) + e_), hi_ = cp_load_##S((p) + e_ + (LANES));\
+            acc = cp_v##OP##_##S(acc, __builtin_shufflevector(lo_, hi_, CP_CAT(CP_EVEN_, LANES))); \
+            acc = cp_v##OP##_##S(acc, __builtin_shufflevector(lo_, hi_, CP_CAT(CP_ODD_, LANES)));  \
+        }                                                                                 \
+        /* the last tap of an odd k: the odd lanes of the pair before it */              \
+        if (e_ < (k)) {                                                                   \
+            cp_vec_##S lo_ = cp_load_##S((p) + e_ - 1), hi_ = cp_load_##S((p) + e_ - 1 + (LANES)); \
+            acc = cp_v##OP##_##S(acc, __builtin_shufflevector(lo_, hi_, CP_CAT(CP_ODD_, LANES)));  \
+        }                                                                                 \
+    } while (0)
 #define CP_DEFINE_PAIRS(S, T, LANES, OP, DIVIDE)                                          \
+CP_INLINE void cp_##OP##_pairs_block_##S(const T* const* rows, int64_t n_rows,       \
+                                             int64_t k, T* y, int64_t m0, int64_t m1,     \
+                                             int64_t m2, int64_t m3, int vectors, T start,\
+                                             T d0, T d1, T d2) {                          \
+    int64_t r;                                                                            \
+    const cp_vec_##S first = cp_splat_##S(start);                                         \
+    cp_vec_##S a0 = first, a1 = first, a2 = first, a3 = first;                            \
+    for (r = 0; r < n_rows; r++) {                                                        \
+        CP_PAIR_TAPS(S, OP, LANES, a0, rows[r] + 2 * m0, k);                              \
+        if (vectors > 1) CP_PAIR_TAPS(S, OP, LANES, a1, rows[r] + 2 * m1, k);             \
+        if (vectors > 2) {                                                                \
+            CP_PAIR_TAPS(S, OP, LANES, a2, rows[r] + 2 * m2, k);                          \
+            CP_PAIR_TAPS(S, OP, LANES, a3, rows[r] + 2 * m3, k);                          \
+        }                                                                                 \
+    }                                                                                     \
+    cp_store_##S(y + m0, cp_vfinish_##S(a0, DIVIDE, d0, d1, d2));                         \
+    if (vectors > 1) cp_store_##S(y + m1, cp_vfinish_##S(a1, DIVIDE, d0, d1, d2));        \
+    if (vectors > 2) {                                                                    \
+        cp_store_##S(y + m2, cp_vfinish_##S(a2, DIVIDE, d0, d1, d2));                     \
+        cp_store_##S(y + m3, cp_vfinish_##S(a3, DIVIDE, d0, d1, d2));                     \
+    }                                                                                     \
+}                                                                                         \
 CP_INLINE int64_t cp_##OP##_pairs_##S(const T* const* rows, int64_t n_rows,          \
                                           int64_t k, T* y, int64_t count, T start,        \
                                           T d0, T d1, T d2) {                             \
-    int64_t m = 0, r, e;                                                                  \
-    const cp_vec_##S first = cp_splat_##S(start);                                         \
+    int64_t m = 0, last = count - (LANES);                                                \
     if (k < 2 || count < (LANES)) return 0;  /* one tap, or too few outputs: the caller's */\
-    for (;;) {                                                                            \
-        cp_vec_##S a = first;                                                             \
-        if (m + (LANES) > count) m = count - (LANES);  /* the tail: ends at count */      \
-        for (r = 0; r < n_rows; r++) {                                                    \
-            const T* p = rows[r] + 2 * m;                                                 \
-            for (e = 0; e + 1 < k; e += 2) {                                              \
-                cp_vec_##S lo = cp_load_##S(p + e), hi = cp_load_##S(p + e + (LANES));    \
-                a = cp_v##OP##_##S(a, __builtin_shufflevector(lo, hi,                     \
-                                                              CP_CAT(CP_EVEN_, LANES)));  \
-                a = cp_v##OP##_##S(a, __builtin_shufflevector(lo, hi,                     \
-                                                              CP_CAT(CP_ODD_, LANES)));   \
-            }                                                                             \
-            if (e < k) {    /* the last tap of an odd k: odd lanes of the pair before */  \
-                cp_vec_##S lo = cp_load_##S(p + e - 1), hi = cp_load_##S(p + e - 1 + (LANES)); \
-                a = cp_v##OP##_##S(a, __builtin_shufflevector(lo, hi,                     \
-                                                              CP_CAT(CP_ODD_, LANES)));   \
-            }                                                                             \
-        }                                                                                 \
-        cp_store_##S(y + m, cp_vfinish_##S(a, DIVIDE, d0, d1, d2));                       \
-        m += (LANES);                                                                     \
-        if (m >= count) break;                                                            \
-    }                                                                                     \
-    m = count;                                                                            \
-    return m;                                                                             \
+    for (; m + 4 * (LANES) <= count; m += 4 * (LANES))                                    \
+        cp_##OP##_pairs_block_##S(rows, n_rows, k, y, m, m + (LANES), m + 2 * (LANES),    \
+                                  m + 3 * (LANES), 4, start, d0, d1, d2);                 \
+    if (m + 2 * (LANES) < count)                                                          \
+        cp_##OP##_pairs_block_##S(rows, n_rows, k, y, m, m + (LANES),                     \
+                                  m + 3 * (LANES) <= count ? m + 2 * (LANES) : last,      \
+                                  last, 4, start, d0, d1, d2);                            \
+    else if (m + (LANES) < count)                                                         \
+        cp_##OP##_pairs_block_##S(rows, n_rows, k, y, m, last, last, last, 2, start,      \
+                                  d0, d1, d2);                                            \
+    else if (m < count)                                                                   \
+        cp_##OP##_pairs_block_##S(rows, n_rows, k, y, last, last, last, last, 1, start,   \
+                                  d0, d1, d2);                                            \
+    return count;                                                                         \
 }
 #else
 #define CP_DEFINE_PAIRS(S, T, LANES, OP, DIVIDE)                                          \
