@@ -73,6 +73,12 @@ def _window_mean(values, divisor, result):
     return sum(float(v) for v in values) / divisor
 
 
+def _cast(means, result):
+    """Stored means in the result dtype (overflow to infinity is the cast's answer)."""
+    with np.errstate(over="ignore"):
+        return means.astype(result, copy=False)
+
+
 def _sum_dtype(dtype):
     """float16 sums run in float32 (API.md); other types in their own."""
     return np.dtype(np.float32) if dtype == np.float16 else dtype
@@ -181,7 +187,7 @@ def _avg_planes(planes, w, count_include_pad, divisor_override, dtype=None):
                 _divisor(w, taps, count_include_pad, divisor_override),
                 result,
             )
-    return means.astype(result, copy=False)
+    return _cast(means, result)
 
 
 def _avg_backward_planes(grad_planes, w, count_include_pad, divisor_override):
@@ -359,7 +365,7 @@ def _adaptive_avg_pool(ndim, x, output_size, layout, out, dtype):
         for out_pos in np.ndindex(*sizes):
             taps = _bin_taps(extent.spatial, sizes, out_pos)
             means[(p,) + out_pos] = _window_mean([plane[pos] for pos in taps], len(taps), result)
-    return _deliver(_unplanes(means.astype(result, copy=False), extent), out)
+    return _deliver(_unplanes(_cast(means, result), extent), out)
 
 
 def _adaptive_avg_pool_backward(ndim, grad_output, input_shape, layout, out):
@@ -436,7 +442,7 @@ def global_avg_pool(
         return _window_mean(values, len(values), result)
 
     means = _global(x, layout, keepdims, mean, lambda _: store)
-    return _deliver(means.astype(result, copy=False), out)
+    return _deliver(_cast(means, result), out)
 
 
 # --- max-unpooling ------------------------------------------------------------------------

@@ -151,7 +151,8 @@ def _rounded(means, dtype):
     """Float means in ``dtype``: cast, or for an integer dtype np.rint saturated to
     its range (the range's ends compared as floats: 2**63 is past int64's)."""
     if dtype.kind not in _args.INTEGER_KINDS:
-        return means.astype(dtype, copy=False)
+        with np.errstate(over="ignore"):  # overflow to infinity is the cast's answer
+            return means.astype(dtype, copy=False)
     info = np.iinfo(dtype)
     nearest = np.rint(means)
     high, low = nearest >= float(info.max) + 1.0, nearest <= float(info.min)
