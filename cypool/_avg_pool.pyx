@@ -678,6 +678,8 @@ cdef _stage_and_run(cnp.ndarray source, cnp.ndarray target, _avg_call_t* call, d
     cdef bint staged
     cdef bint half = is_half(kind, size)    # float16 or bfloat16: kept, computed in float32
     cdef bint valid
+    cdef char result_kind
+    cdef size_t result_item
     if power == 0 and along is None:
         # A plain average into the result dtype cypool._args.average_dtype chose:
         # computed in the wider of the source's and the result's float types
@@ -691,9 +693,12 @@ cdef _stage_and_run(cnp.ndarray source, cnp.ndarray target, _avg_call_t* call, d
             or (target_kind == kind and target_size == size and not float_source))
         staged = stage_in != NULL or stage_out != NULL
     else:
+        # Lp pooling: its terms' type (float16 and bfloat16 kept), float64 for integers.
         staged = True
-        valid = (stage_in != NULL and target_kind == (kind if half else b'f')
-                 and target_item == (size if kind == b'f' or half else 8)) and (
+        result_kind = kind if half else b'f'
+        result_item = size if kind == b'f' or half else 8
+        valid = (stage_in != NULL and target_kind == result_kind
+                 and target_item == result_item) and (
             along is None or (along.descr.type_num == target.descr.type_num
                               and source.descr.type_num == target.descr.type_num
                               and size in (4, 8) and power in (1, 2)))
