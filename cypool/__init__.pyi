@@ -80,7 +80,7 @@ __all__ = [
     "show_config",
 ]
 
-def adaptive_avg_pool1d(x: npt.ArrayLike, output_size: _OutputSize, layout: _Layout = ..., out: _Array | None = ..., num_threads: int | None = ..., *, dtype: npt.DTypeLike = ...) -> _Array:
+def adaptive_avg_pool1d(x: npt.ArrayLike, output_size: _OutputSize, layout: _Layout = ..., out: _Array | None = ..., num_threads: int | None = ..., *, dtype: npt.DTypeLike | None = ...) -> _Array:
     """1-D adaptive average pooling to ``output_size`` (PyTorch's bins).
 
     Each bin's sum is divided by its size along each dim in turn, as PyTorch does.
@@ -164,7 +164,7 @@ def adaptive_avg_pool1d_backward(grad_output: npt.ArrayLike, input_shape: _Shape
     True
     """
 
-def adaptive_avg_pool2d(x: npt.ArrayLike, output_size: _OutputSize, layout: _Layout = ..., out: _Array | None = ..., num_threads: int | None = ..., *, dtype: npt.DTypeLike = ...) -> _Array:
+def adaptive_avg_pool2d(x: npt.ArrayLike, output_size: _OutputSize, layout: _Layout = ..., out: _Array | None = ..., num_threads: int | None = ..., *, dtype: npt.DTypeLike | None = ...) -> _Array:
     """2-D adaptive average pooling to ``output_size`` (PyTorch's bins).
 
     Each bin's sum is divided by its size along each dim in turn, as PyTorch does.
@@ -248,7 +248,7 @@ def adaptive_avg_pool2d_backward(grad_output: npt.ArrayLike, input_shape: _Shape
     True
     """
 
-def adaptive_avg_pool3d(x: npt.ArrayLike, output_size: _OutputSize, layout: _Layout = ..., out: _Array | None = ..., num_threads: int | None = ..., *, dtype: npt.DTypeLike = ...) -> _Array:
+def adaptive_avg_pool3d(x: npt.ArrayLike, output_size: _OutputSize, layout: _Layout = ..., out: _Array | None = ..., num_threads: int | None = ..., *, dtype: npt.DTypeLike | None = ...) -> _Array:
     """3-D adaptive average pooling to ``output_size`` (PyTorch's bins).
 
     Each bin's sum is divided by its size along each dim in turn, as PyTorch does.
@@ -773,7 +773,7 @@ def adaptive_max_pool3d_backward(grad_output: npt.ArrayLike, indices: npt.ArrayL
     True
     """
 
-def avg_pool(x: npt.ArrayLike, kernel_size: _Window, stride: _Window | None = ..., padding: _Padding = ..., dilation: _Window = ..., ceil_mode: bool = ..., count_include_pad: bool = ..., divisor_override: int | None = ..., axes: int | tuple[int, ...] | None = ..., out: _Array | None = ..., num_threads: int | None = ..., *, dtype: npt.DTypeLike = ...) -> _Array:
+def avg_pool(x: npt.ArrayLike, kernel_size: _Window, stride: _Window | None = ..., padding: _Padding = ..., dilation: _Window = ..., ceil_mode: bool = ..., count_include_pad: bool = ..., divisor_override: int | None = ..., axes: int | tuple[int, ...] | None = ..., out: _Array | None = ..., num_threads: int | None = ..., *, dtype: npt.DTypeLike | None = ...) -> _Array:
     """Average pooling over any ``axes`` of an array (NumPy style).
 
     Parameters
@@ -840,7 +840,7 @@ def avg_pool(x: npt.ArrayLike, kernel_size: _Window, stride: _Window | None = ..
     (4, 3, 3)
     """
 
-def avg_pool1d(x: npt.ArrayLike, kernel_size: _Window, stride: _Window | None = ..., padding: _Padding = ..., dilation: _Window = ..., ceil_mode: bool = ..., count_include_pad: bool = ..., divisor_override: int | None = ..., layout: _Layout = ..., out: _Array | None = ..., num_threads: int | None = ..., *, dtype: npt.DTypeLike = ...) -> _Array:
+def avg_pool1d(x: npt.ArrayLike, kernel_size: _Window, stride: _Window | None = ..., padding: _Padding = ..., dilation: _Window = ..., ceil_mode: bool = ..., count_include_pad: bool = ..., divisor_override: int | None = ..., layout: _Layout = ..., out: _Array | None = ..., num_threads: int | None = ..., *, dtype: npt.DTypeLike | None = ...) -> _Array:
     """1-D average pooling, PyTorch's ``avg_pool1d`` semantics.
 
     The divisor is ``divisor_override`` if given, else the window's tap count: with
@@ -962,7 +962,7 @@ def avg_pool1d_backward(grad_output: npt.ArrayLike, input_shape: _Shape, kernel_
     True
     """
 
-def avg_pool2d(x: npt.ArrayLike, kernel_size: _Window, stride: _Window | None = ..., padding: _Padding = ..., dilation: _Window = ..., ceil_mode: bool = ..., count_include_pad: bool = ..., divisor_override: int | None = ..., layout: _Layout = ..., out: _Array | None = ..., num_threads: int | None = ..., *, dtype: npt.DTypeLike = ...) -> _Array:
+def avg_pool2d(x: npt.ArrayLike, kernel_size: _Window, stride: _Window | None = ..., padding: _Padding = ..., dilation: _Window = ..., ceil_mode: bool = ..., count_include_pad: bool = ..., divisor_override: int | None = ..., layout: _Layout = ..., out: _Array | None = ..., num_threads: int | None = ..., *, dtype: npt.DTypeLike | None = ...) -> _Array:
     """2-D average pooling, PyTorch's ``avg_pool2d`` semantics.
 
     The divisor is ``divisor_override`` if given, else the window's tap count: with
@@ -1084,7 +1084,7 @@ def avg_pool2d_backward(grad_output: npt.ArrayLike, input_shape: _Shape, kernel_
     True
     """
 
-def avg_pool3d(x: npt.ArrayLike, kernel_size: _Window, stride: _Window | None = ..., padding: _Padding = ..., dilation: _Window = ..., ceil_mode: bool = ..., count_include_pad: bool = ..., divisor_override: int | None = ..., layout: _Layout = ..., out: _Array | None = ..., num_threads: int | None = ..., *, dtype: npt.DTypeLike = ...) -> _Array:
+def avg_pool3d(x: npt.ArrayLike, kernel_size: _Window, stride: _Window | None = ..., padding: _Padding = ..., dilation: _Window = ..., ceil_mode: bool = ..., count_include_pad: bool = ..., divisor_override: int | None = ..., layout: _Layout = ..., out: _Array | None = ..., num_threads: int | None = ..., *, dtype: npt.DTypeLike | None = ...) -> _Array:
     """3-D average pooling, PyTorch's ``avg_pool3d`` semantics.
 
     The divisor is ``divisor_override`` if given, else the window's tap count: with
@@ -1705,7 +1705,7 @@ def get_num_threads() -> int:
     2
     """
 
-def global_avg_pool(x: npt.ArrayLike, layout: _Layout = ..., keepdims: bool = ..., out: _Array | None = ..., num_threads: int | None = ..., *, dtype: npt.DTypeLike = ...) -> _Array:
+def global_avg_pool(x: npt.ArrayLike, layout: _Layout = ..., keepdims: bool = ..., out: _Array | None = ..., num_threads: int | None = ..., *, dtype: npt.DTypeLike | None = ...) -> _Array:
     """Mean over every spatial position of each (n, c) (float64 for integers).
 
     Equal bit for bit to ``adaptive_avg_pool{1,2,3}d(x, 1)`` for up to three spatial dims.

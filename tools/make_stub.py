@@ -66,7 +66,7 @@ PARAMETER_TYPES = {
     "func": "Callable[..., Any]",
     "cval": "Any",
     "func_kwargs": "dict[str, Any] | None",
-    "dtype": "npt.DTypeLike",
+    "dtype": "npt.DTypeLike | None",
 }
 RETURNS = {
     "set_num_threads": "None",
