@@ -80,11 +80,12 @@ __all__ = [
     "show_config",
 ]
 
-def adaptive_avg_pool1d(x: npt.ArrayLike, output_size: _OutputSize, layout: _Layout = ..., out: _Array | None = ..., num_threads: int | None = ...) -> _Array:
+def adaptive_avg_pool1d(x: npt.ArrayLike, output_size: _OutputSize, layout: _Layout = ..., out: _Array | None = ..., num_threads: int | None = ..., *, dtype: npt.DTypeLike | None = ...) -> _Array:
     """1-D adaptive average pooling to ``output_size`` (PyTorch's bins).
 
     Each bin's sum is divided by its size along each dim in turn, as PyTorch does.
-    Integer input gives float64.
+    Integer input gives float64, or with ``dtype`` set to its own type the means
+    rounded half to even.
 
     Parameters
     ----------
@@ -102,12 +103,22 @@ def adaptive_avg_pool1d(x: npt.ArrayLike, output_size: _OutputSize, layout: _Lay
         overlapping the inputs; it is filled and returned.
     num_threads : int, optional
         OpenMP threads for this call (default: ``cypool.get_num_threads()``).
+    dtype : dtype, optional
+        The result's dtype (keyword only; any NumPy spelling, such as ``np.uint8``,
+        ``"uint8"``).  None (default): x's own, float64 for integer and bool input.
+        A float type (float16, bfloat16, float32, float64): integer and bool input
+        give the float64 result cast to it; float input is pooled in the wider of
+        its own type and ``dtype`` (float32 at least) and rounded once.  x's own
+        integer type (integer input only): the mean rounded to the nearest integer,
+        ties to even (``np.rint`` of the float64 result), saturated to the type's
+        range (only a ``divisor_override`` smaller than the window can leave it).
+        Any other dtype raises TypeError.
 
     Returns
     -------
     y : ndarray
-        Same layout as ``x``, spatial sizes ``output_size``; x's dtype (float64 for
-        integer input).
+        Same layout as ``x``, spatial sizes ``output_size``; ``dtype``, by default
+        x's (float64 for integer input).
 
     Examples
     --------
@@ -115,6 +126,9 @@ def adaptive_avg_pool1d(x: npt.ArrayLike, output_size: _OutputSize, layout: _Lay
     >>> x = np.arange(8.).reshape(1, 1, 8)
     >>> float(cypool.adaptive_avg_pool1d(x, 1).item()) == float(x.mean())
     True
+    >>> y = cypool.adaptive_avg_pool1d(x.astype(np.int16), 1, dtype=np.int16)
+    >>> y.dtype, y.item() == int(np.rint(x.mean()))          # x.mean() ends in .5
+    (dtype('int16'), True)
     """
 
 def adaptive_avg_pool1d_backward(grad_output: npt.ArrayLike, input_shape: _Shape, layout: _Layout = ..., out: _Array | None = ..., num_threads: int | None = ...) -> _Array:
@@ -150,11 +164,12 @@ def adaptive_avg_pool1d_backward(grad_output: npt.ArrayLike, input_shape: _Shape
     True
     """
 
-def adaptive_avg_pool2d(x: npt.ArrayLike, output_size: _OutputSize, layout: _Layout = ..., out: _Array | None = ..., num_threads: int | None = ...) -> _Array:
+def adaptive_avg_pool2d(x: npt.ArrayLike, output_size: _OutputSize, layout: _Layout = ..., out: _Array | None = ..., num_threads: int | None = ..., *, dtype: npt.DTypeLike | None = ...) -> _Array:
     """2-D adaptive average pooling to ``output_size`` (PyTorch's bins).
 
     Each bin's sum is divided by its size along each dim in turn, as PyTorch does.
-    Integer input gives float64.
+    Integer input gives float64, or with ``dtype`` set to its own type the means
+    rounded half to even.
 
     Parameters
     ----------
@@ -172,12 +187,22 @@ def adaptive_avg_pool2d(x: npt.ArrayLike, output_size: _OutputSize, layout: _Lay
         overlapping the inputs; it is filled and returned.
     num_threads : int, optional
         OpenMP threads for this call (default: ``cypool.get_num_threads()``).
+    dtype : dtype, optional
+        The result's dtype (keyword only; any NumPy spelling, such as ``np.uint8``,
+        ``"uint8"``).  None (default): x's own, float64 for integer and bool input.
+        A float type (float16, bfloat16, float32, float64): integer and bool input
+        give the float64 result cast to it; float input is pooled in the wider of
+        its own type and ``dtype`` (float32 at least) and rounded once.  x's own
+        integer type (integer input only): the mean rounded to the nearest integer,
+        ties to even (``np.rint`` of the float64 result), saturated to the type's
+        range (only a ``divisor_override`` smaller than the window can leave it).
+        Any other dtype raises TypeError.
 
     Returns
     -------
     y : ndarray
-        Same layout as ``x``, spatial sizes ``output_size``; x's dtype (float64 for
-        integer input).
+        Same layout as ``x``, spatial sizes ``output_size``; ``dtype``, by default
+        x's (float64 for integer input).
 
     Examples
     --------
@@ -185,6 +210,9 @@ def adaptive_avg_pool2d(x: npt.ArrayLike, output_size: _OutputSize, layout: _Lay
     >>> x = np.arange(16.).reshape(1, 1, 4, 4)
     >>> float(cypool.adaptive_avg_pool2d(x, 1).item()) == float(x.mean())
     True
+    >>> y = cypool.adaptive_avg_pool2d(x.astype(np.int16), 1, dtype=np.int16)
+    >>> y.dtype, y.item() == int(np.rint(x.mean()))          # x.mean() ends in .5
+    (dtype('int16'), True)
     """
 
 def adaptive_avg_pool2d_backward(grad_output: npt.ArrayLike, input_shape: _Shape, layout: _Layout = ..., out: _Array | None = ..., num_threads: int | None = ...) -> _Array:
@@ -220,11 +248,12 @@ def adaptive_avg_pool2d_backward(grad_output: npt.ArrayLike, input_shape: _Shape
     True
     """
 
-def adaptive_avg_pool3d(x: npt.ArrayLike, output_size: _OutputSize, layout: _Layout = ..., out: _Array | None = ..., num_threads: int | None = ...) -> _Array:
+def adaptive_avg_pool3d(x: npt.ArrayLike, output_size: _OutputSize, layout: _Layout = ..., out: _Array | None = ..., num_threads: int | None = ..., *, dtype: npt.DTypeLike | None = ...) -> _Array:
     """3-D adaptive average pooling to ``output_size`` (PyTorch's bins).
 
     Each bin's sum is divided by its size along each dim in turn, as PyTorch does.
-    Integer input gives float64.
+    Integer input gives float64, or with ``dtype`` set to its own type the means
+    rounded half to even.
 
     Parameters
     ----------
@@ -242,12 +271,22 @@ def adaptive_avg_pool3d(x: npt.ArrayLike, output_size: _OutputSize, layout: _Lay
         overlapping the inputs; it is filled and returned.
     num_threads : int, optional
         OpenMP threads for this call (default: ``cypool.get_num_threads()``).
+    dtype : dtype, optional
+        The result's dtype (keyword only; any NumPy spelling, such as ``np.uint8``,
+        ``"uint8"``).  None (default): x's own, float64 for integer and bool input.
+        A float type (float16, bfloat16, float32, float64): integer and bool input
+        give the float64 result cast to it; float input is pooled in the wider of
+        its own type and ``dtype`` (float32 at least) and rounded once.  x's own
+        integer type (integer input only): the mean rounded to the nearest integer,
+        ties to even (``np.rint`` of the float64 result), saturated to the type's
+        range (only a ``divisor_override`` smaller than the window can leave it).
+        Any other dtype raises TypeError.
 
     Returns
     -------
     y : ndarray
-        Same layout as ``x``, spatial sizes ``output_size``; x's dtype (float64 for
-        integer input).
+        Same layout as ``x``, spatial sizes ``output_size``; ``dtype``, by default
+        x's (float64 for integer input).
 
     Examples
     --------
@@ -255,6 +294,9 @@ def adaptive_avg_pool3d(x: npt.ArrayLike, output_size: _OutputSize, layout: _Lay
     >>> x = np.arange(64.).reshape(1, 1, 4, 4, 4)
     >>> float(cypool.adaptive_avg_pool3d(x, 1).item()) == float(x.mean())
     True
+    >>> y = cypool.adaptive_avg_pool3d(x.astype(np.int16), 1, dtype=np.int16)
+    >>> y.dtype, y.item() == int(np.rint(x.mean()))          # x.mean() ends in .5
+    (dtype('int16'), True)
     """
 
 def adaptive_avg_pool3d_backward(grad_output: npt.ArrayLike, input_shape: _Shape, layout: _Layout = ..., out: _Array | None = ..., num_threads: int | None = ...) -> _Array:
@@ -731,7 +773,7 @@ def adaptive_max_pool3d_backward(grad_output: npt.ArrayLike, indices: npt.ArrayL
     True
     """
 
-def avg_pool(x: npt.ArrayLike, kernel_size: _Window, stride: _Window | None = ..., padding: _Padding = ..., dilation: _Window = ..., ceil_mode: bool = ..., count_include_pad: bool = ..., divisor_override: int | None = ..., axes: int | tuple[int, ...] | None = ..., out: _Array | None = ..., num_threads: int | None = ...) -> _Array:
+def avg_pool(x: npt.ArrayLike, kernel_size: _Window, stride: _Window | None = ..., padding: _Padding = ..., dilation: _Window = ..., ceil_mode: bool = ..., count_include_pad: bool = ..., divisor_override: int | None = ..., axes: int | tuple[int, ...] | None = ..., out: _Array | None = ..., num_threads: int | None = ..., *, dtype: npt.DTypeLike | None = ...) -> _Array:
     """Average pooling over any ``axes`` of an array (NumPy style).
 
     Parameters
@@ -761,11 +803,21 @@ def avg_pool(x: npt.ArrayLike, kernel_size: _Window, stride: _Window | None = ..
         Result buffer of exactly the result's shape and dtype; filled and returned.
     num_threads : int, optional
         OpenMP threads for this call (default: ``cypool.get_num_threads()``).
+    dtype : dtype, optional
+        The result's dtype (keyword only; any NumPy spelling, such as ``np.uint8``,
+        ``"uint8"``).  None (default): x's own, float64 for integer and bool input.
+        A float type (float16, bfloat16, float32, float64): integer and bool input
+        give the float64 result cast to it; float input is pooled in the wider of
+        its own type and ``dtype`` (float32 at least) and rounded once.  x's own
+        integer type (integer input only): the mean rounded to the nearest integer,
+        ties to even (``np.rint`` of the float64 result), saturated to the type's
+        range (only a ``divisor_override`` smaller than the window can leave it).
+        Any other dtype raises TypeError.
 
     Returns
     -------
     y : ndarray
-        x's dtype (float64 for integer input); the pooled axes resized.
+        ``dtype``, by default x's (float64 for integer input); the pooled axes resized.
 
     Notes
     -----
@@ -779,6 +831,8 @@ def avg_pool(x: npt.ArrayLike, kernel_size: _Window, stride: _Window | None = ..
     >>> import numpy as np, cypool
     >>> cypool.avg_pool(np.arange(8), 2).tolist()
     [0.5, 2.5, 4.5, 6.5]
+    >>> cypool.avg_pool(np.arange(8, dtype=np.uint8), 2, dtype=np.uint8).tolist()  # ties to even
+    [0, 2, 4, 6]
     >>> rgb = np.zeros((8, 6, 3), np.uint8)       # (H, W, C)
     >>> cypool.avg_pool(rgb, 2).shape             # channels pooled too
     (4, 3, 1)
@@ -786,12 +840,13 @@ def avg_pool(x: npt.ArrayLike, kernel_size: _Window, stride: _Window | None = ..
     (4, 3, 3)
     """
 
-def avg_pool1d(x: npt.ArrayLike, kernel_size: _Window, stride: _Window | None = ..., padding: _Padding = ..., dilation: _Window = ..., ceil_mode: bool = ..., count_include_pad: bool = ..., divisor_override: int | None = ..., layout: _Layout = ..., out: _Array | None = ..., num_threads: int | None = ...) -> _Array:
+def avg_pool1d(x: npt.ArrayLike, kernel_size: _Window, stride: _Window | None = ..., padding: _Padding = ..., dilation: _Window = ..., ceil_mode: bool = ..., count_include_pad: bool = ..., divisor_override: int | None = ..., layout: _Layout = ..., out: _Array | None = ..., num_threads: int | None = ..., *, dtype: npt.DTypeLike | None = ...) -> _Array:
     """1-D average pooling, PyTorch's ``avg_pool1d`` semantics.
 
     The divisor is ``divisor_override`` if given, else the window's tap count: with
     ``count_include_pad`` taps in the padding count, taps past the padded edge (the
-    ceil_mode overhang) never do.  Integer input gives float64 means.
+    ceil_mode overhang) never do.  Integer input gives float64 means, or with
+    ``dtype`` set to its own type the means rounded half to even.
 
     Parameters
     ----------
@@ -826,11 +881,21 @@ def avg_pool1d(x: npt.ArrayLike, kernel_size: _Window, stride: _Window | None = 
         overlapping the inputs; it is filled and returned.
     num_threads : int, optional
         OpenMP threads for this call (default: ``cypool.get_num_threads()``).
+    dtype : dtype, optional
+        The result's dtype (keyword only; any NumPy spelling, such as ``np.uint8``,
+        ``"uint8"``).  None (default): x's own, float64 for integer and bool input.
+        A float type (float16, bfloat16, float32, float64): integer and bool input
+        give the float64 result cast to it; float input is pooled in the wider of
+        its own type and ``dtype`` (float32 at least) and rounded once.  x's own
+        integer type (integer input only): the mean rounded to the nearest integer,
+        ties to even (``np.rint`` of the float64 result), saturated to the type's
+        range (only a ``divisor_override`` smaller than the window can leave it).
+        Any other dtype raises TypeError.
 
     Returns
     -------
     y : ndarray
-        Same layout as ``x``; x's dtype (float64 for integer input).
+        Same layout as ``x``; ``dtype``, by default x's (float64 for integer input).
 
     Examples
     --------
@@ -838,6 +903,8 @@ def avg_pool1d(x: npt.ArrayLike, kernel_size: _Window, stride: _Window | None = 
     >>> x = np.arange(8.).reshape(1, 1, 8)
     >>> cypool.avg_pool1d(x, 2).shape == cypool.max_pool1d(x, 2).shape
     True
+    >>> cypool.avg_pool1d(x.astype(np.uint8), 2, dtype=np.uint8).ravel().tolist()
+    [0, 2, 4, 6]
     """
 
 def avg_pool1d_backward(grad_output: npt.ArrayLike, input_shape: _Shape, kernel_size: _Window, stride: _Window | None = ..., padding: _Padding = ..., dilation: _Window = ..., ceil_mode: bool = ..., count_include_pad: bool = ..., divisor_override: int | None = ..., layout: _Layout = ..., out: _Array | None = ..., num_threads: int | None = ...) -> _Array:
@@ -895,12 +962,13 @@ def avg_pool1d_backward(grad_output: npt.ArrayLike, input_shape: _Shape, kernel_
     True
     """
 
-def avg_pool2d(x: npt.ArrayLike, kernel_size: _Window, stride: _Window | None = ..., padding: _Padding = ..., dilation: _Window = ..., ceil_mode: bool = ..., count_include_pad: bool = ..., divisor_override: int | None = ..., layout: _Layout = ..., out: _Array | None = ..., num_threads: int | None = ...) -> _Array:
+def avg_pool2d(x: npt.ArrayLike, kernel_size: _Window, stride: _Window | None = ..., padding: _Padding = ..., dilation: _Window = ..., ceil_mode: bool = ..., count_include_pad: bool = ..., divisor_override: int | None = ..., layout: _Layout = ..., out: _Array | None = ..., num_threads: int | None = ..., *, dtype: npt.DTypeLike | None = ...) -> _Array:
     """2-D average pooling, PyTorch's ``avg_pool2d`` semantics.
 
     The divisor is ``divisor_override`` if given, else the window's tap count: with
     ``count_include_pad`` taps in the padding count, taps past the padded edge (the
-    ceil_mode overhang) never do.  Integer input gives float64 means.
+    ceil_mode overhang) never do.  Integer input gives float64 means, or with
+    ``dtype`` set to its own type the means rounded half to even.
 
     Parameters
     ----------
@@ -935,11 +1003,21 @@ def avg_pool2d(x: npt.ArrayLike, kernel_size: _Window, stride: _Window | None = 
         overlapping the inputs; it is filled and returned.
     num_threads : int, optional
         OpenMP threads for this call (default: ``cypool.get_num_threads()``).
+    dtype : dtype, optional
+        The result's dtype (keyword only; any NumPy spelling, such as ``np.uint8``,
+        ``"uint8"``).  None (default): x's own, float64 for integer and bool input.
+        A float type (float16, bfloat16, float32, float64): integer and bool input
+        give the float64 result cast to it; float input is pooled in the wider of
+        its own type and ``dtype`` (float32 at least) and rounded once.  x's own
+        integer type (integer input only): the mean rounded to the nearest integer,
+        ties to even (``np.rint`` of the float64 result), saturated to the type's
+        range (only a ``divisor_override`` smaller than the window can leave it).
+        Any other dtype raises TypeError.
 
     Returns
     -------
     y : ndarray
-        Same layout as ``x``; x's dtype (float64 for integer input).
+        Same layout as ``x``; ``dtype``, by default x's (float64 for integer input).
 
     Examples
     --------
@@ -947,6 +1025,8 @@ def avg_pool2d(x: npt.ArrayLike, kernel_size: _Window, stride: _Window | None = 
     >>> x = np.arange(16.).reshape(1, 1, 4, 4)
     >>> cypool.avg_pool2d(x, 2).shape == cypool.max_pool2d(x, 2).shape
     True
+    >>> cypool.avg_pool2d(x.astype(np.uint8), 2, dtype=np.uint8).ravel().tolist()
+    [2, 4, 10, 12]
     """
 
 def avg_pool2d_backward(grad_output: npt.ArrayLike, input_shape: _Shape, kernel_size: _Window, stride: _Window | None = ..., padding: _Padding = ..., dilation: _Window = ..., ceil_mode: bool = ..., count_include_pad: bool = ..., divisor_override: int | None = ..., layout: _Layout = ..., out: _Array | None = ..., num_threads: int | None = ...) -> _Array:
@@ -1004,12 +1084,13 @@ def avg_pool2d_backward(grad_output: npt.ArrayLike, input_shape: _Shape, kernel_
     True
     """
 
-def avg_pool3d(x: npt.ArrayLike, kernel_size: _Window, stride: _Window | None = ..., padding: _Padding = ..., dilation: _Window = ..., ceil_mode: bool = ..., count_include_pad: bool = ..., divisor_override: int | None = ..., layout: _Layout = ..., out: _Array | None = ..., num_threads: int | None = ...) -> _Array:
+def avg_pool3d(x: npt.ArrayLike, kernel_size: _Window, stride: _Window | None = ..., padding: _Padding = ..., dilation: _Window = ..., ceil_mode: bool = ..., count_include_pad: bool = ..., divisor_override: int | None = ..., layout: _Layout = ..., out: _Array | None = ..., num_threads: int | None = ..., *, dtype: npt.DTypeLike | None = ...) -> _Array:
     """3-D average pooling, PyTorch's ``avg_pool3d`` semantics.
 
     The divisor is ``divisor_override`` if given, else the window's tap count: with
     ``count_include_pad`` taps in the padding count, taps past the padded edge (the
-    ceil_mode overhang) never do.  Integer input gives float64 means.
+    ceil_mode overhang) never do.  Integer input gives float64 means, or with
+    ``dtype`` set to its own type the means rounded half to even.
 
     Parameters
     ----------
@@ -1044,11 +1125,21 @@ def avg_pool3d(x: npt.ArrayLike, kernel_size: _Window, stride: _Window | None = 
         overlapping the inputs; it is filled and returned.
     num_threads : int, optional
         OpenMP threads for this call (default: ``cypool.get_num_threads()``).
+    dtype : dtype, optional
+        The result's dtype (keyword only; any NumPy spelling, such as ``np.uint8``,
+        ``"uint8"``).  None (default): x's own, float64 for integer and bool input.
+        A float type (float16, bfloat16, float32, float64): integer and bool input
+        give the float64 result cast to it; float input is pooled in the wider of
+        its own type and ``dtype`` (float32 at least) and rounded once.  x's own
+        integer type (integer input only): the mean rounded to the nearest integer,
+        ties to even (``np.rint`` of the float64 result), saturated to the type's
+        range (only a ``divisor_override`` smaller than the window can leave it).
+        Any other dtype raises TypeError.
 
     Returns
     -------
     y : ndarray
-        Same layout as ``x``; x's dtype (float64 for integer input).
+        Same layout as ``x``; ``dtype``, by default x's (float64 for integer input).
 
     Examples
     --------
@@ -1056,6 +1147,8 @@ def avg_pool3d(x: npt.ArrayLike, kernel_size: _Window, stride: _Window | None = 
     >>> x = np.arange(64.).reshape(1, 1, 4, 4, 4)
     >>> cypool.avg_pool3d(x, 2).shape == cypool.max_pool3d(x, 2).shape
     True
+    >>> cypool.avg_pool3d(x.astype(np.uint8), 2, dtype=np.uint8).ravel().tolist()
+    [10, 12, 18, 20, 42, 44, 50, 52]
     """
 
 def avg_pool3d_backward(grad_output: npt.ArrayLike, input_shape: _Shape, kernel_size: _Window, stride: _Window | None = ..., padding: _Padding = ..., dilation: _Window = ..., ceil_mode: bool = ..., count_include_pad: bool = ..., divisor_override: int | None = ..., layout: _Layout = ..., out: _Array | None = ..., num_threads: int | None = ...) -> _Array:
@@ -1612,7 +1705,7 @@ def get_num_threads() -> int:
     2
     """
 
-def global_avg_pool(x: npt.ArrayLike, layout: _Layout = ..., keepdims: bool = ..., out: _Array | None = ..., num_threads: int | None = ...) -> _Array:
+def global_avg_pool(x: npt.ArrayLike, layout: _Layout = ..., keepdims: bool = ..., out: _Array | None = ..., num_threads: int | None = ..., *, dtype: npt.DTypeLike | None = ...) -> _Array:
     """Mean over every spatial position of each (n, c) (float64 for integers).
 
     Equal bit for bit to ``adaptive_avg_pool{1,2,3}d(x, 1)`` for up to three spatial dims.
@@ -1630,12 +1723,22 @@ def global_avg_pool(x: npt.ArrayLike, layout: _Layout = ..., keepdims: bool = ..
         Result buffer of exactly the result's shape and dtype; filled and returned.
     num_threads : int, optional
         OpenMP threads for this call (default: ``cypool.get_num_threads()``).
+    dtype : dtype, optional
+        The result's dtype (keyword only; any NumPy spelling, such as ``np.uint8``,
+        ``"uint8"``).  None (default): x's own, float64 for integer and bool input.
+        A float type (float16, bfloat16, float32, float64): integer and bool input
+        give the float64 result cast to it; float input is pooled in the wider of
+        its own type and ``dtype`` (float32 at least) and rounded once.  x's own
+        integer type (integer input only): the mean rounded to the nearest integer,
+        ties to even (``np.rint`` of the float64 result), saturated to the type's
+        range (only a ``divisor_override`` smaller than the window can leave it).
+        Any other dtype raises TypeError.
 
     Returns
     -------
     y : ndarray
-        (N, C), or x's rank with spatial sizes 1 when ``keepdims``; x's dtype
-        (float64 for integer input).
+        (N, C), or x's rank with spatial sizes 1 when ``keepdims``; ``dtype``, by
+        default x's (float64 for integer input).
 
     Examples
     --------
@@ -1643,6 +1746,8 @@ def global_avg_pool(x: npt.ArrayLike, layout: _Layout = ..., keepdims: bool = ..
     >>> x = np.arange(24.).reshape(2, 2, 2, 3)
     >>> cypool.global_avg_pool(x, layout="NHWC").tolist()
     [[4.5, 5.5, 6.5], [16.5, 17.5, 18.5]]
+    >>> cypool.global_avg_pool(x.astype(np.uint8), layout="NHWC", dtype=np.uint8).tolist()
+    [[4, 6, 6], [16, 18, 18]]
     """
 
 def global_max_pool(x: npt.ArrayLike, layout: _Layout = ..., keepdims: bool = ..., out: _Array | None = ..., num_threads: int | None = ...) -> _Array:

@@ -469,6 +469,72 @@ def result_dtype(dtype, average):
     return dtype
 
 
+_FLOAT_NAMES = "float16, bfloat16, float32, float64"
+
+
+def _float_rank(dtype):
+    """How wide a float dtype computes: 4 (float16, bfloat16 and float32 compute in
+    float32), 8 (float64), or None for any other dtype."""
+    if dtype.kind == "f" and dtype.itemsize in (2, 4, 8):
+        return max(dtype.itemsize, 4)
+    return 4 if is_bfloat16(dtype) else None
+
+
+def average_dtype(x_dtype, dtype):
+    """(result dtype, working dtype) of an average of ``x_dtype`` input called with
+    ``dtype=`` (API.md): the one owner of that rule, for every average function.
+
+    None keeps the default (float64 for integer and bool input, else x's type); a
+    float dtype is the result, computed in the wider of x's type and it (float32
+    at least; float64 for integer and bool input, whose float64 mean is cast); x's
+    own integer type is its float64 mean rounded half to even and saturated.  The
+    working dtype is what the kernels sum and divide in.  ``x_dtype`` None checks
+    the spelling alone (a layer before its first input) and returns (dtype, None).
+    Anything else raises a TypeError starting with "dtype".  Byte order is not a
+    dtype's identity here: results are native.
+    """
+    x_dtype = None if x_dtype is None else np.dtype(x_dtype)
+    integral = x_dtype is not None and x_dtype.kind in "iub"
+    if dtype is None:
+        if x_dtype is None:
+            return None, None
+        result = np.dtype(np.float64) if integral else x_dtype
+        return result, np.dtype(np.float64 if integral else "f%d" % _float_rank(x_dtype))
+    try:
+        result = np.dtype(dtype)
+    except TypeError:
+        raise TypeError(
+            "dtype must be None, a float dtype (%s) or x's own integer dtype, got %s"
+            % (_FLOAT_NAMES, describe(dtype))
+        ) from None
+    if result.kind in "fV" and not result.isnative:
+        result = result.newbyteorder("=")
+    rank = _float_rank(result)
+    if rank is not None:
+        if x_dtype is None:
+            return result, None
+        work = 8 if integral else max(rank, _float_rank(x_dtype))
+        return result, np.dtype("f%d" % work)
+    if result.kind in INTEGER_KINDS and x_dtype is None:
+        return result, None
+    if result.kind in INTEGER_KINDS and x_dtype.kind in INTEGER_KINDS:
+        if result.kind == x_dtype.kind and result.itemsize == x_dtype.itemsize:
+            return x_dtype, np.dtype(np.float64)
+        raise TypeError(
+            "dtype must be None, a float dtype or x's own integer dtype %s (the means "
+            "rounded half to even), got %s" % (x_dtype, result)
+        )
+    if result.kind in INTEGER_KINDS:
+        raise TypeError(
+            "dtype must be None or a float dtype (%s) for %s input, got %s: an integer "
+            "dtype is for x of that integer type" % (_FLOAT_NAMES, x_dtype, result)
+        )
+    raise TypeError(
+        "dtype must be None, a float dtype (%s) or x's own integer dtype, got %s"
+        % (_FLOAT_NAMES, result)
+    )
+
+
 def kernel_size3(sizes):
     """Spatial sizes as the kernels' 3-tuple (leading 1s for 1-D and 2-D)."""
     return (1,) * (3 - len(sizes)) + tuple(sizes)
@@ -613,15 +679,19 @@ def max_plan(extent, geometry, dtype, return_indices, absolute=False, minimum=Fa
     )
 
 
-def average_plan(extent, geometry, dtype, count_include_pad, divisor, power=0, backward=False):
+def average_plan(
+    extent, geometry, dtype, count_include_pad, divisor, power=0, backward=False, out_dtype=None
+):
     """Average pooling (window sums of |x|**power for Lp) or its backward, over a
-    resolved geometry; divisor 0 is the window's own count."""
+    resolved geometry; divisor 0 is the window's own count.  ``out_dtype`` is a
+    forward's result dtype from ``average_dtype`` (None: the default); the kernel
+    call derives its conversions from the source and result dtypes."""
     sizes = geometry.in_size if backward else geometry.out_size
     return CallPlan(
         "avg_backward" if backward else "avg",
         extent,
         extent.shape(sizes),
-        result_dtype(dtype, True),
+        result_dtype(dtype, True) if out_dtype is None else out_dtype,
         _rows(extent, sizes),
         geometry,
         False,
@@ -682,12 +752,17 @@ def avg_pool_plan(
     count_include_pad,
     divisor_override,
     layout,
+    dtype_value,
 ):
     extent, geometry = _window_call(
         ndim, shape, layout, kernel_size, stride, padding, dilation, ceil_mode
     )
     return average_plan(
-        extent, geometry, dtype, *average_arguments(count_include_pad, divisor_override)
+        extent,
+        geometry,
+        dtype,
+        *average_arguments(count_include_pad, divisor_override),
+        out_dtype=average_dtype(dtype, dtype_value)[0],
     )
 
 
@@ -823,13 +898,13 @@ def adaptive_max_pool_plan(ndim, shape, dtype, output_size_value, return_indices
 
 
 @memoized_plan
-def adaptive_avg_pool_plan(ndim, shape, dtype, output_size_value, layout):
+def adaptive_avg_pool_plan(ndim, shape, dtype, output_size_value, layout, dtype_value):
     extent, sizes = _adaptive_sizes(ndim, shape, layout, output_size_value)
     return CallPlan(
         "adaptive_avg",
         extent,
         extent.shape(sizes),
-        result_dtype(dtype, True),
+        average_dtype(dtype, dtype_value)[0],
         _rows(extent, sizes),
         None,
         False,

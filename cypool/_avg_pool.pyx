@@ -14,8 +14,8 @@ from libc.string cimport memset
 
 from cypool._openmp cimport omp_get_thread_num
 from cypool._staging cimport (
-    convert_fn, is_half, lp_grad_f32, lp_grad_f64, lp_ratio_f32, lp_ratio_f64, narrowing_of,
-    root_bf16, root_f16, root_f32, root_f64, staged_run, terms_of, work_item_of)
+    convert_fn, is_half, lp_grad_f32, lp_grad_f64, lp_ratio_f32, lp_ratio_f64, narrowing_to,
+    root_bf16, root_f16, root_f32, root_f64, staged_run, terms_of, widening_to, work_item_of)
 from cypool._typedefs cimport real_t
 from cypool._window_pass cimport (
     ROW_CHUNKS_PER_THREAD, cache_lines, chunk_start, interior_outputs, threads_for, window_reads,
@@ -607,9 +607,11 @@ cdef int adaptive_avg_pool_backward(const real_t* grad_out, real_t* grad_in,
 
 
 # --- Python entry points -----------------------------------------------------------------
-# The façade hands over C-contiguous arrays (it validated them).  float32/float64
-# run as they are; float16 and integers, and Lp pooling's |x|**p (power > 0), run
-# staged (cypool._staging): in float32 for float16/float32, else float64.
+# The façade hands over C-contiguous arrays (it validated them), the result in the
+# dtype cypool._args.average_dtype chose.  float32/float64 into their own type run
+# as they are; other pairs (float16, integers, a dtype= other than the default),
+# and Lp pooling's |x|**p (power > 0), run staged (cypool._staging): in float32
+# when source and result are float32 or narrower, else float64.
 
 ctypedef struct _avg_call_t:
     bint backward
@@ -660,6 +662,8 @@ cdef _stage_and_run(cnp.ndarray source, cnp.ndarray target, _avg_call_t* call, d
     cdef const void* x = NULL if along is None else cnp.PyArray_DATA(along)
     cdef char kind = source.descr.kind
     cdef int size = source.descr.itemsize
+    cdef char target_kind = target.descr.kind
+    cdef int target_size = target.descr.itemsize
     cdef int64_t status
     cdef int64_t in_plane = (call.in_size[0] * call.in_size[1] * call.in_size[2]) * call.channels
     cdef int64_t out_plane = ((call.out_size[0] * call.out_size[1] * call.out_size[2])
@@ -668,19 +672,41 @@ cdef _stage_and_run(cnp.ndarray source, cnp.ndarray target, _avg_call_t* call, d
     cdef int64_t target_slab = in_plane if call.backward else out_plane
     cdef convert_fn stage_in = terms_of(kind, size)
     cdef convert_fn stage_out = NULL
-    cdef size_t target_item = target.descr.itemsize
-    cdef bint staged = power > 0 or not (kind == b'f' and size in (4, 8))
+    cdef size_t target_item = target_size
+    cdef size_t work_item = work_item_of(kind, size)
+    cdef bint float_source = kind == b'f' or is_half(kind, size)
+    cdef bint staged
     cdef bint half = is_half(kind, size)    # float16 or bfloat16: kept, computed in float32
-    cdef char result_kind = kind if half else b'f'
-    cdef size_t result_item = size if kind == b'f' or half else 8
-    if stage_in == NULL or target.descr.kind != result_kind or target_item != result_item or (
-            along is not None and (along.descr.type_num != target.descr.type_num
-                                   or source.descr.type_num != target.descr.type_num
-                                   or size not in (4, 8) or power not in (1, 2))):
+    cdef bint valid
+    cdef char result_kind
+    cdef size_t result_item
+    if power == 0 and along is None:
+        # A plain average into the result dtype cypool._args.average_dtype chose:
+        # computed in the wider of the source's and the result's float types
+        # (float64 for integer sources), converted in and out slab by slab.
+        if not float_source or (target_kind == b'f' and target_size == 8):
+            work_item = 8
+        stage_in = widening_to(kind, size, work_item)
+        stage_out = narrowing_to(target_kind, target_size, work_item)
+        valid = (stage_in != NULL or (kind == b'f' and <size_t> size == work_item)) and (
+            (target_kind == b'f' and target_size in (2, 4, 8)) or is_half(target_kind, target_size)
+            or (target_kind == kind and target_size == size and not float_source))
+        staged = stage_in != NULL or stage_out != NULL
+    else:
+        # Lp pooling: its terms' type (float16 and bfloat16 kept), float64 for integers.
+        staged = True
+        result_kind = kind if half else b'f'
+        result_item = size if kind == b'f' or half else 8
+        valid = (stage_in != NULL and target_kind == result_kind
+                 and target_item == result_item) and (
+            along is None or (along.descr.type_num == target.descr.type_num
+                              and source.descr.type_num == target.descr.type_num
+                              and size in (4, 8) and power in (1, 2)))
+    if not valid:
         raise TypeError("internal: no average kernel from %s to %s" % (source.dtype,
                                                                        target.dtype))
     if staged:
-        call.wide = work_item_of(kind, size) == 8
+        call.wide = work_item == 8
         if along is not None and call.backward:   # Lp's gradient: ratios spread, times x's weight
             stage_in = NULL
             stage_out = lp_grad_f32 if size == 4 else lp_grad_f64
@@ -689,11 +715,9 @@ cdef _stage_and_run(cnp.ndarray source, cnp.ndarray target, _avg_call_t* call, d
         elif power > 0:
             stage_out = (root_f16 if kind == b'f' else root_bf16) if half else (
                 root_f64 if call.wide else root_f32)
-        elif half:
-            stage_out = narrowing_of(kind)
         with nogil:
             status = staged_run(a, b, call.outer, source_slab, target_slab, size, target_item,
-                                work_item_of(kind, size), stage_in, stage_out, power, _run_slab,
+                                work_item, stage_in, stage_out, power, _run_slab,
                                 call, call.num_threads, x, target_item)
     else:
         with nogil:

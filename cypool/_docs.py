@@ -17,6 +17,13 @@ EXAMPLE_INPUT = {
     2: "np.arange(16.).reshape(1, 1, 4, 4)",
     3: "np.arange(64.).reshape(1, 1, 4, 4, 4)",
 }
+# avg_pool{nd}d(EXAMPLE_INPUT as uint8, 2, dtype=np.uint8).ravel(): every window
+# mean ends in .5, so each goes to its even neighbour.
+EXAMPLE_ROUNDED = {
+    1: "[0, 2, 4, 6]",
+    2: "[2, 4, 10, 12]",
+    3: "[10, 12, 18, 20, 42, 44, 50, 52]",
+}
 
 X = """x : array_like
     {cf} (``layout="channels_first"``, the default) or {cl} (``"channels_last"``);
@@ -52,6 +59,17 @@ out : ndarray, optional
     overlapping the inputs; it is filled and returned.
 num_threads : int, optional
     OpenMP threads for this call (default: ``cypool.get_num_threads()``).
+"""
+DTYPE = """dtype : dtype, optional
+    The result's dtype (keyword only; any NumPy spelling, such as ``np.uint8``,
+    ``"uint8"``).  None (default): x's own, float64 for integer and bool input.
+    A float type (float16, bfloat16, float32, float64): integer and bool input
+    give the float64 result cast to it; float input is pooled in the wider of
+    its own type and ``dtype`` (float32 at least) and rounded once.  x's own
+    integer type (integer input only): the mean rounded to the nearest integer,
+    ties to even (``np.rint`` of the float64 result), saturated to the type's
+    range (only a ``divisor_override`` smaller than the window can leave it).
+    Any other dtype raises TypeError.
 """
 GRAD = """grad_output : array_like
     Gradient of the loss with respect to the forward call's result (its shape).
@@ -171,7 +189,8 @@ True
 
 The divisor is ``divisor_override`` if given, else the window's tap count: with
 ``count_include_pad`` taps in the padding count, taps past the padded edge (the
-ceil_mode overhang) never do.  Integer input gives float64 means.
+ceil_mode overhang) never do.  Integer input gives float64 means, or with
+``dtype`` set to its own type the means rounded half to even.
 
 Parameters
 ----------
@@ -180,11 +199,12 @@ Parameters
     + WINDOW
     + AVERAGE
     + RUNTIME
+    + DTYPE
     + """
 Returns
 -------
 y : ndarray
-    Same layout as ``x``; x's dtype (float64 for integer input).
+    Same layout as ``x``; ``dtype``, by default x's (float64 for integer input).
 
 Examples
 --------
@@ -192,6 +212,8 @@ Examples
 >>> x = {example}
 >>> cypool.avg_pool{nd}d(x, 2).shape == cypool.max_pool{nd}d(x, 2).shape
 True
+>>> cypool.avg_pool{nd}d(x.astype(np.uint8), 2, dtype=np.uint8).ravel().tolist()
+{rounded}
 """,
     "avg_pool_backward": """Gradient of ``avg_pool{nd}d`` with respect to its input.
 
@@ -312,7 +334,8 @@ True
     "adaptive_avg_pool": """{nd}-D adaptive average pooling to ``output_size`` (PyTorch's bins).
 
 Each bin's sum is divided by its size along each dim in turn, as PyTorch does.
-Integer input gives float64.
+Integer input gives float64, or with ``dtype`` set to its own type the means
+rounded half to even.
 
 Parameters
 ----------
@@ -322,12 +345,13 @@ Parameters
     The result's spatial sizes ({sp}); None entries keep that input size.
 """
     + RUNTIME
+    + DTYPE
     + """
 Returns
 -------
 y : ndarray
-    Same layout as ``x``, spatial sizes ``output_size``; x's dtype (float64 for
-    integer input).
+    Same layout as ``x``, spatial sizes ``output_size``; ``dtype``, by default
+    x's (float64 for integer input).
 
 Examples
 --------
@@ -335,6 +359,9 @@ Examples
 >>> x = {example}
 >>> float(cypool.adaptive_avg_pool{nd}d(x, 1).item()) == float(x.mean())
 True
+>>> y = cypool.adaptive_avg_pool{nd}d(x.astype(np.int16), 1, dtype=np.int16)
+>>> y.dtype, y.item() == int(np.rint(x.mean()))          # x.mean() ends in .5
+(dtype('int16'), True)
 """,
     "adaptive_max_pool_backward": """Gradient of ``adaptive_max_pool{nd}d``: ``grad_output`` to the
 indices it returned, summed where bins overlap.
@@ -487,11 +514,12 @@ Parameters
     + AVERAGE
     + AXES
     + AXES_RUNTIME
+    + DTYPE
     + """
 Returns
 -------
 y : ndarray
-    x's dtype (float64 for integer input); the pooled axes resized.
+    ``dtype``, by default x's (float64 for integer input); the pooled axes resized.
 """
     + AXES_IMAGE_NOTE
     + """
@@ -500,6 +528,8 @@ Examples
 >>> import numpy as np, cypool
 >>> cypool.avg_pool(np.arange(8), 2).tolist()
 [0.5, 2.5, 4.5, 6.5]
+>>> cypool.avg_pool(np.arange(8, dtype=np.uint8), 2, dtype=np.uint8).tolist()  # ties to even
+[0, 2, 4, 6]
 >>> rgb = np.zeros((8, 6, 3), np.uint8)       # (H, W, C)
 >>> cypool.avg_pool(rgb, 2).shape             # channels pooled too
 (4, 3, 1)
@@ -640,12 +670,13 @@ Parameters
 ----------
 """
     + GLOBAL
+    + DTYPE
     + """
 Returns
 -------
 y : ndarray
-    (N, C), or x's rank with spatial sizes 1 when ``keepdims``; x's dtype
-    (float64 for integer input).
+    (N, C), or x's rank with spatial sizes 1 when ``keepdims``; ``dtype``, by
+    default x's (float64 for integer input).
 
 Examples
 --------
@@ -653,6 +684,8 @@ Examples
 >>> x = np.arange(24.).reshape(2, 2, 2, 3)
 >>> cypool.global_avg_pool(x, layout="NHWC").tolist()
 [[4.5, 5.5, 6.5], [16.5, 17.5, 18.5]]
+>>> cypool.global_avg_pool(x.astype(np.uint8), layout="NHWC", dtype=np.uint8).tolist()
+[[4, 6, 6], [16, 18, 18]]
 """,
     "fractional_max_pool": """{nd}-D fractional max pooling (Graham, 2014), as PyTorch's.
 
@@ -793,7 +826,12 @@ def documented(operation, ndim=None):
 
     def attach(function):
         function.__doc__ = TEMPLATES[operation].format(
-            nd=ndim, cf=cf, cl=cl, sp=sp, example=EXAMPLE_INPUT[ndim or 2]
+            nd=ndim,
+            cf=cf,
+            cl=cl,
+            sp=sp,
+            example=EXAMPLE_INPUT[ndim or 2],
+            rounded=EXAMPLE_ROUNDED[ndim or 2],
         )
         return function
 

@@ -86,6 +86,34 @@ cdef extern from "cypool_convert.h":
                                     const void*) noexcept nogil
     void root_f64 "cypool_root_f64"(const void*, void*, int64_t, double,
                                     const void*) noexcept nogil
+    void floats_to_doubles "cypool_floats_to_doubles"(const void*, void*, int64_t, double,
+                                                      const void*) noexcept nogil
+    void halves_to_doubles "cypool_halves_to_doubles"(const void*, void*, int64_t, double,
+                                                      const void*) noexcept nogil
+    void bf16s_to_doubles "cypool_bf16s_to_doubles"(const void*, void*, int64_t, double,
+                                                    const void*) noexcept nogil
+    void doubles_to_floats "cypool_doubles_to_floats"(const void*, void*, int64_t, double,
+                                                      const void*) noexcept nogil
+    void doubles_to_halves "cypool_doubles_to_halves"(const void*, void*, int64_t, double,
+                                                      const void*) noexcept nogil
+    void doubles_to_bf16s "cypool_doubles_to_bf16s"(const void*, void*, int64_t, double,
+                                                    const void*) noexcept nogil
+    void round_to_i8 "cypool_round_to_i8"(const void*, void*, int64_t, double,
+                                          const void*) noexcept nogil
+    void round_to_u8 "cypool_round_to_u8"(const void*, void*, int64_t, double,
+                                          const void*) noexcept nogil
+    void round_to_i16 "cypool_round_to_i16"(const void*, void*, int64_t, double,
+                                            const void*) noexcept nogil
+    void round_to_u16 "cypool_round_to_u16"(const void*, void*, int64_t, double,
+                                            const void*) noexcept nogil
+    void round_to_i32 "cypool_round_to_i32"(const void*, void*, int64_t, double,
+                                            const void*) noexcept nogil
+    void round_to_u32 "cypool_round_to_u32"(const void*, void*, int64_t, double,
+                                            const void*) noexcept nogil
+    void round_to_i64 "cypool_round_to_i64"(const void*, void*, int64_t, double,
+                                            const void*) noexcept nogil
+    void round_to_u64 "cypool_round_to_u64"(const void*, void*, int64_t, double,
+                                            const void*) noexcept nogil
 
 # source (count elements) -> target, with a parameter (Lp's p; unused elsewhere) and
 # a companion array aligned with the target (Lp's x for its gradient; else unused).
@@ -133,6 +161,43 @@ cdef inline bint is_half(char kind, int size) noexcept nogil:
 cdef inline convert_fn narrowing_of(char kind) noexcept nogil:
     """float32 -> the stored half type (float16 or bfloat16)."""
     return floats_to_halves if kind == b'f' else floats_to_bf16s
+
+
+cdef inline convert_fn widening_to(char kind, int size, size_t work_item) noexcept nogil:
+    """The stage-in converter of a stored dtype into a float work type of
+    ``work_item`` bytes (an average's dtype= may ask for a wider one than
+    ``terms_of``'s); NULL when the kernel reads the stored type as it is."""
+    if (kind == b'f' and <size_t> size == work_item) or work_item not in (4, 8):
+        return NULL
+    if work_item == 4 or kind == b'i' or kind == b'u':
+        return terms_of(kind, size)
+    if kind == b'f':
+        return halves_to_doubles if size == 2 else floats_to_doubles
+    if kind == b'V' and size == 2:
+        return bf16s_to_doubles
+    return NULL
+
+
+cdef inline convert_fn narrowing_to(char kind, int size, size_t work_item) noexcept nogil:
+    """The stage-out converter from a float work type of ``work_item`` bytes into
+    an average's result dtype (kind, itemsize): floats rounded to nearest even,
+    x's own integer type rounded half to even and saturated; NULL when the kernel
+    writes the result type itself (the caller checks the pair is an average's)."""
+    if kind == b'f' and <size_t> size == work_item:
+        return NULL
+    if work_item == 4:
+        return narrowing_of(kind) if is_half(kind, size) else NULL
+    if is_half(kind, size):
+        return doubles_to_halves if kind == b'f' else doubles_to_bf16s
+    if kind == b'f' and size == 4:
+        return doubles_to_floats
+    if kind == b'i':
+        return (round_to_i8 if size == 1 else round_to_i16 if size == 2 else round_to_i32
+                if size == 4 else round_to_i64)
+    if kind == b'u':
+        return (round_to_u8 if size == 1 else round_to_u16 if size == 2 else round_to_u32
+                if size == 4 else round_to_u64)
+    return NULL
 
 
 cdef inline convert_fn flip_of(char kind, int size) noexcept nogil:

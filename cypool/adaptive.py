@@ -23,9 +23,9 @@ def _adaptive_max_pool(ndim, x, output_size, return_indices, layout, out, num_th
 _adaptive_max_pool_backward = _max_pool_backward
 
 
-def _adaptive_avg_pool(ndim, x, output_size, layout, out, num_threads):
+def _adaptive_avg_pool(ndim, x, output_size, layout, out, num_threads, dtype=None):
     x = _args.as_input("x", x)
-    plan = _args.adaptive_avg_pool_plan(ndim, x.shape, x.dtype, output_size, layout)
+    plan = _args.adaptive_avg_pool_plan(ndim, x.shape, x.dtype, output_size, layout, dtype)
     return run(plan, x, out, num_threads)
 
 
@@ -75,15 +75,18 @@ def global_max_pool(x, layout="channels_first", keepdims=False, out=None, num_th
 
 
 @documented("global_avg_pool")
-def global_avg_pool(x, layout="channels_first", keepdims=False, out=None, num_threads=None):
+def global_avg_pool(
+    x, layout="channels_first", keepdims=False, out=None, num_threads=None, *, dtype=None
+):
     x, ndim, layout, shape = _global_call(x, layout, keepdims)
     y = _adaptive_avg_pool(
         ndim,
         x,
         1,
         layout,
-        _global_out(out, shape, _args.result_dtype(x.dtype, True), x, ndim, layout),
+        _global_out(out, shape, _args.average_dtype(x.dtype, dtype)[0], x, ndim, layout),
         num_threads,
+        dtype,
     )
     return y.reshape(shape) if out is None else out
 
@@ -140,18 +143,24 @@ def adaptive_max_pool3d_backward(
 
 
 @documented("adaptive_avg_pool", 1)
-def adaptive_avg_pool1d(x, output_size, layout="channels_first", out=None, num_threads=None):
-    return _adaptive_avg_pool(1, x, output_size, layout, out, num_threads)
+def adaptive_avg_pool1d(
+    x, output_size, layout="channels_first", out=None, num_threads=None, *, dtype=None
+):
+    return _adaptive_avg_pool(1, x, output_size, layout, out, num_threads, dtype)
 
 
 @documented("adaptive_avg_pool", 2)
-def adaptive_avg_pool2d(x, output_size, layout="channels_first", out=None, num_threads=None):
-    return _adaptive_avg_pool(2, x, output_size, layout, out, num_threads)
+def adaptive_avg_pool2d(
+    x, output_size, layout="channels_first", out=None, num_threads=None, *, dtype=None
+):
+    return _adaptive_avg_pool(2, x, output_size, layout, out, num_threads, dtype)
 
 
 @documented("adaptive_avg_pool", 3)
-def adaptive_avg_pool3d(x, output_size, layout="channels_first", out=None, num_threads=None):
-    return _adaptive_avg_pool(3, x, output_size, layout, out, num_threads)
+def adaptive_avg_pool3d(
+    x, output_size, layout="channels_first", out=None, num_threads=None, *, dtype=None
+):
+    return _adaptive_avg_pool(3, x, output_size, layout, out, num_threads, dtype)
 
 
 @documented("adaptive_avg_pool_backward", 1)

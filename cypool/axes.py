@@ -313,13 +313,19 @@ def avg_pool(
     axes=None,
     out=None,
     num_threads=None,
+    *,
+    dtype=None,
 ):
     x, plan, route, view, extent, geometry = _forward(
         x, axes, (kernel_size, stride, padding, dilation, ceil_mode)
     )
     result = run(
         _args.average_plan(
-            extent, geometry, x.dtype, *_args.average_arguments(count_include_pad, divisor_override)
+            extent,
+            geometry,
+            x.dtype,
+            *_args.average_arguments(count_include_pad, divisor_override),
+            out_dtype=_args.average_dtype(x.dtype, dtype)[0],
         ),
         view,
         None,

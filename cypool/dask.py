@@ -14,6 +14,8 @@ since indices are plane-global), ``avg_pool{1,2,3}d`` and ``lp_pool{1,2,3}d`` wi
 every window argument and both layouts.  Adaptive and global pooling first merge
 each (batch, channel) block's spatial chunks into one (their bins span the whole
 plane), then map block-wise: exact, but one block must fit in a worker's memory.
+The averages take ``dtype=`` as the in-memory ones do (each output is computed
+and rounded by one in-memory call, so the results are those too).
 Backward functions are not offered (autograd over dask is out of scope).
 """
 
@@ -71,6 +73,7 @@ def _windowed(function, ndim, x, window, layout, extra):
         window["ceil_mode"],
     )
     axes = extent.spatial_axes
+    result_dtype = _dtype(function, x.dtype, extra)  # a bad dtype= raises here, not in compute()
     per_dim = [_output_blocks(x.chunks[axis], geometry, d) for d, axis in enumerate(axes)]
     base = dict(
         kernel_size=geometry.kernel_size,
@@ -98,7 +101,7 @@ def _windowed(function, ndim, x, window, layout, extra):
             assert result.shape[axes[0] : axes[-1] + 1] == tuple(sizes), "stride alignment"
             return result
 
-        return piece.map_blocks(run, chunks=tuple(chunks), dtype=_dtype(function, x.dtype))
+        return piece.map_blocks(run, chunks=tuple(chunks), dtype=result_dtype)
 
     def nest(prefix, level):
         if level == len(per_dim):
@@ -119,8 +122,10 @@ def _assemble(nested, axes, ndim):
     return join(nested, 0)
 
 
-def _dtype(function, dtype):
+def _dtype(function, dtype, extra):
     if function in _AVERAGES:
+        return _args.average_dtype(dtype, extra.get("dtype"))[0]
+    if function in _LP_BLOCKS.values():
         return _args.result_dtype(dtype, average=True)
     return dtype
 
@@ -227,6 +232,8 @@ def avg_pool1d(
     count_include_pad=True,
     divisor_override=None,
     layout="channels_first",
+    *,
+    dtype=None,
 ):
     """Lazy ``cypool.avg_pool1d`` of a dask array."""
     return _windowed(
@@ -241,7 +248,7 @@ def avg_pool1d(
             ceil_mode=ceil_mode,
         ),
         layout,
-        dict(count_include_pad=count_include_pad, divisor_override=divisor_override),
+        dict(count_include_pad=count_include_pad, divisor_override=divisor_override, dtype=dtype),
     )
 
 
@@ -255,6 +262,8 @@ def avg_pool2d(
     count_include_pad=True,
     divisor_override=None,
     layout="channels_first",
+    *,
+    dtype=None,
 ):
     """Lazy ``cypool.avg_pool2d`` of a dask array."""
     return _windowed(
@@ -269,7 +278,7 @@ def avg_pool2d(
             ceil_mode=ceil_mode,
         ),
         layout,
-        dict(count_include_pad=count_include_pad, divisor_override=divisor_override),
+        dict(count_include_pad=count_include_pad, divisor_override=divisor_override, dtype=dtype),
     )
 
 
@@ -283,6 +292,8 @@ def avg_pool3d(
     count_include_pad=True,
     divisor_override=None,
     layout="channels_first",
+    *,
+    dtype=None,
 ):
     """Lazy ``cypool.avg_pool3d`` of a dask array."""
     return _windowed(
@@ -297,7 +308,7 @@ def avg_pool3d(
             ceil_mode=ceil_mode,
         ),
         layout,
-        dict(count_include_pad=count_include_pad, divisor_override=divisor_override),
+        dict(count_include_pad=count_include_pad, divisor_override=divisor_override, dtype=dtype),
     )
 
 
@@ -398,9 +409,21 @@ def lp_pool3d(
     )
 
 
-def adaptive_avg_pool2d(x, output_size, layout="channels_first"):
-    """Lazy ``cypool.adaptive_avg_pool2d``: spatial chunks merged per block first."""
-    return _whole_planes(cypool.adaptive_avg_pool2d, 2, x, layout, dict(output_size=output_size))
+def adaptive_avg_pool2d(x, output_size, layout="channels_first", *, dtype=None):
+    """Lazy ``cypool.adaptive_avg_pool2d``: spatial chunks merged per block first.
+
+    Examples
+    --------
+    >>> import dask.array as da, numpy as np, cypool, cypool.dask
+    >>> x = np.random.default_rng(0).integers(0, 256, (2, 3, 9, 9), dtype=np.uint8)
+    >>> lazy = cypool.dask.adaptive_avg_pool2d(da.from_array(x, chunks=(1, 3, 4, 5)), 4,
+    ...                                        dtype=np.uint8)
+    >>> bool(np.array_equal(lazy.compute(), cypool.adaptive_avg_pool2d(x, 4, dtype=np.uint8)))
+    True
+    """
+    return _whole_planes(
+        cypool.adaptive_avg_pool2d, 2, x, layout, dict(output_size=output_size, dtype=dtype)
+    )
 
 
 def adaptive_max_pool2d(x, output_size, layout="channels_first"):
@@ -408,10 +431,10 @@ def adaptive_max_pool2d(x, output_size, layout="channels_first"):
     return _whole_planes(cypool.adaptive_max_pool2d, 2, x, layout, dict(output_size=output_size))
 
 
-def global_avg_pool(x, layout="channels_first"):
+def global_avg_pool(x, layout="channels_first", *, dtype=None):
     """Lazy ``cypool.global_avg_pool`` (keepdims=True shape): spatial chunks merged first."""
     ndim = x.ndim - 2
-    return _whole_planes(cypool.global_avg_pool, ndim, x, layout, dict(keepdims=True))
+    return _whole_planes(cypool.global_avg_pool, ndim, x, layout, dict(keepdims=True, dtype=dtype))
 
 
 def global_max_pool(x, layout="channels_first"):
@@ -420,4 +443,4 @@ def global_max_pool(x, layout="channels_first"):
     return _whole_planes(cypool.global_max_pool, ndim, x, layout, dict(keepdims=True))
 
 
-_AVERAGES = (cypool.avg_pool1d, cypool.avg_pool2d, cypool.avg_pool3d, _lp1, _lp2, _lp3)
+_AVERAGES = (cypool.avg_pool1d, cypool.avg_pool2d, cypool.avg_pool3d)

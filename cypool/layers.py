@@ -10,7 +10,9 @@ A CS231n-style network calls them like its other layers::
 
 Window arguments are those of the functions (``cypool.max_pool2d`` etc.) and are
 checked when the layer is built; every error names the argument and says what
-is accepted.
+is accepted.  The average layers take the functions' ``dtype`` too (the result's
+dtype, such as ``np.uint8`` for an image pyramid); their backward is the
+gradient of the mean, through which rounding passes unchanged.
 """
 
 import cypool
@@ -114,21 +116,27 @@ class _AvgPool(_Pool):
         divisor_override=None,
         layout="channels_first",
         num_threads=None,
+        *,
+        dtype=None,
     ):
         count_include_pad, _ = _args.average_arguments(count_include_pad, divisor_override)
+        _args.average_dtype(None, dtype)
         super().__init__(
             **_checked_window(self._ndim, kernel_size, stride, padding, dilation, ceil_mode),
             count_include_pad=count_include_pad,
             divisor_override=divisor_override,
             layout=_args.parse_layout(layout),
             num_threads=num_threads,
+            dtype=dtype,
         )
 
     def _forward(self, x):
         return getattr(cypool, "avg_pool%dd" % self._ndim)(x, **self._options), x.shape
 
     def _backward(self, grad, shape):
-        return getattr(cypool, "avg_pool%dd_backward" % self._ndim)(grad, shape, **self._options)
+        options = dict(self._options)
+        del options["dtype"]  # the gradient of the mean; rounding passes it through
+        return getattr(cypool, "avg_pool%dd_backward" % self._ndim)(grad, shape, **options)
 
 
 class _AdaptiveMaxPool(_Pool):
@@ -156,10 +164,14 @@ class _AdaptiveMaxPool(_Pool):
 
 
 class _AdaptiveAvgPool(_Pool):
-    def __init__(self, output_size, layout="channels_first", num_threads=None):
+    def __init__(self, output_size, layout="channels_first", num_threads=None, *, dtype=None):
         _args.output_size("output_size", output_size, (1,) * self._ndim)
+        _args.average_dtype(None, dtype)
         super().__init__(
-            output_size=output_size, layout=_args.parse_layout(layout), num_threads=num_threads
+            output_size=output_size,
+            layout=_args.parse_layout(layout),
+            num_threads=num_threads,
+            dtype=dtype,
         )
 
     def _forward(self, x):
@@ -191,8 +203,9 @@ class _GlobalPool(_Pool):
                 "(N, *spatial, C); got shape %r" % (x.shape,)
             )
         ndim = x.ndim - 2
+        extra = {"dtype": self._options["dtype"]} if "dtype" in self._options else {}
         layer = globals()["%s%dd" % (self._adaptive, ndim)](
-            1, layout=self._options["layout"], num_threads=self._options["num_threads"]
+            1, layout=self._options["layout"], num_threads=self._options["num_threads"], **extra
         )
         y = layer.forward(x)
         shape = (
@@ -214,9 +227,15 @@ class GlobalMaxPool(_GlobalPool):
 
 
 class GlobalAvgPool(_GlobalPool):
-    """Mean over all spatial positions of each (n, c) (see ``cypool.global_avg_pool``)."""
+    """Mean over all spatial positions of each (n, c) (see ``cypool.global_avg_pool``);
+    ``dtype`` is that function's."""
 
     _adaptive = "AdaptiveAvgPool"
+
+    def __init__(self, layout="channels_first", keepdims=False, num_threads=None, *, dtype=None):
+        super().__init__(layout, keepdims, num_threads)
+        _args.average_dtype(None, dtype)
+        self._options["dtype"] = dtype
 
 
 def _layer(base, ndim, function):

@@ -61,6 +61,7 @@ def _avg_pool(
     layout,
     out,
     num_threads,
+    dtype,
 ):
     x = _args.as_input("x", x)
     plan = _args.avg_pool_plan(
@@ -75,6 +76,7 @@ def _avg_pool(
         count_include_pad,
         divisor_override,
         layout,
+        dtype,
     )
     return run(plan, x, out, num_threads)
 
@@ -276,6 +278,8 @@ def avg_pool1d(
     layout="channels_first",
     out=None,
     num_threads=None,
+    *,
+    dtype=None,
 ):
     return _avg_pool(
         1,
@@ -290,6 +294,7 @@ def avg_pool1d(
         layout,
         out,
         num_threads,
+        dtype,
     )
 
 
@@ -306,6 +311,8 @@ def avg_pool2d(
     layout="channels_first",
     out=None,
     num_threads=None,
+    *,
+    dtype=None,
 ):
     return _avg_pool(
         2,
@@ -320,6 +327,7 @@ def avg_pool2d(
         layout,
         out,
         num_threads,
+        dtype,
     )
 
 
@@ -336,6 +344,8 @@ def avg_pool3d(
     layout="channels_first",
     out=None,
     num_threads=None,
+    *,
+    dtype=None,
 ):
     return _avg_pool(
         3,
@@ -350,6 +360,7 @@ def avg_pool3d(
         layout,
         out,
         num_threads,
+        dtype,
     )
 
 

@@ -66,6 +66,7 @@ PARAMETER_TYPES = {
     "func": "Callable[..., Any]",
     "cval": "Any",
     "func_kwargs": "dict[str, Any] | None",
+    "dtype": "npt.DTypeLike | None",
 }
 RETURNS = {
     "set_num_threads": "None",
@@ -93,7 +94,8 @@ def _parameters(function, override=None, keyword_only_from=None):
     """The stub's parameter list; ``override`` maps names to other annotations."""
     parts = []
     for parameter in inspect.signature(function).parameters.values():
-        if parameter.name == keyword_only_from:
+        keyword_only = parameter.kind is inspect.Parameter.KEYWORD_ONLY
+        if parameter.name == keyword_only_from or (keyword_only and "*" not in parts):
             parts.append("*")
         annotation = (override or {}).get(parameter.name) or _annotation(function, parameter.name)
         default = "" if parameter.default is inspect.Parameter.empty else " = ..."

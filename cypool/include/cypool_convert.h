@@ -1,8 +1,9 @@
 /* cypool_convert.h: element conversions of the staged kernel calls (see
  * cypool/_staging.pxd): float16 and bfloat16 to and from float32 (F16C
  * instructions where the variant has them, the same bits without), min pooling's
- * order-reversing flips, Lp pooling's terms, roots and gradient factors, and the
- * scratch allocator.  x86 intrinsics only inside the __F16C__ guard.
+ * order-reversing flips, Lp pooling's terms, roots and gradient factors, the
+ * averages' dtype= conversions (float64 in, rounded out), and the scratch
+ * allocator.  x86 intrinsics only inside the __F16C__ guard.
  */
 #ifndef CYPOOL_CONVERT_H
 #define CYPOOL_CONVERT_H
@@ -282,5 +283,94 @@ static inline void cypool_root_f16(const void* source, void* target, int64_t n, 
     CYPOOL_ROOT_LOOP(float, sqrtf, powf)
     cypool_floats_to_halves(s, target, n, 0, along);
 }
+
+/* --- the averages' dtype= (API.md): widening into float64, narrowing out of it --- */
+
+/* Exact widenings into the float64 a wider-dtype average computes in. */
+#define CYPOOL_WIDEN_TO_DOUBLE(NAME, T, LOAD)                                      \
+    static inline void NAME(const void* source, void* target, int64_t n,          \
+                            double unused, const void* along) {                   \
+        const T* s = (const T*) source; double* d = (double*) target; int64_t i;  \
+        (void) unused; (void) along;                                              \
+        for (i = 0; i < n; i++) d[i] = (double) LOAD(s[i]);                       \
+    }
+#define CYPOOL_AS_IS(v) (v)
+CYPOOL_WIDEN_TO_DOUBLE(cypool_floats_to_doubles, float, CYPOOL_AS_IS)
+CYPOOL_WIDEN_TO_DOUBLE(cypool_halves_to_doubles, uint16_t, cypool_half_to_float)
+CYPOOL_WIDEN_TO_DOUBLE(cypool_bf16s_to_doubles, uint16_t, cypool_bf16_to_float)
+
+/* float64 -> float32, nearest even (NumPy's astype). */
+static inline void cypool_doubles_to_floats(const void* source, void* target, int64_t n,
+                                            double unused, const void* along) {
+    const double* s = (const double*) source;
+    float* d = (float*) target;
+    int64_t i;
+    (void) unused; (void) along;
+    for (i = 0; i < n; i++)
+        d[i] = (float) s[i];
+}
+
+/* float64 -> float32 rounded to odd: the nearest float below or above, the one
+   with an odd significand unless the value is exact (NaN and infinities as they
+   are; beyond the float range, FLT_MAX with its sign).  Rounding that once more
+   to nearest even in a format at least two bits narrower (float16's 11, bfloat16's
+   8 against float32's 24) gives the float64's own nearest-even rounding, so
+   float64 -> float16/bfloat16 rounds once, as NumPy and ml_dtypes do, through
+   the float32 narrowings above. */
+static inline float cypool_double_to_float_odd(double v) {
+    float f = (float) v;
+    uint32_t bits;
+    if ((double) f == v || v != v)
+        return f;
+    memcpy(&bits, &f, 4);
+    if (!(bits & 1u)) {   /* even: step to the neighbour on v's side of f */
+        if (fabs((double) f) > fabs(v))
+            bits -= 1u;   /* toward zero (from inf: FLT_MAX) */
+        else
+            bits += 1u;
+    }
+    memcpy(&f, &bits, 4);
+    return f;
+}
+
+#define CYPOOL_NARROW_DOUBLES(NAME, NARROW)                                        \
+    static inline void NAME(const void* source, void* target, int64_t n,          \
+                            double unused, const void* along) {                   \
+        const double* s = (const double*) source; uint16_t* d = (uint16_t*) target; \
+        float block[256]; int64_t i, j, m;                                        \
+        (void) unused; (void) along;                                              \
+        for (i = 0; i < n; i += m) {                                              \
+            m = n - i < 256 ? n - i : 256;                                        \
+            for (j = 0; j < m; j++) block[j] = cypool_double_to_float_odd(s[i + j]); \
+            NARROW(block, d + i, m, 0, NULL);                                     \
+        }                                                                         \
+    }
+CYPOOL_NARROW_DOUBLES(cypool_doubles_to_halves, cypool_floats_to_halves)
+CYPOOL_NARROW_DOUBLES(cypool_doubles_to_bf16s, cypool_floats_to_bf16s)
+
+/* float64 means -> x's own integer type: nearest, ties to even (np.rint; the
+   default rounding mode, which cypool never changes), saturated to the type's
+   range.  LOW and HIGH_EDGE are exact doubles: the type's minimum and the first
+   value past its maximum (2**63 and 2**64 for the 64-bit types, whose maxima a
+   double cannot hold).  A NaN cannot reach here (integer sums are finite). */
+#define CYPOOL_ROUND_TO(NAME, T, LOW, HIGH_EDGE, MAX)                               \
+    static inline void NAME(const void* source, void* target, int64_t n,          \
+                            double unused, const void* along) {                   \
+        const double* s = (const double*) source; T* d = (T*) target; int64_t i;  \
+        (void) unused; (void) along;                                              \
+        for (i = 0; i < n; i++) {                                                 \
+            double r = nearbyint(s[i]);                                           \
+            d[i] = r >= (HIGH_EDGE) ? (T) (MAX) : r <= (LOW) ? (T) (LOW) : (T) r; \
+        }                                                                         \
+    }
+CYPOOL_ROUND_TO(cypool_round_to_i8, int8_t, -128.0, 128.0, INT8_MAX)
+CYPOOL_ROUND_TO(cypool_round_to_u8, uint8_t, 0.0, 256.0, UINT8_MAX)
+CYPOOL_ROUND_TO(cypool_round_to_i16, int16_t, -32768.0, 32768.0, INT16_MAX)
+CYPOOL_ROUND_TO(cypool_round_to_u16, uint16_t, 0.0, 65536.0, UINT16_MAX)
+CYPOOL_ROUND_TO(cypool_round_to_i32, int32_t, -2147483648.0, 2147483648.0, INT32_MAX)
+CYPOOL_ROUND_TO(cypool_round_to_u32, uint32_t, 0.0, 4294967296.0, UINT32_MAX)
+CYPOOL_ROUND_TO(cypool_round_to_i64, int64_t, -9223372036854775808.0, 9223372036854775808.0,
+                INT64_MAX)
+CYPOOL_ROUND_TO(cypool_round_to_u64, uint64_t, 0.0, 18446744073709551616.0, UINT64_MAX)
 
 #endif /* CYPOOL_CONVERT_H */

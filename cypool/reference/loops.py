@@ -11,6 +11,7 @@ bins, divisors, unpooling sizes) is below: none of it from the compiled geometry
 import dataclasses
 import itertools
 import math
+from fractions import Fraction
 
 import numpy as np
 
@@ -51,6 +52,31 @@ def _deliver(result, out):
 
 def _mean_dtype(dtype):
     return np.dtype(np.float64) if dtype.kind in "iub" else dtype
+
+
+def _mean_types(x_dtype, dtype):
+    """(result dtype, the dtype each window's mean is stored in first) of an average
+    called with ``dtype=``: a float result is the float64 mean rounded to the
+    working precision, then to the result; an integer result is stored as it is."""
+    result, work = _args.average_dtype(x_dtype, dtype)
+    return result, (result if result.kind in _args.INTEGER_KINDS else work)
+
+
+def _window_mean(values, divisor, result):
+    """The mean of a window's in-bounds ``values`` (padding adds zero) over
+    ``divisor``: for an integer result the exact mean (Python integers) rounded
+    half to even and saturated to the type's range, else the float64 mean."""
+    if result.kind in _args.INTEGER_KINDS:
+        info = np.iinfo(result)
+        nearest = round(Fraction(sum(int(v) for v in values), divisor))  # ties to even
+        return min(max(nearest, int(info.min)), int(info.max))
+    return sum(float(v) for v in values) / divisor
+
+
+def _cast(means, result):
+    """Stored means in the result dtype (overflow to infinity is the cast's answer)."""
+    with np.errstate(over="ignore"):
+        return means.astype(result, copy=False)
 
 
 def _sum_dtype(dtype):
@@ -150,16 +176,18 @@ def _divisor(w, taps, count_include_pad, divisor_override):
     return sum(1 for pos in taps if _inside(pos, low, high))
 
 
-def _avg_planes(planes, w, count_include_pad, divisor_override):
-    result = np.empty((planes.shape[0],) + tuple(w.out_size), dtype=_mean_dtype(planes.dtype))
+def _avg_planes(planes, w, count_include_pad, divisor_override, dtype=None):
+    result, store = _mean_types(planes.dtype, dtype)
+    means = np.empty((planes.shape[0],) + tuple(w.out_size), dtype=store)
     for p, plane in enumerate(planes):
         for out_pos in np.ndindex(*w.out_size):
             taps = list(_window_taps(w, out_pos))
-            total = sum(
-                float(plane[pos]) for pos in taps if _inside(pos, (0,) * len(pos), w.in_size)
-            )  # padding adds zero
-            result[(p,) + out_pos] = total / _divisor(w, taps, count_include_pad, divisor_override)
-    return result
+            means[(p,) + out_pos] = _window_mean(
+                [plane[pos] for pos in taps if _inside(pos, (0,) * len(pos), w.in_size)],
+                _divisor(w, taps, count_include_pad, divisor_override),
+                result,
+            )
+    return _cast(means, result)
 
 
 def _avg_backward_planes(grad_planes, w, count_include_pad, divisor_override):
@@ -259,13 +287,15 @@ def _avg_pool(
     divisor_override,
     layout,
     out,
+    dtype,
 ):
     x, extent, w = _windows.forward_call(
         ndim, x, kernel_size, stride, padding, dilation, ceil_mode, layout
     )
     count_include_pad, divisor = _args.average_arguments(count_include_pad, divisor_override)
     return _deliver(
-        _unplanes(_avg_planes(_planes(x, extent), w, count_include_pad, divisor), extent), out
+        _unplanes(_avg_planes(_planes(x, extent), w, count_include_pad, divisor, dtype), extent),
+        out,
     )
 
 
@@ -326,15 +356,16 @@ def _adaptive_max_pool(ndim, x, output_size, return_indices, layout, out):
     return _deliver_max(values, indices, extent, return_indices, out)
 
 
-def _adaptive_avg_pool(ndim, x, output_size, layout, out):
+def _adaptive_avg_pool(ndim, x, output_size, layout, out, dtype):
     x, extent, sizes = _args.adaptive_call(ndim, x, output_size, layout)
     planes = _planes(x, extent)
-    result = np.empty((planes.shape[0],) + sizes, dtype=_mean_dtype(x.dtype))
+    result, store = _mean_types(x.dtype, dtype)
+    means = np.empty((planes.shape[0],) + sizes, dtype=store)
     for p, plane in enumerate(planes):
         for out_pos in np.ndindex(*sizes):
             taps = _bin_taps(extent.spatial, sizes, out_pos)
-            result[(p,) + out_pos] = sum(float(plane[pos]) for pos in taps) / len(taps)
-    return _deliver(_unplanes(result, extent), out)
+            means[(p,) + out_pos] = _window_mean([plane[pos] for pos in taps], len(taps), result)
+    return _deliver(_unplanes(_cast(means, result), extent), out)
 
 
 def _adaptive_avg_pool_backward(ndim, grad_output, input_shape, layout, out):
@@ -394,7 +425,9 @@ def global_max_pool(x, layout="channels_first", keepdims=False, out=None, num_th
     return _deliver(result, out)
 
 
-def global_avg_pool(x, layout="channels_first", keepdims=False, out=None, num_threads=None):
+def global_avg_pool(
+    x, layout="channels_first", keepdims=False, out=None, num_threads=None, *, dtype=None
+):
     """Plain-loop reference version of ``cypool.global_avg_pool``.
 
     Examples
@@ -403,10 +436,13 @@ def global_avg_pool(x, layout="channels_first", keepdims=False, out=None, num_th
     >>> cypool.reference.loops.global_avg_pool(np.arange(8.).reshape(1, 2, 4)).tolist()
     [[1.5, 5.5]]
     """
-    result = _global(
-        x, layout, keepdims, lambda values: sum(float(v) for v in values) / len(values), _mean_dtype
-    )
-    return _deliver(result, out)
+    result, store = _mean_types(_args.as_input("x", x).dtype, dtype)
+
+    def mean(values):
+        return _window_mean(values, len(values), result)
+
+    means = _global(x, layout, keepdims, mean, lambda _: store)
+    return _deliver(_cast(means, result), out)
 
 
 # --- max-unpooling ------------------------------------------------------------------------
@@ -634,10 +670,12 @@ def avg_pool(
     axes=None,
     out=None,
     num_threads=None,
+    *,
+    dtype=None,
 ):
     x, axes, w, out_shape = _axes_call(x, axes, kernel_size, stride, padding, dilation, ceil_mode)
     count_include_pad, divisor = _args.average_arguments(count_include_pad, divisor_override)
-    result = _avg_planes(_axes_planes(x, axes), w, count_include_pad, divisor)
+    result = _avg_planes(_axes_planes(x, axes), w, count_include_pad, divisor, dtype)
     return _deliver(_axes_unplanes(result, out_shape, axes), out)
 
 

@@ -129,6 +129,7 @@ def _avg_pool(
     divisor_override,
     layout,
     out,
+    dtype,
 ):
     x, extent, geometry = _windows.forward_call(
         ndim, x, kernel_size, stride, padding, dilation, ceil_mode, layout
@@ -136,13 +137,28 @@ def _avg_pool(
     count_include_pad, divisor_override = _args.average_arguments(
         count_include_pad, divisor_override
     )
-    planes = _planes(x, extent).astype(_mean_dtype(x.dtype), copy=False)
+    result_dtype, work = _args.average_dtype(x.dtype, dtype)
+    planes = _planes(x, extent).astype(work, copy=False)
     windows = _window_view(np.pad(planes, _pad_widths(geometry)), geometry)
     sums = windows.sum(axis=tuple(range(-ndim, 0)))
-    result = (sums / _divisors(geometry, count_include_pad, divisor_override)).astype(
-        sums.dtype, copy=False
+    means = (sums / _divisors(geometry, count_include_pad, divisor_override)).astype(
+        work, copy=False
     )
-    return _deliver(_unplanes(result, extent), out)
+    return _deliver(_unplanes(_rounded(means, result_dtype), extent), out)
+
+
+def _rounded(means, dtype):
+    """Float means in ``dtype``: cast, or for an integer dtype np.rint saturated to
+    its range (the range's ends compared as floats: 2**63 is past int64's)."""
+    if dtype.kind not in _args.INTEGER_KINDS:
+        with np.errstate(over="ignore"):  # overflow to infinity is the cast's answer
+            return means.astype(dtype, copy=False)
+    info = np.iinfo(dtype)
+    nearest = np.rint(means)
+    high, low = nearest >= float(info.max) + 1.0, nearest <= float(info.min)
+    result = np.where(high | low, 0, nearest).astype(dtype)
+    result[high], result[low] = info.max, info.min
+    return result
 
 
 def _avg_pool_backward(
