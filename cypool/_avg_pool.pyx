@@ -18,210 +18,15 @@ from cypool._staging cimport (
     root_bf16, root_f16, root_f32, root_f64, staged_run, terms_of, widening_to, work_item_of)
 from cypool._typedefs cimport real_t
 from cypool._window_pass cimport (
-    ROW_CHUNKS_PER_THREAD, cache_lines, chunk_start, interior_outputs, threads_for, window_reads,
-    OP_SUM, interior_pass, next_row, row_position, choose_strategy, STRATEGY_COUNT,
-    STRATEGY_PLANE_SUMS, STRATEGY_ROW_TAPS, STRATEGY_WHOLE_WINDOWS, STRATEGY_WINDOWS)
+    OP_SUM, ROW_CHUNKS_PER_THREAD, STRATEGY_COUNT, cache_lines, chunk_start, threads_for,
+    window_reads, row_position, next_row)
 
-cdef extern from *:
-    """
-    /* Forward calls per strategy since import (strategy_counts). */
-    static long long cypool_strategy_calls[8];
-    #define CYPOOL_COUNT_STRATEGY(s) __atomic_fetch_add(&cypool_strategy_calls[s], 1, \
-                                                        __ATOMIC_RELAXED)
-    """
-    long long cypool_strategy_calls[8]
-    void CYPOOL_COUNT_STRATEGY(int strategy) nogil
+include "_forward.pxi"
 
 cnp.import_array()
 from cypool._geometry cimport (
     Geometry, pool_geometry_t, window_table_t, window_table_init, window_table_init_adaptive,
     window_table_free, coverage_table_t, coverage_table_init, coverage_table_free)
-
-
-cdef inline int64_t _divisor(const window_table_t* t, int64_t od, int64_t oh, int64_t ow,
-                             bint count_include_pad, int64_t divisor_override) noexcept nogil:
-    """A regular window's divisor: PyTorch's integer divide_factor."""
-    if divisor_override > 0:
-        return divisor_override
-    if count_include_pad:
-        return t.padded_taps[0][od] * t.padded_taps[1][oh] * t.padded_taps[2][ow]
-    return t.taps[0][od] * t.taps[1][oh] * t.taps[2][ow]
-
-
-cdef inline real_t _average_of(real_t total, const window_table_t* t, int64_t od, int64_t oh,
-                               int64_t ow, bint count_include_pad,
-                               int64_t divisor_override) noexcept nogil:
-    """``total`` divided by the window's divisor, as PyTorch computes it."""
-    if t.divide_per_dim:
-        return total / <real_t> t.taps[0][od] / <real_t> t.taps[1][oh] / <real_t> t.taps[2][ow]
-    return total / <real_t> _divisor(t, od, oh, ow, count_include_pad, divisor_override)
-
-
-cdef inline void _share_window(real_t* target, const real_t* source, const window_table_t* t,
-                               int64_t od, int64_t oh, int64_t ow, int64_t channels,
-                               bint count_include_pad, int64_t divisor_override,
-                               bint accumulate) noexcept nogil:
-    """target[c] (+)= _average_of(source[c], ...) for every channel, divisors hoisted:
-    the window's average (target is source) or its gradient shares (accumulate)."""
-    cdef int64_t c
-    cdef real_t d0, d1, d2
-    if t.divide_per_dim:
-        d0, d1, d2 = <real_t> t.taps[0][od], <real_t> t.taps[1][oh], <real_t> t.taps[2][ow]
-        if accumulate:
-            for c in range(channels):
-                target[c] += source[c] / d0 / d1 / d2
-        else:
-            for c in range(channels):
-                target[c] = source[c] / d0 / d1 / d2
-        return
-    d0 = <real_t> _divisor(t, od, oh, ow, count_include_pad, divisor_override)
-    if accumulate:
-        for c in range(channels):
-            target[c] += source[c] / d0
-    else:
-        for c in range(channels):
-            target[c] = source[c] / d0
-
-
-cdef inline void _average_window(const real_t* plane, real_t* y, const window_table_t* t,
-                                 int64_t od, int64_t oh, int64_t ow, int64_t channels,
-                                 bint count_include_pad, int64_t divisor_override) noexcept nogil:
-    cdef int64_t ih_size = t.in_size[1], iw_size = t.in_size[2]
-    cdef int64_t fd = t.first[0][od], fh = t.first[1][oh], fw = t.first[2][ow]
-    cdef int64_t a, b, e, c, row_pos
-    cdef const real_t* src
-    cdef real_t total = 0
-    if channels == 1:
-        # One channel (channels-first adaptive and global windows): the same sum,
-        # in the same order, in a register.
-        for a in range(t.taps[0][od]):
-            for b in range(t.taps[1][oh]):
-                src = plane + ((fd + a * t.step[0]) * ih_size + fh + b * t.step[1]) * iw_size + fw
-                for e in range(t.taps[2][ow]):
-                    total += src[e * t.step[2]]
-        y[0] = _average_of(total, t, od, oh, ow, count_include_pad, divisor_override)
-        return
-    for c in range(channels):
-        y[c] = 0
-    for a in range(t.taps[0][od]):
-        for b in range(t.taps[1][oh]):
-            row_pos = ((fd + a * t.step[0]) * ih_size + fh + b * t.step[1]) * iw_size + fw
-            for e in range(t.taps[2][ow]):
-                src = plane + (row_pos + e * t.step[2]) * channels
-                for c in range(channels):
-                    y[c] += src[c]
-    _share_window(y, y, t, od, oh, ow, channels, count_include_pad, divisor_override, False)
-
-
-cdef inline void _add_strided(const real_t* src, int64_t step, real_t* y,
-                              int64_t count) noexcept nogil:
-    cdef int64_t i
-    for i in range(count):
-        y[i] += src[i * step]
-
-
-cdef inline void _add_fused_strided(const real_t* src, int64_t step, int64_t k, real_t* y,
-                                    int64_t count) noexcept nogil:
-    """y[i] += the k adjacent taps of output i, in tap order (one pass, y in a register)."""
-    cdef int64_t i, e
-    for i in range(count):
-        for e in range(k):
-            y[i] += src[i * step + e]
-
-
-cdef inline void _add_fused_run(const real_t* src, int64_t step, int64_t k, real_t* y,
-                                int64_t count) noexcept nogil:
-    cdef int64_t e
-    if step == 2 and k == 2:
-        _add_fused_strided(src, 2, 2, y, count)
-    elif step == 2 and k == 3:
-        _add_fused_strided(src, 2, 3, y, count)
-    elif step == 1 and k == 3:
-        _add_fused_strided(src, 1, 3, y, count)
-    elif step == 1 and k == 2:
-        _add_fused_strided(src, 1, 2, y, count)
-    else:
-        # Other windows: one vectorized run per tap (a runtime k would not vectorize).
-        for e in range(k):
-            _add_run(src + e, step, y, count)
-
-
-cdef inline void _add_run(const real_t* src, int64_t step, real_t* y, int64_t count) noexcept nogil:
-    # Literal common strides: each inlined copy is its own vectorized loop.
-    if step == 1:
-        _add_strided(src, 1, y, count)
-    elif step == 2:
-        _add_strided(src, 2, y, count)
-    else:
-        _add_strided(src, step, y, count)
-
-
-cdef inline void _average_row_planar(const real_t* plane, real_t* y, const window_table_t* t,
-                                     int64_t od, int64_t oh, const real_t* w_divisor,
-                                     bint count_include_pad,
-                                     int64_t divisor_override) noexcept nogil:
-    """One output row of a channels-first plane (regular windows), swept tap by
-    tap: tap e adds into outputs run_lo[e] <= o < run_hi[e] in one vectorizable
-    loop.  Each output still adds its in-bounds taps in row-major order, so the
-    sums are PyTorch's.  With ``w_divisor`` (small divisors, see
-    _divisors_are_small) the division is vectorized too."""
-    cdef int64_t ih_size = t.in_size[1], iw_size = t.in_size[2], ow_size = t.out_size[2]
-    cdef int64_t s = t.stride_w
-    cdef int64_t a, b, e, ow, lo
-    cdef int64_t corner = (t.first[0][od] * ih_size + t.first[1][oh]) * iw_size - t.pad_w
-    cdef real_t row_divisor
-    for ow in range(ow_size):
-        y[ow] = 0
-    # As in the max row kernel: outputs whose W taps are all in bounds take a row's
-    # adjacent taps in one fused pass, the others tap by tap.
-    cdef int64_t inner_lo, inner_hi, hi, part, row_tap
-    interior_outputs(t, &inner_lo, &inner_hi)
-    for a in range(t.taps[0][od]):
-        for b in range(t.taps[1][oh]):
-            row_tap = (a * t.step[0] * ih_size + b * t.step[1]) * iw_size
-            for e in range(t.kernel_w):
-                for part in range(2):   # the outputs left and right of the fused range
-                    lo = t.run_lo[e] if part == 0 else max(t.run_lo[e], inner_hi)
-                    hi = min(t.run_hi[e], inner_lo) if part == 0 else t.run_hi[e]
-                    if hi > lo:
-                        _add_run(plane + corner + row_tap + e * t.step[2] + lo * s, s, y + lo,
-                                 hi - lo)
-            if inner_hi > inner_lo:
-                _add_fused_run(plane + corner + row_tap + inner_lo * s, s, t.kernel_w,
-                               y + inner_lo, inner_hi - inner_lo)
-    if w_divisor != NULL:
-        row_divisor = <real_t> _row_divisor(t, od, oh, count_include_pad, divisor_override)
-        for ow in range(ow_size):
-            y[ow] = y[ow] / (row_divisor * w_divisor[ow])
-    else:
-        for ow in range(ow_size):
-            y[ow] = _average_of(y[ow], t, od, oh, ow, count_include_pad, divisor_override)
-
-
-cdef inline bint _average_row_whole(const real_t* plane, real_t* y, const window_table_t* t,
-                                    int64_t od, int64_t oh, int64_t inner_lo, int64_t inner_hi,
-                                    int64_t channels, bint count_include_pad,
-                                    int64_t divisor_override) noexcept nogil:
-    """One output row (channels-first, or channels-last with few channels): the
-    interior outputs [inner_lo, inner_hi) whole windows at a time
-    (_window_pass.pxd; they share one divisor), the few border outputs one window
-    at a time.  False, with nothing written, for windows window_pass has no loop for."""
-    cdef int64_t ow
-    # The interior windows' divisor: PyTorch's one integer divisor, or equal
-    # adaptive bins' per-dim tap counts (see window_table_init_adaptive).
-    cdef int64_t d0 = _divisor(t, od, oh, inner_lo, count_include_pad, divisor_override)
-    cdef int64_t d1 = 1, d2 = 1
-    if t.divide_per_dim:
-        d0, d1, d2 = t.taps[0][od], t.taps[1][oh], t.taps[2][inner_lo]
-    if not interior_pass(plane, y, t, od, oh, inner_lo, inner_hi, channels, OP_SUM, d0, d1, d2):
-        return False
-    for ow in range(inner_lo):
-        _average_window(plane, y + ow * channels, t, od, oh, ow, channels, count_include_pad,
-                        divisor_override)
-    for ow in range(inner_hi, t.out_size[2]):
-        _average_window(plane, y + ow * channels, t, od, oh, ow, channels, count_include_pad,
-                        divisor_override)
-    return True
 
 
 cdef inline void _scatter_plane(const real_t* grad_plane, real_t* gi,
@@ -235,7 +40,7 @@ cdef inline void _scatter_plane(const real_t* grad_plane, real_t* gi,
     for od in range(t.out_size[0]):
         for oh in range(t.out_size[1]):
             for ow in range(t.out_size[2]):
-                share = _average_of(grad_plane[o], t, od, oh, ow, False, 0)
+                share = average_of(grad_plane[o], t, od, oh, ow, False, 0)
                 o += 1
                 for a in range(t.taps[0][od]):
                     for b in range(t.taps[1][oh]):
@@ -243,147 +48,6 @@ cdef inline void _scatter_plane(const real_t* grad_plane, real_t* gi,
                                     + t.first[1][oh] + b * t.step[1]) * iw_size + t.first[2][ow]
                         for e in range(t.taps[2][ow]):
                             row[e * t.step[2]] += share
-
-
-cdef inline bint _divisors_are_small(const window_table_t* t, bint count_include_pad,
-                                     int64_t divisor_override, size_t real_size) noexcept nogil:
-    """Whether every divisor and its factors are exact in real_t, so that the
-    product of the rounded factors is the rounded product."""
-    cdef int64_t limit = (1 << 24) if real_size == 4 else (1 << 53)
-    cdef int64_t largest = 1
-    cdef int d
-    cdef int64_t o, m
-    if divisor_override > 0:
-        return divisor_override < limit
-    for d in range(3):
-        m = 0
-        for o in range(t.out_size[d]):
-            m = max(m, t.padded_taps[d][o] if count_include_pad else t.taps[d][o])
-        largest *= m
-        if largest >= limit:
-            return False
-    return True
-
-
-cdef inline real_t* _new_w_divisors(const window_table_t* t, bint count_include_pad,
-                                    int64_t divisor_override, real_t* like) noexcept nogil:
-    """The W factor of every output's divisor as real_t (1 with an override);
-    NULL when out of memory.  Only for tables that passed _divisors_are_small."""
-    cdef int64_t ow
-    cdef real_t* w_divisor = <real_t*> malloc(t.out_size[2] * sizeof(real_t))
-    if w_divisor != NULL:
-        for ow in range(t.out_size[2]):
-            if divisor_override > 0:
-                w_divisor[ow] = 1
-            elif count_include_pad:
-                w_divisor[ow] = <real_t> t.padded_taps[2][ow]
-            else:
-                w_divisor[ow] = <real_t> t.taps[2][ow]
-    return w_divisor
-
-
-cdef inline int64_t _row_divisor(const window_table_t* t, int64_t od, int64_t oh,
-                                 bint count_include_pad, int64_t divisor_override) noexcept nogil:
-    """The D and H factors of a row's divisors (the override itself, if any)."""
-    if divisor_override > 0:
-        return divisor_override
-    if count_include_pad:
-        return t.padded_taps[0][od] * t.padded_taps[1][oh]
-    return t.taps[0][od] * t.taps[1][oh]
-
-
-cdef void _avg_forward_rows(const real_t* x, real_t* y, const window_table_t* t, int64_t first,
-                            int64_t end, int64_t channels, int strategy, int64_t inner_lo,
-                            int64_t inner_hi, const real_t* w_divisor, bint count_include_pad,
-                            int64_t divisor_override) noexcept nogil:
-    """Output rows first <= row < end of _avg_forward_table, row = (n, od, oh), by
-    ``strategy`` (STRATEGY_WHOLE_WINDOWS, STRATEGY_ROW_TAPS or STRATEGY_WINDOWS)."""
-    cdef int64_t ow_size = t.out_size[2]
-    cdef int64_t in_plane = t.in_size[0] * t.in_size[1] * t.in_size[2]
-    cdef int64_t row, n, od, oh, ow
-    row_position(first, t.out_size[0], t.out_size[1], &n, &od, &oh)
-    for row in range(first, end):
-        if strategy == STRATEGY_WHOLE_WINDOWS:
-            _average_row_whole(x + n * in_plane * channels, y + row * ow_size * channels, t, od,
-                               oh, inner_lo, inner_hi, channels, count_include_pad,
-                               divisor_override)
-        elif strategy == STRATEGY_ROW_TAPS:
-            _average_row_planar(x + n * in_plane, y + row * ow_size, t, od, oh, w_divisor,
-                                count_include_pad, divisor_override)
-        else:
-            for ow in range(ow_size):
-                _average_window(x + n * in_plane * channels, y + (row * ow_size + ow) * channels,
-                                t, od, oh, ow, channels, count_include_pad, divisor_override)
-        next_row(t.out_size[0], t.out_size[1], &n, &od, &oh)
-
-
-cdef enum:
-    # Whole planes (global pooling) summed side by side: each plane's sum is a
-    # chain of dependent adds, so one plane at a time waits on add latency.
-    PLANES_AT_ONCE = 8
-
-
-cdef void _average_plane_group(const real_t* x, real_t* y, const window_table_t* t,
-                               int64_t first, bint count_include_pad,
-                               int64_t divisor_override) noexcept nogil:
-    """Planes first .. first + PLANES_AT_ONCE - 1 of a table whose one window is
-    the whole plane: each sum still runs in the plane's row-major order."""
-    cdef int64_t plane = t.in_size[0] * t.in_size[1] * t.in_size[2]
-    cdef int64_t j, p
-    cdef real_t total[PLANES_AT_ONCE]
-    cdef const real_t* base = x + first * plane
-    for p in range(PLANES_AT_ONCE):
-        total[p] = 0
-    for j in range(plane):
-        for p in range(PLANES_AT_ONCE):
-            total[p] = total[p] + base[p * plane + j]
-    for p in range(PLANES_AT_ONCE):
-        y[first + p] = _average_of(total[p], t, 0, 0, 0, count_include_pad, divisor_override)
-
-
-cdef int _avg_forward_table(const real_t* x, real_t* y, const window_table_t* t, int64_t outer,
-                            int64_t channels, bint count_include_pad, int64_t divisor_override,
-                            int num_threads) noexcept nogil:
-    cdef int64_t rows = outer * t.out_size[0] * t.out_size[1]
-    cdef int64_t chunk, chunks, group, groups = outer // PLANES_AT_ONCE
-    cdef int strategy = choose_strategy(OP_SUM, t, NULL, channels, False)
-    cdef real_t* w_divisor = NULL
-    cdef int64_t inner_lo = 0, inner_hi = 0
-    CYPOOL_COUNT_STRATEGY(strategy)
-    num_threads = threads_for(rows * t.out_size[2] * channels * window_reads(t), num_threads)
-    if t.regular:
-        interior_outputs(t, &inner_lo, &inner_hi)
-    if strategy == STRATEGY_ROW_TAPS and not t.divide_per_dim and _divisors_are_small(
-            t, count_include_pad, divisor_override, sizeof(real_t)):
-        w_divisor = _new_w_divisors(t, count_include_pad, divisor_override, w_divisor)
-        if w_divisor == NULL:
-            return -1
-    if strategy == STRATEGY_PLANE_SUMS:
-        # Global pooling of channels-first planes: several planes at once, the
-        # last few (outer % PLANES_AT_ONCE) one window at a time.
-        if num_threads <= 1:
-            for group in range(groups):
-                _average_plane_group(x, y, t, group * PLANES_AT_ONCE, count_include_pad,
-                                     divisor_override)
-        else:
-            for group in prange(groups, num_threads=num_threads, schedule="static"):
-                _average_plane_group(x, y, t, group * PLANES_AT_ONCE, count_include_pad,
-                                     divisor_override)
-        _avg_forward_rows(x, y, t, groups * PLANES_AT_ONCE, rows, channels, STRATEGY_WINDOWS,
-                          inner_lo, inner_hi, w_divisor, count_include_pad, divisor_override)
-    elif num_threads <= 1:
-        # No parallel region: opening one costs more than a small call's work.
-        _avg_forward_rows(x, y, t, 0, rows, channels, strategy, inner_lo, inner_hi, w_divisor,
-                          count_include_pad, divisor_override)
-    else:
-        # Chunks of whole output rows: rows never share output memory.
-        chunks = min(rows, num_threads * ROW_CHUNKS_PER_THREAD)
-        for chunk in prange(chunks, num_threads=num_threads, schedule="dynamic"):
-            _avg_forward_rows(x, y, t, chunk_start(rows, chunks, chunk),
-                              chunk_start(rows, chunks, chunk + 1), channels, strategy,
-                              inner_lo, inner_hi, w_divisor, count_include_pad, divisor_override)
-    free(w_divisor)
-    return 0
 
 
 cdef inline void _spread_strided(const real_t* shares, real_t* gi, int64_t step,
@@ -404,21 +68,21 @@ cdef inline void _spread_run(const real_t* shares, real_t* gi, int64_t step,
         _spread_strided(shares, gi, step, count)
 
 
-cdef inline void _row_shares(const real_t* go, const real_t* w_divisor, real_t row_divisor,
+cdef inline void _row_shares(const real_t* go, const real_t* w_divisor, real_t row_factor,
                              real_t row_d1, bint per_dim, real_t* shares,
                              int64_t count) noexcept nogil:
     """The gradient share of each window of an output row: go / its divisor, as
     PyTorch divides (once per window, whatever number of taps it spreads to)."""
     cdef int64_t i
-    if per_dim and row_divisor == 1:    # 2-D bins: x / 1 is x exactly, skip it
+    if per_dim and row_factor == 1:    # 2-D bins: x / 1 is x exactly, skip it
         for i in range(count):
             shares[i] = go[i] / row_d1 / w_divisor[i]
     elif per_dim:   # equal adaptive bins: divide by each dim's tap count in turn
         for i in range(count):
-            shares[i] = go[i] / row_divisor / row_d1 / w_divisor[i]
+            shares[i] = go[i] / row_factor / row_d1 / w_divisor[i]
     else:
         for i in range(count):
-            shares[i] = go[i] / (row_divisor * w_divisor[i])
+            shares[i] = go[i] / (row_factor * w_divisor[i])
 
 
 cdef inline void _gather_row_planar(const real_t* grad_plane, real_t* gi, const window_table_t* t,
@@ -430,14 +94,14 @@ cdef inline void _gather_row_planar(const real_t* grad_plane, real_t* gi, const 
     For each covering output row (ascending), its shares are added tap by tap,
     last tap first: so every input element visits its windows in ascending output
     order, the order in which PyTorch's scatter adds them: bit-identical sums.
-    A window's divisor is row_divisor * w_divisor[ow], exactly PyTorch's; equal
+    A window's divisor is row_factor * w_divisor[ow], exactly PyTorch's; equal
     adaptive bins divide by each dim's tap count in turn, as PyTorch does.
     ``shares`` is per-thread scratch for one output row's shares, those of the
     plane's output row ``shares_of[0]`` (-1: none yet)."""
     cdef int64_t oh_size = t.out_size[1], ow_size = t.out_size[2], iw_size = t.in_size[2]
     cdef int64_t s = t.stride_w
     cdef int64_t a, b, e, od, oh, lo
-    cdef real_t row_divisor, row_d1 = 1
+    cdef real_t row_factor, row_d1 = 1
     for lo in range(iw_size):
         gi[lo] = 0
     for a in range(cover.offsets[0][i_d], cover.offsets[0][i_d + 1]):
@@ -445,12 +109,11 @@ cdef inline void _gather_row_planar(const real_t* grad_plane, real_t* gi, const 
         for b in range(cover.offsets[1][i_h], cover.offsets[1][i_h + 1]):
             oh = cover.outputs[1][b]
             if t.divide_per_dim:
-                row_divisor, row_d1 = <real_t> t.taps[0][od], <real_t> t.taps[1][oh]
+                row_factor, row_d1 = <real_t> t.taps[0][od], <real_t> t.taps[1][oh]
             else:
-                row_divisor = <real_t> _row_divisor(t, od, oh, count_include_pad,
-                                                    divisor_override)
+                row_factor = <real_t> row_divisor(t, od, oh, count_include_pad, divisor_override)
             if shares_of[0] != od * oh_size + oh:     # else still there from the last row
-                _row_shares(grad_plane + (od * oh_size + oh) * ow_size, w_divisor, row_divisor,
+                _row_shares(grad_plane + (od * oh_size + oh) * ow_size, w_divisor, row_factor,
                             row_d1, t.divide_per_dim, shares, ow_size)
                 shares_of[0] = od * oh_size + oh
             for e in range(t.kernel_w - 1, -1, -1):
@@ -494,8 +157,8 @@ cdef void _avg_backward_rows(const real_t* grad_out, real_t* grad_in, const wind
                             ow = cover.outputs[2][e]
                             go = grad_out + (((n * od_size + od) * oh_size + oh) * ow_size
                                              + ow) * channels
-                            _share_window(gi, go, t, od, oh, ow, channels, count_include_pad,
-                                          divisor_override, True)
+                            share_window(gi, go, t, od, oh, ow, channels, count_include_pad,
+                                         divisor_override, True)
         next_row(t.in_size[0], t.in_size[1], &n, &i_d, &i_h)
 
 
@@ -515,11 +178,11 @@ cdef int _avg_backward_table(const real_t* grad_out, real_t* grad_in, const wind
     cdef real_t* w_divisor = NULL
     num_threads = threads_for(rows * iw_size * channels * window_reads(t), num_threads)
     if row_kernel and not t.divide_per_dim:
-        row_kernel = _divisors_are_small(t, count_include_pad, divisor_override, sizeof(real_t))
+        row_kernel = divisors_are_small(t, count_include_pad, divisor_override, sizeof(real_t))
     if row_kernel:
         # Equal adaptive bins (divide_per_dim) have no padding: W factors = taps.
-        w_divisor = _new_w_divisors(t, count_include_pad and not t.divide_per_dim,
-                                    0 if t.divide_per_dim else divisor_override, w_divisor)
+        w_divisor = new_w_divisors(t, count_include_pad and not t.divide_per_dim,
+                                   0 if t.divide_per_dim else divisor_override, w_divisor)
         if w_divisor == NULL:
             return -1
     if channels == 1 and not t.regular:
@@ -562,8 +225,8 @@ cdef int avg_pool_forward(const real_t* x, real_t* y, const pool_geometry_t* g,
     cdef int status
     if window_table_init(&t, g) < 0:
         return -1
-    status = _avg_forward_table(x, y, &t, outer, channels, count_include_pad, divisor_override,
-                                num_threads)
+    status = forward_table(x, y, NULL, &t, g, outer, channels, OP_SUM, count_include_pad,
+                           divisor_override, num_threads)
     window_table_free(&t)
     return status
 
@@ -588,7 +251,8 @@ cdef int adaptive_avg_pool_forward(const real_t* x, real_t* y, const int64_t* in
     cdef int status
     if window_table_init_adaptive(&t, in_size, out_size) < 0:
         return -1
-    status = _avg_forward_table(x, y, &t, outer, channels, False, 0, num_threads)
+    status = forward_table(x, y, NULL, &t, NULL, outer, channels, OP_SUM, False, 0,
+                           num_threads)
     window_table_free(&t)
     return status
 
