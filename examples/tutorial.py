@@ -68,6 +68,49 @@ def picture(out):
     assert max_grad.sum() == pooled.size and np.count_nonzero(max_grad) <= pooled.size
 
 
+def pyramid(out):
+    """3. A uint8 image pyramid, and why its rounding is ties to even."""
+    photo = load_sample_image("china.jpg")  # (427, 640, 3) uint8, channels last
+    # Each level halves the one before it.  layout="channels_last" pools height and
+    # width of an (H, W, C) image (the batch dim may be omitted) and keeps the colour
+    # channels; dtype=np.uint8 returns each 2x2 mean rounded in the image's own type,
+    # ties to even, so no float64 level is ever made.
+    levels = [photo]
+    for _ in range(3):
+        levels.append(cypool.avg_pool2d(levels[-1], 2, layout="channels_last", dtype=np.uint8))
+    # Against the exact float64 pyramid, and against rounding halves up (OpenCV's
+    # INTER_AREA and Pillow's Image.reduce for 2x2): how far each level's mean drifts.
+    exact, halves_up = photo.astype(np.float64), photo
+    drift = {"ties to even (cypool)": [0.0], "halves up (OpenCV, Pillow)": [0.0]}
+    for level in levels[1:]:
+        exact = cypool.avg_pool2d(exact, 2, layout="channels_last")
+        means = cypool.avg_pool2d(halves_up, 2, layout="channels_last")
+        halves_up = np.floor(means + 0.5).astype(np.uint8)
+        drift["ties to even (cypool)"].append(float((level - exact).mean()))
+        drift["halves up (OpenCV, Pillow)"].append(float((halves_up - exact).mean()))
+
+    # Every level at its true size, then the drift against the level number.
+    widths = [level.shape[1] for level in levels]
+    fig, axes = plt.subplots(
+        1, 5, figsize=(12, 3.0), gridspec_kw=dict(width_ratios=widths + [widths[0] * 0.75])
+    )
+    for ax, level in zip(axes, levels):
+        ax.imshow(level)
+        ax.set_title("%d x %d" % level.shape[:2], fontsize=9)
+        ax.axis("off")
+    for label, values in drift.items():
+        axes[4].plot(range(len(levels)), values, "o-", label=label)
+    axes[4].axhline(0, color="grey", linewidth=0.5)
+    axes[4].set_xticks(range(len(levels)))
+    axes[4].set_xlabel("pyramid level", fontsize=9)
+    axes[4].set_ylabel("mean - exact mean\n(grey levels)", fontsize=9)
+    axes[4].legend(fontsize=8, loc="upper left")
+    fig.tight_layout()
+    fig.savefig(os.path.join(out, "pyramid.png"), dpi=90)
+    plt.close(fig)
+    return drift
+
+
 class TinyCNN:
     """conv 3x3 (8 filters, 'same') -> ReLU -> max_pool 2x2 -> dense -> softmax."""
 
@@ -99,7 +142,7 @@ class TinyCNN:
 
 
 def train_digits(epochs=30, seed=0):
-    """3. A NumPy CNN with a cypool pooling layer on scikit-learn's 8x8 digits."""
+    """4. A NumPy CNN with a cypool pooling layer on scikit-learn's 8x8 digits."""
     digits = load_digits()
     x = (digits.images / 16).astype(np.float32)[:, np.newaxis]
     y = digits.target
@@ -119,7 +162,7 @@ def train_digits(epochs=30, seed=0):
 
 
 def speed_chart(out):
-    """4. How long each takes on a (16, 64, 112, 112) float32 batch, 1 thread."""
+    """5. How long each takes on a (16, 64, 112, 112) float32 batch, 1 thread."""
     x = np.random.default_rng(0).standard_normal((16, 64, 112, 112)).astype(np.float32)
     rows = []
     for name, fast, slow in [
@@ -171,6 +214,11 @@ def main(argv=None):
     args = parser.parse_args(argv)
     os.makedirs(args.out, exist_ok=True)
     picture(args.out)
+    for label, values in pyramid(args.out).items():
+        print(
+            "uint8 pyramid, %s: levels 1-3 drift %s grey levels"
+            % (label, " ".join("%+.3f" % v for v in values[1:]))
+        )
     accuracy = train_digits(args.epochs)
     print("tiny CNN test accuracy on digits: %.3f" % accuracy)
     for name, fast, slow in speed_chart(args.out):

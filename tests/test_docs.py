@@ -20,6 +20,8 @@ PAGES = sorted(
 )
 # Fenced Python blocks; a page's blocks run in order in one namespace, as read.
 FENCE = re.compile(r"^```(?:python|pycon)\n(.*?)^```", re.S | re.M)
+# The packages a page's examples import (the tutorial's photo is scikit-learn's).
+IMPORTS = re.compile(r"^>>> (?:from|import) (\w+)", re.M)
 
 
 def _examples(path):
@@ -40,6 +42,9 @@ def test_page_examples_run(path):
     text = _examples(path)
     if not text:
         return  # a page without examples: nothing to run
+    for module in IMPORTS.findall(text):
+        reason = "the examples of %s need %s" % (os.path.basename(path), module)
+        pytest.importorskip(module, reason=reason)
     parser = doctest.DocTestParser()
     test = parser.get_doctest(text, {"np": np, "cypool": cypool}, path, path, 0)
     runner = doctest.DocTestRunner(optionflags=doctest.ELLIPSIS | doctest.NORMALIZE_WHITESPACE)

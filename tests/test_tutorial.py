@@ -23,5 +23,5 @@ def test_tutorial_trains_a_cnn_to_90_percent(tmp_path):
     assert result.returncode == 0, result.stderr[-3000:]
     accuracy = float(result.stdout.split("accuracy on digits:")[1].split()[0])
     assert accuracy >= 0.90, result.stdout
-    for name in ("pooling_forward.png", "pooling_backward.png", "speed.png"):
+    for name in ("pooling_forward.png", "pooling_backward.png", "pyramid.png", "speed.png"):
         assert (tmp_path / name).stat().st_size > 10_000, name
