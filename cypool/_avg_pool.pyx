@@ -21,6 +21,12 @@ from cypool._window_pass cimport (
     OP_SUM, ROW_CHUNKS_PER_THREAD, STRATEGY_COUNT, cache_lines, chunk_start, threads_for,
     window_reads, row_position, next_row)
 
+# The forward skeleton, for float and double and the sum.
+cdef extern from *:
+    """
+    #define FORWARD_OP CP_OP_SUM
+    """
+from cypool._typedefs cimport real_t as kernel_t
 include "_forward.pxi"
 
 cnp.import_array()
@@ -225,7 +231,7 @@ cdef int avg_pool_forward(const real_t* x, real_t* y, const pool_geometry_t* g,
     cdef int status
     if window_table_init(&t, g) < 0:
         return -1
-    status = forward_table(x, y, NULL, &t, g, outer, channels, OP_SUM, count_include_pad,
+    status = forward_table(x, y, NULL, &t, g, outer, channels, count_include_pad,
                            divisor_override, num_threads)
     window_table_free(&t)
     return status
@@ -251,8 +257,7 @@ cdef int adaptive_avg_pool_forward(const real_t* x, real_t* y, const int64_t* in
     cdef int status
     if window_table_init_adaptive(&t, in_size, out_size) < 0:
         return -1
-    status = forward_table(x, y, NULL, &t, NULL, outer, channels, OP_SUM, False, 0,
-                           num_threads)
+    status = forward_table(x, y, NULL, &t, NULL, outer, channels, False, 0, num_threads)
     window_table_free(&t)
     return status
 

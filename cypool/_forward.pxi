@@ -8,6 +8,10 @@
 # own, which gcc vectorizes as it did the separate kernels' (inlined into one call
 # function, the indexed max's loops were left scalar, 5x slower).
 #
+# kernel_t is the including module's fused element type, cimported under that name
+# before the include (cypool._max_pool: every type; cypool._avg_pool: float and
+# double), so each module compiles the skeleton for its own types only.
+#
 # Where a new fast path goes: a strategy in _window_pass.pxd's choose_strategy, its
 # rows in forward_rows below, its vector loops in cypool/include/cypool_rows.h.
 from cython.parallel cimport prange
@@ -16,14 +20,20 @@ from libc.stdlib cimport free, malloc
 
 from cypool._geometry cimport pool_geometry_t, window_table_t
 from cypool._openmp cimport omp_get_thread_num
-from cypool._typedefs cimport index_t, max_t
+from cypool._typedefs cimport index_t
 from cypool._window_pass cimport (
     OP_MAX, OP_MAX_NAN_FREE, OP_SUM, ROW_CHUNKS_PER_THREAD, SWEEP_ELEMENTS,
     STRATEGY_FEW_CHANNELS_INDEXED, STRATEGY_PLANE_SUMS, STRATEGY_ROW_TAPS, STRATEGY_SEPARABLE,
-    STRATEGY_WHOLE_WINDOWS, STRATEGY_WINDOWS, WINDOW_PASS_MAX_ROWS, cache_lines, choose_strategy, chunk_start,
+    STRATEGY_WHOLE_WINDOWS, STRATEGY_WINDOWS, WINDOW_PASS_MAX_ROWS, cache_lines, choose_strategy,
+    chunk_start,
     cp_copy, cp_fill, cp_rows_max, cp_rows_max_into, cp_special, cp_window_max, has_nan,
     interior_outputs, interior_pass, is_nan, lowest_value, next_row, row_position, threads_for,
     type_code, window_reads, window_rows)
+
+cdef extern from *:
+    # The including module's op, OP_MAX or OP_SUM: a C macro it defines before the
+    # include, so that gcc drops the other op's code from every function below.
+    int FORWARD_OP
 
 cdef extern from *:
     """
@@ -43,9 +53,8 @@ cdef enum:
 
 
 ctypedef struct forward_t:
-    # One forward call: the table and op, and what every row of it shares.
+    # One forward call: its table, and what every row of it shares.
     const window_table_t* t
-    int op                       # OP_MAX or OP_SUM
     int strategy                 # STRATEGY_*, chosen once (choose_strategy)
     int64_t channels
     int64_t inner_lo             # the interior outputs of every row (interior_outputs)
@@ -72,30 +81,31 @@ cdef inline int64_t window_divisor(const window_table_t* t, int64_t od, int64_t 
     return t.taps[0][od] * t.taps[1][oh] * t.taps[2][ow]
 
 
-cdef inline max_t average_of(max_t total, const window_table_t* t, int64_t od, int64_t oh,
-                             int64_t ow, bint count_include_pad,
-                             int64_t divisor_override) noexcept nogil:
+cdef inline kernel_t average_of(kernel_t total, const window_table_t* t, int64_t od, int64_t oh,
+                                int64_t ow, bint count_include_pad,
+                                int64_t divisor_override) noexcept nogil:
     """``total`` divided by the window's divisor, as PyTorch computes it (floats only)."""
-    if max_t is float or max_t is double:
+    if kernel_t is float or kernel_t is double:
         if t.divide_per_dim:
-            return (total / <max_t> t.taps[0][od] / <max_t> t.taps[1][oh]
-                    / <max_t> t.taps[2][ow])
-        return total / <max_t> window_divisor(t, od, oh, ow, count_include_pad, divisor_override)
+            return (total / <kernel_t> t.taps[0][od] / <kernel_t> t.taps[1][oh]
+                    / <kernel_t> t.taps[2][ow])
+        return total / <kernel_t> window_divisor(t, od, oh, ow, count_include_pad, divisor_override)
     else:
         return total
 
 
-cdef inline void share_window(max_t* target, const max_t* source, const window_table_t* t,
+cdef inline void share_window(kernel_t* target, const kernel_t* source, const window_table_t* t,
                               int64_t od, int64_t oh, int64_t ow, int64_t channels,
                               bint count_include_pad, int64_t divisor_override,
                               bint accumulate) noexcept nogil:
     """target[c] (+)= average_of(source[c], ...) for every channel, divisors hoisted:
     the window's average (target is source) or its gradient shares (accumulate)."""
     cdef int64_t c
-    cdef max_t d0, d1, d2
-    if max_t is float or max_t is double:
+    cdef kernel_t d0, d1, d2
+    if kernel_t is float or kernel_t is double:
         if t.divide_per_dim:
-            d0, d1, d2 = <max_t> t.taps[0][od], <max_t> t.taps[1][oh], <max_t> t.taps[2][ow]
+            d0, d1 = <kernel_t> t.taps[0][od], <kernel_t> t.taps[1][oh]
+            d2 = <kernel_t> t.taps[2][ow]
             if accumulate:
                 for c in range(channels):
                     target[c] += source[c] / d0 / d1 / d2
@@ -103,7 +113,7 @@ cdef inline void share_window(max_t* target, const max_t* source, const window_t
                 for c in range(channels):
                     target[c] = source[c] / d0 / d1 / d2
             return
-        d0 = <max_t> window_divisor(t, od, oh, ow, count_include_pad, divisor_override)
+        d0 = <kernel_t> window_divisor(t, od, oh, ow, count_include_pad, divisor_override)
         if accumulate:
             for c in range(channels):
                 target[c] += source[c] / d0
@@ -142,35 +152,35 @@ cdef inline bint divisors_are_small(const window_table_t* t, bint count_include_
     return True
 
 
-cdef inline max_t* new_w_divisors(const window_table_t* t, bint count_include_pad,
-                                  int64_t divisor_override, max_t* like) noexcept nogil:
+cdef inline kernel_t* new_w_divisors(const window_table_t* t, bint count_include_pad,
+                                     int64_t divisor_override, kernel_t* like) noexcept nogil:
     """The W factor of every output's divisor (1 with an override); NULL when out
     of memory.  Only for tables that passed divisors_are_small."""
     cdef int64_t ow
-    cdef max_t* w_divisor = <max_t*> malloc(t.out_size[2] * sizeof(max_t))
+    cdef kernel_t* w_divisor = <kernel_t*> malloc(t.out_size[2] * sizeof(kernel_t))
     if w_divisor != NULL:
         for ow in range(t.out_size[2]):
             if divisor_override > 0:
                 w_divisor[ow] = 1
             elif count_include_pad:
-                w_divisor[ow] = <max_t> t.padded_taps[2][ow]
+                w_divisor[ow] = <kernel_t> t.padded_taps[2][ow]
             else:
-                w_divisor[ow] = <max_t> t.taps[2][ow]
+                w_divisor[ow] = <kernel_t> t.taps[2][ow]
     return w_divisor
 
 
 # --- Runs: one tap over a run of outputs --------------------------------------------
 
-cdef inline void _update_strided(const max_t* src, int64_t step, max_t* y, int32_t* winner,
-                                 int32_t tap, int64_t count, int op) noexcept nogil:
+cdef inline void _update_strided(const kernel_t* src, int64_t step, kernel_t* y, int32_t* winner,
+                                 int32_t tap, int64_t count) noexcept nogil:
     """y[i] op= src[i * step] for i < count: a sum, or PyTorch's max (where the tap
     wins, winner[i] = tap, its offset from the window start, unless winner is NULL)."""
     cdef int64_t i
-    cdef max_t v
+    cdef kernel_t v
     cdef bint wins
     # Unconditional stores of selected values, and a 32-bit winner slot next to
     # 32-bit values, let the compiler vectorize every loop.
-    if op == OP_SUM:
+    if FORWARD_OP == OP_SUM:
         for i in range(count):
             y[i] += src[i * step]
     elif winner == NULL:
@@ -186,24 +196,24 @@ cdef inline void _update_strided(const max_t* src, int64_t step, max_t* y, int32
             winner[i] = tap if wins else winner[i]
 
 
-cdef inline void update_run(const max_t* src, int64_t step, max_t* y, int32_t* winner,
-                            int32_t tap, int64_t count, int op) noexcept nogil:
+cdef inline void update_run(const kernel_t* src, int64_t step, kernel_t* y, int32_t* winner,
+                            int32_t tap, int64_t count) noexcept nogil:
     # Literal steps for the common strides: inlined, each becomes its own
     # vectorized loop (contiguous, or de-interleaving pairs).
     if step == 1:
-        _update_strided(src, 1, y, winner, tap, count, op)
+        _update_strided(src, 1, y, winner, tap, count)
     elif step == 2:
-        _update_strided(src, 2, y, winner, tap, count, op)
+        _update_strided(src, 2, y, winner, tap, count)
     else:
-        _update_strided(src, step, y, winner, tap, count, op)
+        _update_strided(src, step, y, winner, tap, count)
 
 
-cdef inline void _max_fused_strided(const max_t* src, int64_t step, int64_t k, max_t* y,
+cdef inline void _max_fused_strided(const kernel_t* src, int64_t step, int64_t k, kernel_t* y,
                                     int32_t* winner, int32_t tap, int64_t count) noexcept nogil:
     """The k adjacent taps (dilation 1) of each output i in one pass, in tap order,
     and their winners: the same updates as k runs of update_run, y in a register."""
     cdef int64_t i, e
-    cdef max_t v
+    cdef kernel_t v
     cdef bint wins
     for i in range(count):
         for e in range(k):
@@ -213,27 +223,27 @@ cdef inline void _max_fused_strided(const max_t* src, int64_t step, int64_t k, m
             winner[i] = <int32_t> (tap + e) if wins else winner[i]
 
 
-cdef inline void fused_run(const max_t* src, int64_t step, int64_t k, max_t* y, int32_t* winner,
-                           int32_t tap, int64_t count, int op) noexcept nogil:
+cdef inline void fused_run(const kernel_t* src, int64_t step, int64_t k, kernel_t* y,
+                           int32_t* winner, int32_t tap, int64_t count) noexcept nogil:
     """The k adjacent taps of each of count outputs, tap by tap (see update_run)."""
     cdef int64_t e
     # The max with indices of the common windows: literal (stride, kernel) pairs
     # become unrolled vector loops.  (Sums get here only at strides above 2.)
-    if op != OP_SUM and winner != NULL and step == 2 and k == 3:
+    if FORWARD_OP != OP_SUM and winner != NULL and step == 2 and k == 3:
         _max_fused_strided(src, 2, 3, y, winner, tap, count)
-    elif op != OP_SUM and winner != NULL and step == 2 and k == 2:
+    elif FORWARD_OP != OP_SUM and winner != NULL and step == 2 and k == 2:
         _max_fused_strided(src, 2, 2, y, winner, tap, count)
-    elif op != OP_SUM and winner != NULL and step == 1 and k == 3:
+    elif FORWARD_OP != OP_SUM and winner != NULL and step == 1 and k == 3:
         _max_fused_strided(src, 1, 3, y, winner, tap, count)
     else:
         for e in range(k):
-            update_run(src + e, step, y, winner, <int32_t> (tap + e), count, op)
+            update_run(src + e, step, y, winner, <int32_t> (tap + e), count)
 
 
 # --- Windows and rows ----------------------------------------------------------------
 
-cdef inline void reduce_window(const max_t* plane, max_t* y, index_t* indices, int32_t* winner,
-                               const forward_t* f, int64_t od, int64_t oh,
+cdef inline void reduce_window(const kernel_t* plane, kernel_t* y, index_t* indices,
+                               int32_t* winner, const forward_t* f, int64_t od, int64_t oh,
                                int64_t ow) noexcept nogil:
     """y[c] = the op over one window's in-bounds taps, for every channel c at once
     (borders, adaptive windows, channels-last rows of many channels): the taps in
@@ -244,16 +254,16 @@ cdef inline void reduce_window(const max_t* plane, max_t* y, index_t* indices, i
     cdef int64_t ih_size = t.in_size[1], iw_size = t.in_size[2]
     cdef int64_t corner = (t.first[0][od] * ih_size + t.first[1][oh]) * iw_size + t.first[2][ow]
     cdef int64_t a, b, e, c, tap, row_tap, best_tap = 0
-    cdef max_t start = 0 if f.op == OP_SUM else lowest_value(y)
-    cdef max_t best = start, v
-    cdef const max_t* src
+    cdef kernel_t start = 0 if FORWARD_OP == OP_SUM else lowest_value(y)
+    cdef kernel_t best = start, v
+    cdef const kernel_t* src
     if channels == 1:
         # One channel (channels-first borders and adaptive windows): in a register.
         for a in range(t.taps[0][od]):
             for b in range(t.taps[1][oh]):
                 row_tap = (a * t.step[0] * ih_size + b * t.step[1]) * iw_size
                 src = plane + corner + row_tap
-                if f.op == OP_SUM:
+                if FORWARD_OP == OP_SUM:
                     for e in range(t.taps[2][ow]):
                         best = best + src[e * t.step[2]]
                 else:
@@ -262,7 +272,7 @@ cdef inline void reduce_window(const max_t* plane, max_t* y, index_t* indices, i
                         if v > best or is_nan(v):
                             best = v
                             best_tap = row_tap + e * t.step[2]
-        if f.op == OP_SUM:
+        if FORWARD_OP == OP_SUM:
             y[0] = average_of(best, t, od, oh, ow, f.count_include_pad, f.divisor_override)
         else:
             y[0] = best
@@ -278,8 +288,8 @@ cdef inline void reduce_window(const max_t* plane, max_t* y, index_t* indices, i
             for e in range(t.taps[2][ow]):
                 tap = (a * t.step[0] * ih_size + b * t.step[1]) * iw_size + e * t.step[2]
                 update_run(plane + (corner + tap) * channels, 1, y,
-                           winner if indices != NULL else NULL, <int32_t> tap, channels, f.op)
-    if f.op == OP_SUM:
+                           winner if indices != NULL else NULL, <int32_t> tap, channels)
+    if FORWARD_OP == OP_SUM:
         share_window(y, y, t, od, oh, ow, channels, f.count_include_pad, f.divisor_override,
                      False)
     elif indices != NULL:
@@ -287,8 +297,9 @@ cdef inline void reduce_window(const max_t* plane, max_t* y, index_t* indices, i
             indices[c] = corner + winner[c]
 
 
-cdef inline void sweep_row_taps(const max_t* plane, max_t* y, index_t* indices, int32_t* winner,
-                                const forward_t* f, int64_t od, int64_t oh) noexcept nogil:
+cdef inline void sweep_row_taps(const kernel_t* plane, kernel_t* y, index_t* indices,
+                                int32_t* winner, const forward_t* f, int64_t od,
+                                int64_t oh) noexcept nogil:
     """One output row of a channels-first plane (regular windows), swept tap by
     tap: tap e updates outputs run_lo[e] <= o < run_hi[e] in one vectorizable loop.
     Taps come in row-major order, so each output sees its taps in PyTorch's order
@@ -301,9 +312,9 @@ cdef inline void sweep_row_taps(const max_t* plane, max_t* y, index_t* indices, 
     cdef int64_t inner_lo = f.inner_lo, inner_hi = f.inner_hi
     # Input position of the window corner (tap 0, 0, 0) of output 0; output o's is o * s later.
     cdef int64_t corner = (t.first[0][od] * ih_size + t.first[1][oh]) * iw_size - t.pad_w
-    cdef max_t start = 0 if f.op == OP_SUM else lowest_value(y)
-    cdef const max_t* w_divisor = <const max_t*> f.w_divisor
-    cdef max_t divisor
+    cdef kernel_t start = 0 if FORWARD_OP == OP_SUM else lowest_value(y)
+    cdef const kernel_t* w_divisor = <const kernel_t*> f.w_divisor
+    cdef kernel_t divisor
     cdef int32_t* won = winner if indices != NULL else NULL
     for ow in range(ow_size):
         y[ow] = start
@@ -322,15 +333,14 @@ cdef inline void sweep_row_taps(const max_t* plane, max_t* y, index_t* indices, 
                     hi = min(t.run_hi[e], inner_lo) if part == 0 else t.run_hi[e]
                     if hi > lo:
                         update_run(plane + corner + tap + lo * s, s, y + lo,
-                                   won + lo if won != NULL else NULL, <int32_t> tap, hi - lo,
-                                   f.op)
+                                   won + lo if won != NULL else NULL, <int32_t> tap, hi - lo)
             if inner_hi > inner_lo:
                 fused_run(plane + corner + row_tap + inner_lo * s, s, t.kernel_w, y + inner_lo,
                           won + inner_lo if won != NULL else NULL, <int32_t> row_tap,
-                          inner_hi - inner_lo, f.op)
-    if f.op == OP_SUM:
+                          inner_hi - inner_lo)
+    if FORWARD_OP == OP_SUM:
         if w_divisor != NULL:   # small divisors (divisors_are_small): vectorized
-            divisor = <max_t> row_divisor(t, od, oh, f.count_include_pad, f.divisor_override)
+            divisor = <kernel_t> row_divisor(t, od, oh, f.count_include_pad, f.divisor_override)
             for ow in range(ow_size):
                 y[ow] = y[ow] / (divisor * w_divisor[ow])
         else:
@@ -341,8 +351,8 @@ cdef inline void sweep_row_taps(const max_t* plane, max_t* y, index_t* indices, 
             indices[ow] = corner + ow * s + winner[ow]
 
 
-cdef inline void reduce_row_whole(const max_t* plane, max_t* y, const forward_t* f, int64_t od,
-                                  int64_t oh, bint nan_free) noexcept nogil:
+cdef inline void reduce_row_whole(const kernel_t* plane, kernel_t* y, const forward_t* f,
+                                  int64_t od, int64_t oh, bint nan_free) noexcept nogil:
     """One output row without indices (channels-first, or channels-last): the
     interior outputs whole windows at a time (interior_pass; the max by the plain
     max when its rows hold no NaN), the few border outputs one window at a time."""
@@ -352,13 +362,13 @@ cdef inline void reduce_row_whole(const max_t* plane, max_t* y, const forward_t*
     # adaptive bins' per-dim tap counts (see window_table_init_adaptive).
     cdef int64_t d0 = 1, d1 = 1, d2 = 1
     # Each op a literal: its own inlined copy of the pass.
-    if f.op == OP_SUM:
+    if FORWARD_OP == OP_SUM:
         if t.divide_per_dim:
             d0, d1, d2 = t.taps[0][od], t.taps[1][oh], t.taps[2][f.inner_lo]
         else:
             d0 = window_divisor(t, od, oh, f.inner_lo, f.count_include_pad, f.divisor_override)
         interior_pass(plane, y, t, od, oh, f.inner_lo, f.inner_hi, channels, OP_SUM, d0, d1, d2)
-    elif nan_free or not (max_t is float or max_t is double):
+    elif nan_free or not (kernel_t is float or kernel_t is double):
         interior_pass(plane, y, t, od, oh, f.inner_lo, f.inner_hi, channels, OP_MAX_NAN_FREE,
                       1, 1, 1)
     else:
@@ -369,7 +379,7 @@ cdef inline void reduce_row_whole(const max_t* plane, max_t* y, const forward_t*
         reduce_window(plane, y + ow * channels, NULL, NULL, f, od, oh, ow)
 
 
-cdef inline void max_row_few_channels_indexed(const max_t* plane, max_t* y, index_t* indices,
+cdef inline void max_row_few_channels_indexed(const kernel_t* plane, kernel_t* y, index_t* indices,
                                               int32_t* winner, const forward_t* f, int64_t od,
                                               int64_t oh) noexcept nogil:
     """A channels-last row of few channels, with indices: its interior outputs by
@@ -378,12 +388,12 @@ cdef inline void max_row_few_channels_indexed(const max_t* plane, max_t* y, inde
     outputs one window at a time."""
     cdef const window_table_t* t = f.t
     cdef int64_t channels = f.channels
-    cdef const max_t* rows[WINDOW_PASS_MAX_ROWS]
+    cdef const kernel_t* rows[WINDOW_PASS_MAX_ROWS]
     cdef int64_t row_at[WINDOW_PASS_MAX_ROWS]
-    cdef max_t acc[SWEEP_ELEMENTS]
+    cdef kernel_t acc[SWEEP_ELEMENTS]
     cdef int32_t won[SWEEP_ELEMENTS]
-    cdef const max_t* src
-    cdef max_t v, lowest = lowest_value(y)
+    cdef const kernel_t* src
+    cdef kernel_t v, lowest = lowest_value(y)
     cdef int64_t k = t.kernel_w, s = t.stride_w, pixel = t.stride_w * channels
     cdef int64_t per_chunk = SWEEP_ELEMENTS // pixel, count = f.inner_hi - f.inner_lo
     cdef int64_t r, e, m, i, c, n, span, n_rows, first = 0, ow
@@ -392,7 +402,7 @@ cdef inline void max_row_few_channels_indexed(const max_t* plane, max_t* y, inde
     # Each kernel row, and its flat spatial index, at output inner_lo's first W tap
     # (choose_strategy checked there are at most WINDOW_PASS_MAX_ROWS).
     n_rows = window_rows(plane, t, od, oh, f.inner_lo, channels, rows, row_at)
-    cdef max_t* inner_y = y + f.inner_lo * channels
+    cdef kernel_t* inner_y = y + f.inner_lo * channels
     cdef index_t* inner_indices = indices + f.inner_lo * channels
     while first < count:
         n = min(per_chunk, count - first)
@@ -431,8 +441,8 @@ cdef inline int64_t separable_scratch(const forward_t* f) noexcept nogil:
     return 3 * row_in + 3 * f.kernel_h * f.t.out_size[2] * f.channels
 
 
-cdef inline bint _window_row(const max_t* plane, max_t* out, int64_t v, const forward_t* f,
-                             max_t* scratch) noexcept nogil:
+cdef inline bint _window_row(const kernel_t* plane, kernel_t* out, int64_t v, const forward_t* f,
+                             kernel_t* scratch) noexcept nogil:
     """out = the running max along W of input row v of ``plane`` (rows outside the
     input are all lowest values); True if the row holds a NaN or a -0.0."""
     cdef const window_table_t* t = f.t
@@ -441,8 +451,8 @@ cdef inline bint _window_row(const max_t* plane, max_t* out, int64_t v, const fo
     cdef int64_t row_in = row_out + (f.kernel_w - 1) * channels
     cdef int64_t before = min(f.pad_w * channels, row_in)
     cdef int code = type_code(out)
-    cdef max_t lowest = lowest_value(out)
-    cdef const max_t* src
+    cdef kernel_t lowest = lowest_value(out)
+    cdef const kernel_t* src
     if v < 0 or v >= t.in_size[1]:
         cp_fill(code, out, &lowest, row_out)
         return False
@@ -457,8 +467,8 @@ cdef inline bint _window_row(const max_t* plane, max_t* out, int64_t v, const fo
     return cp_special(code, plane + v * in_w, in_w) != 0
 
 
-cdef bint separable_rows(const max_t* plane, max_t* y, const forward_t* f, int64_t oh0,
-                         int64_t oh1, max_t* scratch) noexcept nogil:
+cdef bint separable_rows(const kernel_t* plane, kernel_t* y, const forward_t* f, int64_t oh0,
+                         int64_t oh1, kernel_t* scratch) noexcept nogil:
     """Output rows oh0 <= oh < oh1 of one (n, d) plane of stride-1 windows, y at
     row oh0.  Along H, van Herk's blocks of kernel_h rows: window j of a block is
     the suffix max of the block's rows from j and the prefix max of the next
@@ -467,11 +477,11 @@ cdef bint separable_rows(const max_t* plane, max_t* y, const forward_t* f, int64
     -0.0 was seen, where the order of the taps shows)."""
     cdef int64_t kh = f.kernel_h, row_out = f.t.out_size[2] * f.channels
     cdef int64_t row_in = row_out + (f.kernel_w - 1) * f.channels
-    cdef max_t* work = scratch                   # padded row and running-max levels
-    cdef max_t* suffix = scratch + 3 * row_in    # block b's suffix maxima
-    cdef max_t* rows = suffix + kh * row_out     # block b + 1's rows, then its suffixes
-    cdef max_t* prefix = rows + kh * row_out     # block b + 1's prefix maxima
-    cdef max_t* swap
+    cdef kernel_t* work = scratch                   # padded row and running-max levels
+    cdef kernel_t* suffix = scratch + 3 * row_in    # block b's suffix maxima
+    cdef kernel_t* rows = suffix + kh * row_out     # block b + 1's rows, then its suffixes
+    cdef kernel_t* prefix = rows + kh * row_out     # block b + 1's prefix maxima
+    cdef kernel_t* swap
     cdef int64_t base = oh0 - f.pad_h, block, j, here, needed
     cdef int code = type_code(y)
     cdef bint special = False, more
@@ -512,15 +522,15 @@ cdef bint separable_rows(const max_t* plane, max_t* y, const forward_t* f, int64
 
 # --- The row driver and the call -----------------------------------------------------
 
-cdef inline void _sum_plane_group(const max_t* x, max_t* y, const forward_t* f,
+cdef inline void _sum_plane_group(const kernel_t* x, kernel_t* y, const forward_t* f,
                                   int64_t first) noexcept nogil:
     """Averages of planes first .. first + PLANES_AT_ONCE - 1 of a table whose one
     window is the whole plane: each sum still runs in the plane's row-major order."""
     cdef const window_table_t* t = f.t
     cdef int64_t plane = t.in_size[0] * t.in_size[1] * t.in_size[2]
     cdef int64_t j, p
-    cdef max_t total[PLANES_AT_ONCE]
-    cdef const max_t* base = x + first * plane
+    cdef kernel_t total[PLANES_AT_ONCE]
+    cdef const kernel_t* base = x + first * plane
     for p in range(PLANES_AT_ONCE):
         total[p] = 0
     for j in range(plane):
@@ -530,9 +540,9 @@ cdef inline void _sum_plane_group(const max_t* x, max_t* y, const forward_t* f,
         y[first + p] = average_of(total[p], t, 0, 0, 0, f.count_include_pad, f.divisor_override)
 
 
-cdef void forward_rows(const max_t* x, max_t* y, index_t* indices, int32_t* winner,
+cdef void forward_rows(const kernel_t* x, kernel_t* y, index_t* indices, int32_t* winner,
                        const forward_t* f, int64_t first, int64_t end,
-                       max_t* scratch) noexcept nogil:
+                       kernel_t* scratch) noexcept nogil:
     """Output rows first <= row < end of the call, row = (n, od, oh), by its
     strategy; ``winner`` and ``scratch`` are the thread's own scratch."""
     cdef const window_table_t* t = f.t
@@ -542,7 +552,7 @@ cdef void forward_rows(const max_t* x, max_t* y, index_t* indices, int32_t* winn
     cdef int64_t row_out = ow_size * channels, row_length = t.in_size[2] * channels
     cdef int64_t row, n, od, oh, ow, at, stop, scanned_plane = -1, scanned_to = 0, needed
     cdef bint nan_seen = True
-    cdef const max_t* plane
+    cdef const kernel_t* plane
     cdef forward_t exact
     if f.strategy == STRATEGY_SEPARABLE:
         row = first
@@ -554,7 +564,7 @@ cdef void forward_rows(const max_t* x, max_t* y, index_t* indices, int32_t* winn
                 # A NaN or -0.0 showed: the rows again, by the strategy the call
                 # would run without the separable one, with PyTorch's rule.
                 exact = f[0]
-                exact.strategy = choose_strategy(f.op, t, NULL, channels, False)
+                exact.strategy = choose_strategy(FORWARD_OP, t, NULL, channels, False)
                 exact.scan_nan = False
                 forward_rows(x, y, NULL, NULL, &exact, row, stop, NULL)
             row = stop
@@ -623,10 +633,10 @@ cdef inline bint _windows_overlap(const window_table_t* t) noexcept nogil:
     return taps > t.in_size[0] * t.in_size[1] * t.in_size[2]
 
 
-cdef int forward_table(const max_t* x, max_t* y, index_t* indices,
-                       const window_table_t* t, const pool_geometry_t* g, int64_t outer,
-                       int64_t channels, int op, bint count_include_pad,
-                       int64_t divisor_override, int num_threads) noexcept nogil:
+cdef int forward_table(const kernel_t* x, kernel_t* y, index_t* indices, const window_table_t* t,
+                       const pool_geometry_t* g, int64_t outer, int64_t channels,
+                       bint count_include_pad, int64_t divisor_override,
+                       int num_threads) noexcept nogil:
     """The forward call of x, (outer, D, H, W, channels), into y (and the max's
     flat indices, unless NULL) over table t (g: its geometry; NULL for adaptive
     tables).  0, -1 when out of memory, -2 when a window is too wide for the
@@ -641,11 +651,11 @@ cdef int forward_table(const max_t* x, max_t* y, index_t* indices,
     cdef int64_t winners = 0, elements = 0
     cdef char* scratches = NULL
     cdef int64_t stride = 0
-    cdef max_t* w_divisor = NULL
+    cdef kernel_t* w_divisor = NULL
     cdef int64_t reads
-    f.t, f.op, f.channels = t, op, channels
+    f.t, f.channels = t, channels
     f.count_include_pad, f.divisor_override = count_include_pad, divisor_override
-    f.strategy = choose_strategy(op, t, g, channels, indices != NULL)
+    f.strategy = choose_strategy(FORWARD_OP, t, g, channels, indices != NULL)
     f.w_divisor, f.scan_nan = NULL, False
     f.inner_lo = f.inner_hi = 0
     f.kernel_h = f.kernel_w = f.pad_h = f.pad_w = 0
@@ -655,14 +665,14 @@ cdef int forward_table(const max_t* x, max_t* y, index_t* indices,
     num_threads = threads_for(rows * t.out_size[2] * channels * reads, num_threads)
     if t.regular:
         interior_outputs(t, &f.inner_lo, &f.inner_hi)
-    if op == OP_SUM:
+    if FORWARD_OP == OP_SUM:
         if (f.strategy == STRATEGY_ROW_TAPS and not t.divide_per_dim
-                and divisors_are_small(t, count_include_pad, divisor_override, sizeof(max_t))):
+                and divisors_are_small(t, count_include_pad, divisor_override, sizeof(kernel_t))):
             w_divisor = new_w_divisors(t, count_include_pad, divisor_override, y)
             if w_divisor == NULL:
                 return -1
             f.w_divisor = w_divisor
-    elif max_t is float or max_t is double:
+    elif kernel_t is float or kernel_t is double:
         f.scan_nan = f.strategy == STRATEGY_WHOLE_WINDOWS and _windows_overlap(t)
     if f.strategy == STRATEGY_SEPARABLE:
         f.kernel_h, f.kernel_w = g.kernel_size[1], g.kernel_size[2]
@@ -674,7 +684,7 @@ cdef int forward_table(const max_t* x, max_t* y, index_t* indices,
         winners = t.out_size[2] if f.strategy == STRATEGY_ROW_TAPS else channels
     # Each thread's slot: its winners, then its elements.
     cdef int64_t winner_bytes = cache_lines(winners, sizeof(int32_t)) * sizeof(int32_t)
-    stride = winner_bytes + cache_lines(elements, sizeof(max_t)) * sizeof(max_t)
+    stride = winner_bytes + cache_lines(elements, sizeof(kernel_t)) * sizeof(kernel_t)
     if stride > 0:
         scratches = <char*> malloc(max(num_threads, 1) * stride)
         if scratches == NULL:
@@ -695,7 +705,7 @@ cdef int forward_table(const max_t* x, max_t* y, index_t* indices,
     elif num_threads <= 1:
         # No parallel region: opening one costs more than a small call's work.
         forward_rows(x, y, indices, <int32_t*> scratches, &f, 0, rows,
-                     <max_t*> (scratches + winner_bytes) if scratches != NULL else NULL)
+                     <kernel_t*> (scratches + winner_bytes) if scratches != NULL else NULL)
     else:
         # Chunks of whole output rows: rows never share output memory.
         chunks = min(rows, num_threads * ROW_CHUNKS_PER_THREAD)
@@ -704,7 +714,7 @@ cdef int forward_table(const max_t* x, max_t* y, index_t* indices,
                          <int32_t*> (scratches + omp_get_thread_num() * stride)
                          if scratches != NULL else NULL,
                          &f, chunk_start(rows, chunks, chunk), chunk_start(rows, chunks, chunk + 1),
-                         <max_t*> (scratches + omp_get_thread_num() * stride + winner_bytes)
+                         <kernel_t*> (scratches + omp_get_thread_num() * stride + winner_bytes)
                          if scratches != NULL else NULL)
     free(scratches)
     free(w_divisor)

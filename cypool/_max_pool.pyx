@@ -26,6 +26,12 @@ from cypool._geometry cimport (
     Geometry, pool_geometry_t, window_table_t, window_table_init, window_table_init_adaptive,
     window_table_free)
 
+# The forward skeleton, for every element type and the max.
+cdef extern from *:
+    """
+    #define FORWARD_OP CP_OP_MAX
+    """
+from cypool._typedefs cimport max_t as kernel_t
 include "_forward.pxi"
 
 cnp.import_array()
@@ -49,7 +55,7 @@ cdef int max_pool_forward(const max_t* x, max_t* y, index_t* indices,
     cdef int status
     if window_table_init(&t, g) < 0:
         return -1
-    status = forward_table(x, y, indices, &t, g, outer, channels, OP_MAX, False, 0, num_threads)
+    status = forward_table(x, y, indices, &t, g, outer, channels, False, 0, num_threads)
     window_table_free(&t)
     return status
 
@@ -62,8 +68,7 @@ cdef int adaptive_max_pool_forward(const max_t* x, max_t* y, index_t* indices,
     cdef int status
     if window_table_init_adaptive(&t, in_size, out_size) < 0:
         return -1
-    status = forward_table(x, y, indices, &t, NULL, outer, channels, OP_MAX, False, 0,
-                           num_threads)
+    status = forward_table(x, y, indices, &t, NULL, outer, channels, False, 0, num_threads)
     window_table_free(&t)
     return status
 

@@ -43,6 +43,14 @@
 #else
 #define CP_INLINE static inline
 #endif
+/* The primitives over a whole run of outputs are functions of their own, called
+ * once per row: inlined at every call site (each kernel module has dozens, for
+ * each element type), their unrolled vector blocks doubled the compile time. */
+#if defined(__GNUC__)
+#define CP_ROW_FN static __attribute__((noinline))
+#else
+#define CP_ROW_FN static
+#endif
 /* gcc turns a copy or fill loop back into a memcpy or memset call, even of
  * explicit vectors; an empty asm on the loop counter keeps it a loop. */
 #if defined(__GNUC__)
@@ -214,7 +222,7 @@ CP_INLINE void cp_##OP##_taps_block_##S(const T* const* taps, int64_t n_taps,   
         cp_store_##S(y + m3, cp_vfinish_##S(a3, DIVIDE, d0, d1, d2));                     \
     }                                                                                     \
 }                                                                                         \
-CP_INLINE int64_t cp_##OP##_taps_##S(const T* const* taps, int64_t n_taps,           \
+CP_ROW_FN int64_t cp_##OP##_taps_##S(const T* const* taps, int64_t n_taps,           \
                                          int64_t offset, T* y, int64_t count, T start,    \
                                          T d0, T d1, T d2) {                              \
     int64_t m = 0, t, last = count - (LANES);                                             \
@@ -286,7 +294,7 @@ CP_INLINE void cp_##OP##_pairs_block_##S(const T* const* rows, int64_t n_rows,  
         cp_store_##S(y + m3, cp_vfinish_##S(a3, DIVIDE, d0, d1, d2));                     \
     }                                                                                     \
 }                                                                                         \
-CP_INLINE int64_t cp_##OP##_pairs_##S(const T* const* rows, int64_t n_rows,          \
+CP_ROW_FN int64_t cp_##OP##_pairs_##S(const T* const* rows, int64_t n_rows,          \
                                           int64_t k, T* y, int64_t count, T start,        \
                                           T d0, T d1, T d2) {                             \
     int64_t m = 0, last = count - (LANES);                                                \
@@ -355,7 +363,7 @@ CP_INLINE void cp_fill_##S(T* restrict out, T value, int64_t n) {               
     }                                                                                     \
     for (; m < n; m++) out[m] = value;                                                    \
 }                                                                                         \
-CP_INLINE void cp_window_max_##S(const T* src, int64_t count, int64_t k, int64_t gap,\
+CP_ROW_FN void cp_window_max_##S(const T* src, int64_t count, int64_t k, int64_t gap,\
                                      T* restrict out, T* restrict scratch) {              \
     int64_t width = 1, span = count + (k - 1) * gap, n;                                   \
     const T* level = src;                                                                 \
