@@ -183,6 +183,18 @@ CP_INLINE cp_vec_##S cp_vfinish_##S(cp_vec_##S acc, int divide, T d0, T d1, T d2
 CP_INLINE T cp_finish_##S(T acc, int divide, T d0, T d1, T d2) {                      \
     CP_FINISH(acc, divide, d0, d1, d2);                                                   \
 }                                                                                         \
+/* A block's results: the first `vectors` of its accumulators (1, 2 or 4). */            \
+CP_INLINE void cp_store_block_##S(T* y, int64_t m0, int64_t m1, int64_t m2, int64_t m3,   \
+                                  int vectors, cp_vec_##S a0, cp_vec_##S a1,              \
+                                  cp_vec_##S a2, cp_vec_##S a3, int divide, T d0, T d1,   \
+                                  T d2) {                                                 \
+    cp_store_##S(y + m0, cp_vfinish_##S(a0, divide, d0, d1, d2));                         \
+    if (vectors > 1) cp_store_##S(y + m1, cp_vfinish_##S(a1, divide, d0, d1, d2));        \
+    if (vectors > 2) {                                                                    \
+        cp_store_##S(y + m2, cp_vfinish_##S(a2, divide, d0, d1, d2));                     \
+        cp_store_##S(y + m3, cp_vfinish_##S(a3, divide, d0, d1, d2));                     \
+    }                                                                                     \
+}                                                                                         \
 CP_DEFINE_TAPS(S, T, LANES, max, 0)                                                       \
 CP_DEFINE_TAPS(S, T, LANES, max_nan_free, 0)                                              \
 CP_DEFINE_TAPS(S, T, LANES, sum, IS_FLOAT)                                                \
@@ -191,17 +203,35 @@ CP_DEFINE_PAIRS(S, T, LANES, max_nan_free, 0)                                   
 CP_DEFINE_PAIRS(S, T, LANES, sum, IS_FLOAT)                                               \
 CP_DEFINE_RUNNING(S, T, I, LANES)
 
+/* The blocks over outputs [m, count), count >= LANES: BLOCK(m0, m1, m2, m3, vectors,  */
+/* ...) computes the vectors at m0.. (the first `vectors` of them): blocks of four   */
+/* along the run, then the rest, one to four vectors, the last one ending at count   */
+/* and overlapping the one before (its lanes get the values they already had).       */
+#define CP_BLOCKS(m, count, LANES, BLOCK, ...)                                            \
+    do {                                                                                  \
+        int64_t last_ = (count) - (LANES);                                                \
+        for (; (m) + 4 * (LANES) <= (count); (m) += 4 * (LANES))                          \
+            BLOCK((m), (m) + (LANES), (m) + 2 * (LANES), (m) + 3 * (LANES), 4, __VA_ARGS__);\
+        if ((m) + 2 * (LANES) < (count))            /* three or four vectors */          \
+            BLOCK((m), (m) + (LANES),                                                     \
+                  (m) + 3 * (LANES) <= (count) ? (m) + 2 * (LANES) : last_, last_, 4,     \
+                  __VA_ARGS__);                                                           \
+        else if ((m) + (LANES) < (count))           /* two */                            \
+            BLOCK((m), last_, last_, last_, 2, __VA_ARGS__);                              \
+        else if ((m) < (count))                     /* one */                            \
+            BLOCK(last_, last_, last_, last_, 1, __VA_ARGS__);                            \
+        (m) = (count);                                                                    \
+    } while (0)
+
 /* cp_<op>_taps_S: y[m] = op over t < n_taps, in that order, of taps[t][offset + m],  */
 /* for m < count, starting from `start`; sums are then divided (d0, d1, d2).  One    */
 /* lane per output, the accumulators in registers.  Returns count.                    */
 /* Each tap is one dependent op per accumulator, so a block keeps up to four vectors */
-/* in flight (one alone would wait on the op's latency at every tap): blocks of four */
-/* along the run, then the rest (one to four vectors, the last one ending at count   */
-/* and overlapping the one before: its lanes get the values they already had).       */
+/* in flight (one alone would wait on the op's latency at every tap): CP_BLOCKS.     */
 #define CP_DEFINE_TAPS(S, T, LANES, OP, DIVIDE)                                           \
-CP_INLINE void cp_##OP##_taps_block_##S(const T* const* taps, int64_t n_taps,        \
-                                            int64_t offset, T* y, int64_t m0, int64_t m1, \
-                                            int64_t m2, int64_t m3, int vectors, T start, \
+CP_INLINE void cp_##OP##_taps_block_##S(int64_t m0, int64_t m1, int64_t m2, int64_t m3, \
+                                            int vectors, const T* const* taps,            \
+                                            int64_t n_taps, int64_t offset, T* y, T start,\
                                             T d0, T d1, T d2) {                           \
     int64_t t;                                                                            \
     const cp_vec_##S first = cp_splat_##S(start);                                         \
@@ -215,33 +245,15 @@ CP_INLINE void cp_##OP##_taps_block_##S(const T* const* taps, int64_t n_taps,   
             a3 = cp_v##OP##_##S(a3, cp_load_##S(p + m3));                                 \
         }                                                                                 \
     }                                                                                     \
-    cp_store_##S(y + m0, cp_vfinish_##S(a0, DIVIDE, d0, d1, d2));                         \
-    if (vectors > 1) cp_store_##S(y + m1, cp_vfinish_##S(a1, DIVIDE, d0, d1, d2));        \
-    if (vectors > 2) {                                                                    \
-        cp_store_##S(y + m2, cp_vfinish_##S(a2, DIVIDE, d0, d1, d2));                     \
-        cp_store_##S(y + m3, cp_vfinish_##S(a3, DIVIDE, d0, d1, d2));                     \
-    }                                                                                     \
+    cp_store_block_##S(y, m0, m1, m2, m3, vectors, a0, a1, a2, a3, DIVIDE, d0, d1, d2);  \
 }                                                                                         \
 CP_ROW_FN int64_t cp_##OP##_taps_##S(const T* const* taps, int64_t n_taps,           \
                                          int64_t offset, T* y, int64_t count, T start,    \
                                          T d0, T d1, T d2) {                              \
-    int64_t m = 0, t, last = count - (LANES);                                             \
-    for (; m + 4 * (LANES) <= count; m += 4 * (LANES))                                    \
-        cp_##OP##_taps_block_##S(taps, n_taps, offset, y, m, m + (LANES),                 \
-                                 m + 2 * (LANES), m + 3 * (LANES), 4, start, d0, d1, d2); \
-    if (m < count && count >= (LANES)) {                                                  \
-        if (m + 2 * (LANES) < count)       /* three or four vectors */                   \
-            cp_##OP##_taps_block_##S(taps, n_taps, offset, y, m, m + (LANES),             \
-                                     m + 3 * (LANES) <= count ? m + 2 * (LANES) : last,   \
-                                     last, 4, start, d0, d1, d2);                         \
-        else if (m + (LANES) < count)      /* two */                                     \
-            cp_##OP##_taps_block_##S(taps, n_taps, offset, y, m, last, last, last, 2,     \
-                                     start, d0, d1, d2);                                  \
-        else                               /* one */                                     \
-            cp_##OP##_taps_block_##S(taps, n_taps, offset, y, last, last, last, last, 1,  \
-                                     start, d0, d1, d2);                                  \
-        m = count;                                                                        \
-    }                                                                                     \
+    int64_t m = 0, t;                                                                     \
+    if (count >= (LANES))                                                                 \
+        CP_BLOCKS(m, count, LANES, cp_##OP##_taps_block_##S, taps, n_taps, offset, y,     \
+                  start, d0, d1, d2);                                                     \
     for (; m < count; m++) {                                                              \
         T a = start;                                                                      \
         for (t = 0; t < n_taps; t++) a = cp_##OP##_##S(a, taps[t][offset + m]);           \
@@ -272,9 +284,9 @@ CP_ROW_FN int64_t cp_##OP##_taps_##S(const T* const* taps, int64_t n_taps,      
         }                                                                                 \
     } while (0)
 #define CP_DEFINE_PAIRS(S, T, LANES, OP, DIVIDE)                                          \
-CP_INLINE void cp_##OP##_pairs_block_##S(const T* const* rows, int64_t n_rows,       \
-                                             int64_t k, T* y, int64_t m0, int64_t m1,     \
-                                             int64_t m2, int64_t m3, int vectors, T start,\
+CP_INLINE void cp_##OP##_pairs_block_##S(int64_t m0, int64_t m1, int64_t m2, int64_t m3,\
+                                             int vectors, const T* const* rows,           \
+                                             int64_t n_rows, int64_t k, T* y, T start,    \
                                              T d0, T d1, T d2) {                          \
     int64_t r;                                                                            \
     const cp_vec_##S first = cp_splat_##S(start);                                         \
@@ -287,31 +299,15 @@ CP_INLINE void cp_##OP##_pairs_block_##S(const T* const* rows, int64_t n_rows,  
             CP_PAIR_TAPS(S, OP, LANES, a3, rows[r] + 2 * m3, k);                          \
         }                                                                                 \
     }                                                                                     \
-    cp_store_##S(y + m0, cp_vfinish_##S(a0, DIVIDE, d0, d1, d2));                         \
-    if (vectors > 1) cp_store_##S(y + m1, cp_vfinish_##S(a1, DIVIDE, d0, d1, d2));        \
-    if (vectors > 2) {                                                                    \
-        cp_store_##S(y + m2, cp_vfinish_##S(a2, DIVIDE, d0, d1, d2));                     \
-        cp_store_##S(y + m3, cp_vfinish_##S(a3, DIVIDE, d0, d1, d2));                     \
-    }                                                                                     \
+    cp_store_block_##S(y, m0, m1, m2, m3, vectors, a0, a1, a2, a3, DIVIDE, d0, d1, d2);  \
 }                                                                                         \
 CP_ROW_FN int64_t cp_##OP##_pairs_##S(const T* const* rows, int64_t n_rows,          \
                                           int64_t k, T* y, int64_t count, T start,        \
                                           T d0, T d1, T d2) {                             \
-    int64_t m = 0, last = count - (LANES);                                                \
+    int64_t m = 0;                                                                        \
     if (k < 2 || count < (LANES)) return 0;  /* one tap, or too few outputs: the caller's */\
-    for (; m + 4 * (LANES) <= count; m += 4 * (LANES))                                    \
-        cp_##OP##_pairs_block_##S(rows, n_rows, k, y, m, m + (LANES), m + 2 * (LANES),    \
-                                  m + 3 * (LANES), 4, start, d0, d1, d2);                 \
-    if (m + 2 * (LANES) < count)                                                          \
-        cp_##OP##_pairs_block_##S(rows, n_rows, k, y, m, m + (LANES),                     \
-                                  m + 3 * (LANES) <= count ? m + 2 * (LANES) : last,      \
-                                  last, 4, start, d0, d1, d2);                            \
-    else if (m + (LANES) < count)                                                         \
-        cp_##OP##_pairs_block_##S(rows, n_rows, k, y, m, last, last, last, 2, start,      \
-                                  d0, d1, d2);                                            \
-    else if (m < count)                                                                   \
-        cp_##OP##_pairs_block_##S(rows, n_rows, k, y, last, last, last, last, 1, start,   \
-                                  d0, d1, d2);                                            \
+    CP_BLOCKS(m, count, LANES, cp_##OP##_pairs_block_##S, rows, n_rows, k, y, start, d0,  \
+              d1, d2);                                                                    \
     return count;                                                                         \
 }
 #else
