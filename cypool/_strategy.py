@@ -14,6 +14,7 @@ NAMES = (
     "separable",
     "few_channels_indexed",
     "plane_sums",
+    "integer_sums",
 )
 
 

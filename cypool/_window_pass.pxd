@@ -137,7 +137,11 @@ cdef enum:
     STRATEGY_FEW_CHANNELS_INDEXED = 4
     # Averages of whole channels-first planes (global pooling), several at once.
     STRATEGY_PLANE_SUMS = 5
-    STRATEGY_COUNT = 6
+    # Averages of 8- and 16-bit integers: exact sums in int32 lanes, the window's
+    # rows summed into one row, then its columns (cypool/include/cypool_integer_sums.h).
+    # Chosen by cypool._avg_pool for those dtypes, not by choose_strategy.
+    STRATEGY_INTEGER_SUMS = 6
+    STRATEGY_COUNT = 7
     # Stride-1 max windows of at least this many taps run separably: below it whole
     # windows in registers cost less than the separable passes' extra rows.
     SEPARABLE_MIN_TAPS = 9

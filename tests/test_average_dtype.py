@@ -501,3 +501,78 @@ def test_references_agree_with_the_compiled_functions(dtype):
         )
     with pytest.raises(TypeError, match="^dtype "):
         reference.avg_pool2d(x, 2, dtype=np.int32)
+
+
+def _exact_rint(total, divisor):
+    """round(total / divisor) to nearest, ties to even, in exact integer arithmetic."""
+    q, r = divmod(total, divisor)
+    if 2 * r > divisor or (2 * r == divisor and q % 2 == 1):
+        q += 1
+    return q
+
+
+@pytest.mark.parametrize("window", [(255, 257), (256, 256), (1, 2), (3, 5)])
+def test_integer_sums_round_like_exact_arithmetic(window):
+    """uint8 windows of up to 65,536 taps: the kernel divides in float32 below a
+    divisor of 2**16 and in float64 from it; both must give the exactly rounded
+    mean, ties to even, including sums one away from a tie."""
+    kh, kw = window
+    d = kh * kw
+    rng = np.random.default_rng(d)
+    x = rng.integers(0, 256, size=(4, kh, kw), dtype=np.uint8)
+    # windows whose sum is exactly (q + 1/2) * d, or one off it, when d is even
+    for n, (q, off) in enumerate([(100, 0), (101, 0), (100, 1), (101, -1)]):
+        if d % 2 == 0:
+            target = (2 * q + 1) * d // 2 + off
+            flat = np.full(d, target // d, np.int64)
+            flat[: target - flat.sum()] += 1
+            x[n] = flat.reshape(kh, kw).astype(np.uint8)
+    y = cypool.avg_pool(x, window, axes=(1, 2), dtype=np.uint8)
+    expected = [_exact_rint(int(x[n].astype(np.int64).sum()), d) for n in range(4)]
+    np.testing.assert_array_equal(y.reshape(-1), expected)
+
+
+def _peak_rss_reset():
+    """Reset the process's peak RSS (Linux's clear_refs 5); False if unsupported."""
+    try:
+        with open("/proc/self/clear_refs", "w") as f:
+            f.write("5")
+        return True
+    except OSError:
+        return False
+
+
+def _status_kib(field):
+    with open("/proc/self/status") as f:
+        for line in f:
+            if line.startswith(field + ":"):
+                return int(line.split()[1])
+    raise KeyError(field)
+
+
+def test_uint8_halving_allocates_only_its_output():
+    """A uint8 RGB image halved into uint8: NumPy allocates the output only
+    (tracemalloc), and the process's peak memory grows by about that much (the
+    kernel's scratch is a few rows per thread, not a float64 copy of the image)."""
+    import tracemalloc
+
+    x = np.random.default_rng(0).integers(0, 256, size=(2048, 2048, 3), dtype=np.uint8)
+    out_bytes = 1024 * 1024 * 3
+    cypool.avg_pool(x, 2, axes=(0, 1), dtype=np.uint8)  # warm up: tables, threads
+    tracemalloc.start()
+    try:
+        y = cypool.avg_pool(x, 2, axes=(0, 1), dtype=np.uint8)
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert y.dtype == np.uint8 and y.shape == (1024, 1024, 3)
+    assert peak < out_bytes + 64 * 1024, peak
+    del y
+    if not _peak_rss_reset():
+        pytest.skip("no /proc/self/clear_refs to measure the peak RSS")
+    before = _status_kib("VmRSS")
+    y = cypool.avg_pool(x, 2, axes=(0, 1), dtype=np.uint8)
+    growth = (_status_kib("VmHWM") - before) * 1024
+    assert y.nbytes == out_bytes
+    # a float64 copy of the input alone would be 100 MB
+    assert growth < out_bytes + 8 * 1024 * 1024, growth

@@ -104,6 +104,18 @@ def test_every_strategy_agrees_with_the_reference(case):
         _bits(cypool.min_pool(x, **_axes_window(window, x.ndim))),
         _bits(reference.min_pool(x, **_axes_window(window, x.ndim))),
     )
+    if np.dtype(dtype).itemsize <= 2 and np.dtype(dtype).kind in "iu":
+        # exact integer sums (the integer_sums strategy): the float64 mean as the
+        # reference computes it, and x's own type as its np.rint, saturated
+        average = dict(kernel_size=k, stride=s, padding=p, dilation=d, ceil_mode=ceil)
+        average["axes"] = (2, 3) if layout == "channels_first" else (1, 2)
+        mean = reference.avg_pool(x, **average)
+        np.testing.assert_array_equal(cypool.avg_pool(x, **average), mean)
+        info = np.iinfo(dtype)
+        np.testing.assert_array_equal(
+            cypool.avg_pool(x, dtype=dtype, **average),
+            np.clip(np.rint(mean), info.min, info.max).astype(dtype),
+        )
     if d == 1 and np.dtype(dtype).kind == "f":
         average = dict(kernel_size=k, stride=s, padding=p, ceil_mode=ceil, layout=layout)
         tolerance = {np.float16: 2e-3, np.float32: 2e-6}.get(dtype, 1e-12)
@@ -190,10 +202,13 @@ def test_the_sweep_selected_every_strategy():
     """Runs after the sweep (pytest keeps file order): a strategy that silently
     stopped being chosen fails here."""
     counts = strategy_counts()
-    never = [name for name, calls in counts["max"].items() if calls == 0 and name != "plane_sums"]
+    averages_only = ("plane_sums", "integer_sums")
+    never = [
+        name for name, calls in counts["max"].items() if calls == 0 and name not in averages_only
+    ]
     never += [
         "avg " + name
-        for name in ("windows", "row_taps", "whole_windows", "plane_sums")
+        for name in ("windows", "row_taps", "whole_windows") + averages_only
         if counts["avg"][name] == 0
     ]
     assert not never, "strategies never selected: %s (counts %s)" % (never, counts)
