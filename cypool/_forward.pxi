@@ -23,12 +23,11 @@ from cypool._openmp cimport omp_get_thread_num
 from cypool._typedefs cimport index_t
 from cypool._window_pass cimport (
     OP_MAX, OP_MAX_NAN_FREE, OP_SUM, ROW_CHUNKS_PER_THREAD, SWEEP_ELEMENTS,
-    STRATEGY_FEW_CHANNELS_INDEXED, STRATEGY_PLANE_SUMS, STRATEGY_ROW_TAPS, STRATEGY_SEPARABLE,
+    STRATEGY_FEW_CHANNELS, STRATEGY_PLANE_SUMS, STRATEGY_ROW_TAPS, STRATEGY_SEPARABLE,
     STRATEGY_WHOLE_WINDOWS, STRATEGY_WINDOWS, WINDOW_PASS_MAX_ROWS, cache_lines, choose_strategy,
-    chunk_start,
-    cp_copy, cp_fill, cp_rows_max, cp_rows_max_into, cp_special, cp_window_max, has_nan,
-    interior_outputs, interior_pass, is_nan, lowest_value, next_row, row_position, threads_for,
-    type_code, window_reads, window_rows)
+    chunk_start, cp_copy, cp_fill, cp_rows_max, cp_rows_max_into, cp_special, cp_window_max,
+    has_nan, interior_outputs, interior_pass, is_nan, lowest_value, next_row, row_position,
+    tap_interior, threads_for, type_code, window_reads, window_rows)
 
 cdef extern from *:
     # The including module's op, OP_MAX or OP_SUM: a C macro it defines before the
@@ -379,13 +378,13 @@ cdef inline void reduce_row_whole(const kernel_t* plane, kernel_t* y, const forw
         reduce_window(plane, y + ow * channels, NULL, NULL, f, od, oh, ow)
 
 
-cdef inline void max_row_few_channels_indexed(const kernel_t* plane, kernel_t* y, index_t* indices,
-                                              int32_t* winner, const forward_t* f, int64_t od,
-                                              int64_t oh) noexcept nogil:
-    """A channels-last row of few channels, with indices: its interior outputs by
-    the element sweep (every position of the interleaved row, tap by tap in
-    row-major order, remembering each position's winning tap), the border
-    outputs one window at a time."""
+cdef inline void max_row_few_channels(const kernel_t* plane, kernel_t* y, index_t* indices,
+                                      int32_t* winner, const forward_t* f, int64_t od,
+                                      int64_t oh) noexcept nogil:
+    """A channels-last row of few channels: its interior outputs by the element
+    sweep (every position of the interleaved row, tap by tap in row-major order,
+    remembering each position's winning tap when indices are asked), the border
+    outputs one window at a time.  Taps may be dilated."""
     cdef const window_table_t* t = f.t
     cdef int64_t channels = f.channels
     cdef const kernel_t* rows[WINDOW_PASS_MAX_ROWS]
@@ -394,7 +393,7 @@ cdef inline void max_row_few_channels_indexed(const kernel_t* plane, kernel_t* y
     cdef int32_t won[SWEEP_ELEMENTS]
     cdef const kernel_t* src
     cdef kernel_t v, lowest = lowest_value(y)
-    cdef int64_t k = t.kernel_w, s = t.stride_w, pixel = t.stride_w * channels
+    cdef int64_t k = t.kernel_w, s = t.stride_w, gap = t.step[2], pixel = t.stride_w * channels
     cdef int64_t per_chunk = SWEEP_ELEMENTS // pixel, count = f.inner_hi - f.inner_lo
     cdef int64_t r, e, m, i, c, n, span, n_rows, first = 0, ow
     cdef int32_t tap
@@ -402,8 +401,9 @@ cdef inline void max_row_few_channels_indexed(const kernel_t* plane, kernel_t* y
     # Each kernel row, and its flat spatial index, at output inner_lo's first W tap
     # (choose_strategy checked there are at most WINDOW_PASS_MAX_ROWS).
     n_rows = window_rows(plane, t, od, oh, f.inner_lo, channels, rows, row_at)
+    # A tap's winner slot holds its flat offset from the window's first tap (it fits
+    # 32 bits: _taps_fit_int32), so an index is one add, not a division by k.
     cdef kernel_t* inner_y = y + f.inner_lo * channels
-    cdef index_t* inner_indices = indices + f.inner_lo * channels
     while first < count:
         n = min(per_chunk, count - first)
         span = (n - 1) * pixel + channels
@@ -412,24 +412,34 @@ cdef inline void max_row_few_channels_indexed(const kernel_t* plane, kernel_t* y
             won[m] = 0
         for r in range(n_rows):
             for e in range(k):
-                src = rows[r] + first * pixel + e * channels
-                tap = <int32_t> (r * k + e)
-                for m in range(span):
-                    v = src[m]
-                    wins = (v > acc[m]) | is_nan(v)
-                    acc[m] = v if wins else acc[m]
-                    won[m] = tap if wins else won[m]
+                src = rows[r] + first * pixel + e * gap * channels
+                tap = <int32_t> (row_at[r] - row_at[0] + e * gap)
+                if indices == NULL:
+                    for m in range(span):
+                        v = src[m]
+                        wins = (v > acc[m]) | is_nan(v)
+                        acc[m] = v if wins else acc[m]
+                else:
+                    for m in range(span):
+                        v = src[m]
+                        wins = (v > acc[m]) | is_nan(v)
+                        acc[m] = v if wins else acc[m]
+                        won[m] = tap if wins else won[m]
         for i in range(n):
             for c in range(channels):
-                m = i * pixel + c
-                inner_y[(first + i) * channels + c] = acc[m]
-                inner_indices[(first + i) * channels + c] = (row_at[won[m] // k] + (first + i) * s
-                                                             + won[m] % k)
+                inner_y[(first + i) * channels + c] = acc[i * pixel + c]
+        if indices != NULL:
+            for i in range(n):
+                for c in range(channels):
+                    indices[(f.inner_lo + first + i) * channels + c] = (
+                        row_at[0] + (first + i) * s + won[i * pixel + c])
         first += n
     for ow in range(f.inner_lo):
-        reduce_window(plane, y + ow * channels, indices + ow * channels, winner, f, od, oh, ow)
+        reduce_window(plane, y + ow * channels, indices + ow * channels if indices != NULL
+                      else NULL, winner, f, od, oh, ow)
     for ow in range(f.inner_hi, t.out_size[2]):
-        reduce_window(plane, y + ow * channels, indices + ow * channels, winner, f, od, oh, ow)
+        reduce_window(plane, y + ow * channels, indices + ow * channels if indices != NULL
+                      else NULL, winner, f, od, oh, ow)
 
 
 # --- The separable running max (STRATEGY_SEPARABLE) ----------------------------------
@@ -591,8 +601,9 @@ cdef void forward_rows(const kernel_t* x, kernel_t* y, index_t* indices, int32_t
                                        (needed - scanned_to) * row_length)
                     scanned_to = needed
             reduce_row_whole(plane, y + at, f, od, oh, not nan_seen)
-        elif f.strategy == STRATEGY_FEW_CHANNELS_INDEXED:
-            max_row_few_channels_indexed(plane, y + at, indices + at, winner, f, od, oh)
+        elif f.strategy == STRATEGY_FEW_CHANNELS:
+            max_row_few_channels(plane, y + at, indices + at if indices != NULL else NULL,
+                                 winner, f, od, oh)
         elif f.strategy == STRATEGY_ROW_TAPS:
             sweep_row_taps(x + n * in_plane, y + at, indices + at if indices != NULL else NULL,
                            winner, f, od, oh)
@@ -663,7 +674,9 @@ cdef int forward_table(const kernel_t* x, kernel_t* y, index_t* indices, const w
     # Separable passes read each element about five times, whatever the window.
     reads = 5 if f.strategy == STRATEGY_SEPARABLE else window_reads(t)
     num_threads = threads_for(rows * t.out_size[2] * channels * reads, num_threads)
-    if t.regular:
+    if f.strategy == STRATEGY_FEW_CHANNELS:
+        tap_interior(t, &f.inner_lo, &f.inner_hi)
+    elif t.regular:
         interior_outputs(t, &f.inner_lo, &f.inner_hi)
     if FORWARD_OP == OP_SUM:
         if (f.strategy == STRATEGY_ROW_TAPS and not t.divide_per_dim

@@ -12,7 +12,7 @@ NAMES = (
     "row_taps",
     "whole_windows",
     "separable",
-    "few_channels_indexed",
+    "few_channels",
     "plane_sums",
     "integer_sums",
 )

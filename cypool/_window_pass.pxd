@@ -51,8 +51,9 @@ cdef enum:
 cdef enum:
     # Taps (D x H x W) a whole-window pass takes; larger windows go tap by tap.
     WINDOW_PASS_MAX_TAPS = 1024
-    # Kernel rows the indexed few-channel sweep of cypool._max_pool takes.
-    WINDOW_PASS_MAX_ROWS = 4
+    # Kernel rows the indexed few-channel sweep takes (k31 windows have 31); the
+    # row pointers and their indices live on the stack.
+    WINDOW_PASS_MAX_ROWS = 32
     # Channels-last rows whose pixels are narrower than a vector are swept element
     # by element (_sweep_channels); the indexed max does so below this many channels.
     WINDOW_PASS_FEW_CHANNELS = 8
@@ -117,6 +118,19 @@ cdef inline void interior_outputs(const window_table_t* t, int64_t* lo, int64_t*
         lo[0] = hi[0] = 0
 
 
+cdef inline void tap_interior(const window_table_t* t, int64_t* lo, int64_t* hi) noexcept nogil:
+    """Like interior_outputs, for any dilation: the outputs lo <= o < hi whose
+    every W tap is in bounds (none: lo == hi == 0)."""
+    cdef int64_t e
+    lo[0] = 0
+    hi[0] = t.out_size[2]
+    for e in range(t.kernel_w):
+        lo[0] = max(lo[0], t.run_lo[e])
+        hi[0] = min(hi[0], t.run_hi[e])
+    if hi[0] <= lo[0]:
+        lo[0] = hi[0] = 0
+
+
 cdef enum:
     # How a forward call computes its rows, chosen once per call by choose_strategy
     # (every row of the call runs the same code); cypool._strategy names them.
@@ -133,8 +147,9 @@ cdef enum:
     # and suffix maxima along H; cost per output independent of the window.  Planes
     # holding NaN or -0.0 are redone by the strategy chosen without it.
     STRATEGY_SEPARABLE = 3
-    # Max with indices of channels-last rows of few channels: the element sweep.
-    STRATEGY_FEW_CHANNELS_INDEXED = 4
+    # Max of channels-last rows of few channels, with indices or dilated taps: the
+    # element sweep over the interleaved rows.
+    STRATEGY_FEW_CHANNELS = 4
     # Averages of whole channels-first planes (global pooling), several at once.
     STRATEGY_PLANE_SUMS = 5
     # Averages of 8- and 16-bit integers: exact sums in int32 lanes, the window's
@@ -151,7 +166,7 @@ cdef inline int choose_strategy(int op, const window_table_t* t, const pool_geom
                                 int64_t channels, bint with_indices) noexcept nogil:
     """The one strategy every row of a forward call runs: op OP_SUM (averages) or
     a max; g is NULL for adaptive tables (and to rule out STRATEGY_SEPARABLE)."""
-    cdef int64_t inner_lo = 0, inner_hi = 0, most[3]
+    cdef int64_t inner_lo = 0, inner_hi = 0, sweep_lo = 0, sweep_hi = 0, most[3]
     cdef int d
     cdef int64_t o
     if (op == OP_SUM and channels == 1 and t.out_size[0] * t.out_size[1] * t.out_size[2] == 1
@@ -165,10 +180,15 @@ cdef inline int choose_strategy(int op, const window_table_t* t, const pool_geom
         most[d] = 0
         for o in range(t.out_size[d]):
             most[d] = max(most[d], t.taps[d][o])
+    # The element sweep: few channels, an interior (any dilation), its kernel rows
+    # on the stack and at least one output pixel in a chunk.
+    tap_interior(t, &sweep_lo, &sweep_hi)
+    cdef bint sweep = (op != OP_SUM and 1 < channels < WINDOW_PASS_FEW_CHANNELS
+                       and sweep_hi > sweep_lo and most[0] * most[1] <= WINDOW_PASS_MAX_ROWS
+                       and t.stride_w * channels <= SWEEP_ELEMENTS)
     if with_indices:
-        if (1 < channels < WINDOW_PASS_FEW_CHANNELS and inner_hi > inner_lo
-                and most[0] * most[1] <= WINDOW_PASS_MAX_ROWS):
-            return STRATEGY_FEW_CHANNELS_INDEXED
+        if sweep:
+            return STRATEGY_FEW_CHANNELS
         return STRATEGY_ROW_TAPS if channels == 1 else STRATEGY_WINDOWS
     if (op != OP_SUM and g != NULL and g.kernel_size[0] == 1 and g.stride[1] == 1
             and g.stride[2] == 1 and g.dilation[1] == 1 and g.dilation[2] == 1
@@ -177,6 +197,8 @@ cdef inline int choose_strategy(int op, const window_table_t* t, const pool_geom
     if (inner_hi > inner_lo and most[0] * most[1] * most[2] <= WINDOW_PASS_MAX_TAPS
             and not (channels == 1 and t.stride_w > 2)):
         return STRATEGY_WHOLE_WINDOWS
+    if sweep:
+        return STRATEGY_FEW_CHANNELS
     return STRATEGY_ROW_TAPS if channels == 1 else STRATEGY_WINDOWS
 
 
