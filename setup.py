@@ -27,6 +27,7 @@ Environment variables (documented in README.md):
 """
 
 import os
+import re
 import shlex
 import shutil
 import subprocess
@@ -40,9 +41,10 @@ from Cython.Build import cythonize
 from setuptools import Extension, setup
 
 KERNEL_MODULES = ["_geometry", "_runtime", "_max_pool", "_avg_pool", "_c_api_table"]
-# The pooling kernels are compiled once more per instruction-set variant on x86-64,
-# from generated one-line twins (``include "_max_pool.pyx"``) so there is one source;
-# cypool._variants picks the best variant the CPU runs at import.  The row
+# The pooling kernels are compiled once more per instruction-set variant on x86-64:
+# Cython runs once per kernel, and each variant compiles a copy of that C file under
+# its own module name (variant_source); cypool._variants picks the best variant the
+# CPU runs at import.  The row
 # primitives (cypool/include/cypool_rows.h) use each variant's widest registers
 # (512-bit with AVX-512); gcc's own loop vectorization stays at 256 bits there
 # (-mprefer-vector-width=256).  F16C converts float16 in the kernels' staging.
@@ -144,12 +146,19 @@ def build_settings():
             warnings.warn(message)
     # No fused multiply-add contraction: every build variant rounds identically.
     # errno is never read: sqrt and friends may then vectorize.
-    compile_args = (["-O1", "-g"] if debug else ["-O3"]) + ["-ffp-contract=off", "-fno-math-errno"]
+    # -g1 in release builds overrides Python's own CFLAGS' -g: full debug info (variable
+    # locations) for the kernels' fused specializations made gcc a third slower; -g1
+    # keeps line tables and the recorded flags.  CYPOOL_DEBUG and sanitizer builds keep -g.
+    compile_args = (["-O1", "-g"] if debug else ["-O3", "-g1"]) + [
+        "-ffp-contract=off",
+        "-fno-math-errno",
+    ]
     if native:
         compile_args.append("-march=native")
     link_args = []
     sanitizer = os.environ.get("CYPOOL_SANITIZE", "").strip()
     if sanitizer:
+        compile_args = [arg for arg in compile_args if arg != "-g1"]
         compile_args += ["-fsanitize=" + sanitizer, "-fno-omit-frame-pointer"]
         link_args += ["-fsanitize=" + sanitizer]
     if use_openmp:
@@ -183,6 +192,7 @@ def write_build_info(compiler, compile_args, use_openmp, debug, native, variants
 
 
 compiler, compile_args, link_args, directives, use_openmp, debug, native = build_settings()
+jobs = os.cpu_count() or 1
 
 
 X86_64 = ("x86_64", "amd64", "x64")
@@ -240,23 +250,55 @@ def variants_to_build(compiler):
     ]
 
 
-def write_variant_sources(variants):
-    """The generated twins: cypool/<kernel>_<variant>.pyx include the kernel's source."""
+def remove_old_twins():
+    """Delete the one-line ``.pyx`` twins older versions of this file generated (a
+    checkout built before would otherwise ship them as package data)."""
     here = os.path.dirname(os.path.abspath(__file__))
-    for variant in variants:
+    for variant in VARIANT_FLAGS:
         for kernel in VARIANT_KERNELS:
-            text = (
-                '"""%s compiled with the %s flags of setup.py (generated; do not edit)."""\n'
-                'include "%s.pyx"\n' % (kernel, variant, kernel)
-            )
             path = os.path.join(here, "cypool", "%s_%s.pyx" % (kernel, variant))
-            if not os.path.exists(path) or open(path).read() != text:
-                with open(path, "w") as f:
-                    f.write(text)
+            if os.path.exists(path) and "(generated; do not edit)" in open(path).read():
+                os.remove(path)
+
+
+def variant_source(kernel, variant):
+    """Write cypool/<kernel>_<variant>.c, the kernel's Cython output renamed to the
+    variant's module, and return its path (relative, as Extension sources are).
+
+    Cython then runs once per kernel instead of once per variant: its output is the
+    same for every variant, bar the module's name.  Renamed: the init function (the
+    import looks it up by the module's name) and the standalone name strings, among
+    them the one under which the module registers itself in sys.modules when that
+    name is free: unrenamed, a variant imported before the baseline would be handed to
+    every later ``import cypool._max_pool`` (and cimport).  Left: the copy in Cython's
+    packed string table (its lengths are stored apart), so the variant's functions keep
+    the baseline's ``__module__``; tracebacks name the variant.  Written when Cython
+    wrote the kernel's C since (build_ext then compiles the variant again, as the
+    baseline) or the text differs."""
+    base = "cypool/%s.c" % kernel
+    path = "cypool/%s_%s.c" % (kernel, variant)
+    text = open(base).read()
+    name = "cypool." + kernel
+    renamed, found = re.subn(r"\bPyInit_%s\b" % kernel, "PyInit_%s_%s" % (kernel, variant), text)
+    if not found:
+        sys.exit("cypool: no PyInit_%s in %s: cannot make the %s variant" % (kernel, base, variant))
+    # "cypool._max_pool", "cypool._max_pool.route_call", "init cypool._max_pool", "_max_pool"
+    literal = r'"((?:init )?(?:cypool\.)?)%s((?:\.\w+)?)"' % re.escape(kernel)
+    renamed = re.sub(literal, r'"\g<1>%s_%s\g<2>"' % (kernel, variant), renamed)
+    if '"%s"' % name in text and '"%s_%s"' % (name, variant) not in renamed:
+        sys.exit("cypool: %s's module name was not renamed in %s" % (name, path))
+    if (
+        not os.path.exists(path)
+        or os.path.getmtime(path) < os.path.getmtime(base)
+        or open(path).read() != renamed
+    ):
+        with open(path, "w") as f:
+            f.write(renamed)
+    return path
 
 
 variants = variants_to_build(compiler)
-write_variant_sources(variants)
+remove_old_twins()
 write_build_info(compiler, compile_args, use_openmp, debug, native, variants)
 
 
@@ -268,13 +310,13 @@ write_build_info(compiler, compile_args, use_openmp, debug, native, variants)
 FORCED_INLINE = ("CYTHON_INLINE", "inline __attribute__((always_inline))")
 
 
-def extension(name, extra_flags=()):
+def extension(name, extra_flags=(), source=None):
     macros = [("NPY_NO_DEPRECATED_API", "NPY_1_7_API_VERSION")]
     if name.startswith(tuple(VARIANT_KERNELS)) and not debug:
         macros.append(FORCED_INLINE)
     return Extension(
         "cypool." + name,
-        ["cypool/%s.pyx" % name],
+        [source or "cypool/%s.pyx" % name],
         # The root, for "cypool/cypool_api.h" as callers include it; cypool/include
         # for the row primitives (cypool_rows.h).
         include_dirs=[
@@ -288,14 +330,28 @@ def extension(name, extra_flags=()):
     )
 
 
-extensions = [extension(name) for name in KERNEL_MODULES]
+extensions = cythonize(
+    [extension(name) for name in KERNEL_MODULES], compiler_directives=directives, nthreads=jobs
+)
 for variant in variants:
     extensions += [
-        extension("%s_%s" % (kernel, variant), VARIANT_FLAGS[variant]) for kernel in VARIANT_KERNELS
+        extension(
+            "%s_%s" % (kernel, variant), VARIANT_FLAGS[variant], variant_source(kernel, variant)
+        )
+        for kernel in VARIANT_KERNELS
     ]
 
-jobs = os.cpu_count() or 1
-setup(
-    ext_modules=cythonize(extensions, compiler_directives=directives, nthreads=jobs),
-    options={"build_ext": {"parallel": jobs}},
-)
+
+def compile_rank(ext):
+    """build_ext's workers take the modules in list order: the longest compiles first
+    (the max kernels, whose variants take longer than the baseline, then the average
+    kernels), so that no long compile starts last and runs alone on one core."""
+    name = ext.name.split(".")[-1]
+    kernel = next((k for k in VARIANT_KERNELS if name.startswith(k)), None)
+    if kernel is None:
+        return (len(VARIANT_KERNELS), 0)
+    return (VARIANT_KERNELS.index(kernel), name == kernel)
+
+
+extensions.sort(key=compile_rank)
+setup(ext_modules=extensions, options={"build_ext": {"parallel": jobs}})

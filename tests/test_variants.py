@@ -163,3 +163,39 @@ def test_kernels_variable_rejects_unknown_names(tmp_path):
     )
     assert done.returncode != 0
     assert "CYPOOL_KERNELS must be one of baseline, avx2, avx512" in done.stderr
+
+
+def test_a_variant_imported_first_leaves_the_baseline_its_name(tmp_path):
+    """setup.py compiles each variant from the baseline's C, renamed: a variant module
+    imported before the baseline (as ``import cypool`` does on a CPU that runs one) must
+    register under its own name only, so that ``import cypool._max_pool`` (and every
+    cimport of it) still loads the baseline."""
+    built = [v for v in _variants.VARIANTS if v != "baseline" and v in _variants.available()]
+    if not built:
+        pytest.skip("no kernel variant besides the baseline was built for this CPU")
+    code = (
+        "import importlib, os, sys\n"
+        "import cypool\n"
+        "assert cypool._variants.KERNEL_SET != 'baseline'\n"
+        "for kernel in ('_max_pool', '_avg_pool'):\n"
+        "    for variant in sys.argv[1:]:\n"
+        "        name = 'cypool.%s_%s' % (kernel, variant)\n"
+        "        module = importlib.import_module(name)\n"
+        "        assert module.__name__ == name, (name, module.__name__)\n"
+        "        assert 'cypool.' + kernel not in sys.modules, (name, kernel)\n"
+        "    baseline = importlib.import_module('cypool.' + kernel)\n"
+        "    assert baseline.__name__ == 'cypool.' + kernel, baseline.__name__\n"
+        "    assert os.path.basename(baseline.__file__).startswith(kernel + '.')\n"
+        "print('ok')\n"
+    )
+    env = {k: v for k, v in os.environ.items() if k != "CYPOOL_KERNELS"}
+    done = subprocess.run(
+        [sys.executable, "-c", code] + built,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        cwd=str(tmp_path),
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "ok"
