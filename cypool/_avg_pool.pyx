@@ -7,7 +7,7 @@ PyTorch's, divides by each dim's tap count in turn).
 """
 cimport numpy as cnp
 from cython.parallel cimport prange
-from libc.stdint cimport INT32_MAX, int32_t, int64_t
+from libc.stdint cimport int32_t, int64_t
 from cpython.pycapsule cimport PyCapsule_New
 from libc.stdlib cimport free, malloc
 from libc.string cimport memset
@@ -275,36 +275,32 @@ cdef int adaptive_avg_pool_backward(const real_t* grad_out, real_t* grad_in,
     return status
 
 
-# --- Integer images: exact sums in int32 lanes (STRATEGY_INTEGER_SUMS) -------------------
+# --- Integer images: exact sums in integer lanes (STRATEGY_INTEGER_SUMS) -----------------
 # 8- and 16-bit integer averages: each output row's window rows are summed into one
-# padded row, its runs of kernel_w columns summed, and each sum divided once in
-# float64 (cypool/include/cypool_integer_sums.h), then rounded or cast to the
+# padded row of 16- or 32-bit lanes, its runs of kernel_w columns summed, and each
+# sum divided once (cypool/include/cypool_integer_sums.h), rounded or cast to the
 # result type row by row: no float64 copy of the input, and the staged path's bits.
 
 cdef extern from "cypool_integer_sums.h" nogil:
-    ctypedef void (*isum_row_fn "cp_isum_row_fn")(const void* row, int32_t* acc, int64_t n,
-                                                  int first)
-    isum_row_fn cp_isum_row_of(char kind, int size)
-    bint cp_isum_fits(char kind, int size, int64_t most_taps)
-    void cp_isum_windows(const int32_t* acc, int32_t* sums, int64_t outputs, int64_t channels,
-                         int64_t k, int64_t stride, int64_t gap)
-    void cp_isum_means(const int32_t* sums, const int32_t* divisors, double factor,
-                       double* means, int64_t n)
-    ctypedef void (*isum_round_fn "cp_isum_round_fn")(const int32_t* sums,
-                                                      const int32_t* divisors, double factor,
-                                                      void* target, int64_t n)
-    bint cp_isum_float_divide(int size, int64_t most_taps, int64_t largest_divisor)
-    isum_round_fn cp_isum_round_of(char kind, int size, char result_kind, int result_size,
-                                   bint in_float)
+    ctypedef struct isum_kernels_t "cp_isum_kernels":
+        int lane_bytes
+        void (*sum_row)(const void* row, void* lanes, int64_t n, int first) noexcept nogil
+        void (*sum_windows)(const void* lanes, void* sums, int64_t outputs, int64_t channels,
+                            int64_t k, int64_t stride, int64_t gap) noexcept nogil
+        void (*means)(const void* sums, const int32_t* divisors, double factor,
+                      double* means, int64_t n) noexcept nogil
+        void (*round)(const void* sums, const int32_t* divisors, double factor,
+                      void* target, int64_t n) noexcept nogil
+    bint cp_isum_choose(isum_kernels_t* k, char kind, int size, int64_t most_taps,
+                        int64_t largest_divisor, char result_kind, int result_size)
 
 
 ctypedef struct _integer_call_t:
     const window_table_t* t
+    isum_kernels_t k            # the row functions for this call's types and windows
     int64_t channels
     int64_t row_in              # columns of the zero-padded row buffer, times channels
-    isum_row_fn sum_row
     size_t source_item
-    isum_round_fn round         # sums -> x's own type (its dtype=), else NULL
     convert_fn finish           # float64 means -> the result type; NULL: y is float64
     size_t target_item
     const int32_t* divisors     # each row element's W factor of its divisor
@@ -318,15 +314,16 @@ cdef void _integer_rows(const char* x, char* y, const _integer_call_t* call, int
     cdef const window_table_t* t = call.t
     cdef int64_t channels = call.channels
     cdef int64_t in_row = t.in_size[2] * channels, row_out = t.out_size[2] * channels
-    cdef int32_t* acc = <int32_t*> scratch
-    cdef int32_t* sums = acc + cache_lines(call.row_in, sizeof(int32_t))
-    cdef double* means = <double*> (sums + cache_lines(row_out, sizeof(int32_t)))
+    cdef size_t lane = call.k.lane_bytes
+    cdef char* acc = scratch
+    cdef char* sums = acc + cache_lines(call.row_in, lane) * lane
+    cdef double* means = <double*> (sums + cache_lines(row_out, lane) * lane)
     cdef int64_t row, n, od, oh, a, b, input_row
     cdef bint first_tap
     cdef double factor
     cdef char* target
     # The padding columns stay zero: only the input's columns are ever summed into.
-    memset(acc, 0, call.row_in * sizeof(int32_t))
+    memset(acc, 0, call.row_in * lane)
     row_position(first, t.out_size[0], t.out_size[1], &n, &od, &oh)
     for row in range(first, end):
         first_tap = True
@@ -334,18 +331,19 @@ cdef void _integer_rows(const char* x, char* y, const _integer_call_t* call, int
             for b in range(t.taps[1][oh]):
                 input_row = ((n * t.in_size[0] + t.first[0][od] + a * t.step[0]) * t.in_size[1]
                              + t.first[1][oh] + b * t.step[1])
-                call.sum_row(x + input_row * in_row * <int64_t> call.source_item,
-                             acc + t.pad_w * channels, in_row, first_tap)
+                call.k.sum_row(x + input_row * in_row * <int64_t> call.source_item,
+                               acc + t.pad_w * channels * lane, in_row, first_tap)
                 first_tap = False
-        cp_isum_windows(acc, sums, t.out_size[2], channels, t.kernel_w, t.stride_w, t.step[2])
+        call.k.sum_windows(acc, sums, t.out_size[2], channels, t.kernel_w, t.stride_w,
+                           t.step[2])
         factor = <double> row_divisor(t, od, oh, call.count_include_pad, call.divisor_override)
         target = y + row * row_out * <int64_t> call.target_item
-        if call.round != NULL:
-            call.round(sums, call.divisors, factor, target, row_out)
+        if call.k.round != NULL:
+            call.k.round(sums, call.divisors, factor, target, row_out)
         elif call.finish == NULL:
-            cp_isum_means(sums, call.divisors, factor, <double*> target, row_out)
+            call.k.means(sums, call.divisors, factor, <double*> target, row_out)
         else:
-            cp_isum_means(sums, call.divisors, factor, means, row_out)
+            call.k.means(sums, call.divisors, factor, means, row_out)
             call.finish(means, target, row_out, 0, NULL)
         next_row(t.out_size[0], t.out_size[1], &n, &od, &oh)
 
@@ -357,7 +355,8 @@ cdef int integer_average_forward(const void* x, void* y, const pool_geometry_t* 
                                  int num_threads) noexcept nogil:
     """The average of an 8- or 16-bit integer x into y (float64, or the type
     ``finish`` converts float64 means to).  0; -1 when out of memory; 1 when
-    this path does not apply (a window sum could leave int32): the caller stages."""
+    this path does not apply (another type, or a window sum or divisor too large
+    for 32-bit lanes): the caller stages."""
     cdef window_table_t t
     cdef _integer_call_t call
     cdef int64_t rows, ow, c, chunk, chunks, most_taps = 1, largest_divisor = 1, o, stride
@@ -365,8 +364,7 @@ cdef int integer_average_forward(const void* x, void* y, const pool_geometry_t* 
     cdef int64_t longest, widest
     cdef int32_t* divisors = NULL
     cdef char* scratches = NULL
-    call.sum_row = cp_isum_row_of(kind, size)
-    if call.sum_row == NULL:
+    if (kind != b'u' and kind != b'i') or size > 2:
         return 1
     if window_table_init(&t, g) < 0:
         return -1
@@ -379,14 +377,13 @@ cdef int integer_average_forward(const void* x, void* y, const pool_geometry_t* 
         largest_divisor *= widest
     if divisor_override > 0:
         largest_divisor = divisor_override
-    if not cp_isum_fits(kind, size, most_taps) or largest_divisor > INT32_MAX:
+    if not cp_isum_choose(&call.k, kind, size, most_taps, largest_divisor, target_kind,
+                          target_size):
         window_table_free(&t)
         return 1
     CYPOOL_COUNT_STRATEGY(STRATEGY_INTEGER_SUMS)
     call.t, call.channels = &t, channels
     call.source_item, call.finish, call.target_item = size, finish, target_size
-    call.round = cp_isum_round_of(kind, size, target_kind, target_size,
-                                  cp_isum_float_divide(size, most_taps, largest_divisor))
     call.count_include_pad, call.divisor_override = count_include_pad, divisor_override
     # Columns the windows reach: the left padding, the input, and (ceil_mode) past it.
     call.row_in = max(t.pad_w + t.in_size[2],
@@ -394,8 +391,8 @@ cdef int integer_average_forward(const void* x, void* y, const pool_geometry_t* 
     call.row_in *= channels
     rows = outer * t.out_size[0] * t.out_size[1]
     num_threads = threads_for(rows * t.out_size[2] * channels * window_reads(&t), num_threads)
-    stride = (cache_lines(call.row_in, sizeof(int32_t)) * sizeof(int32_t)
-              + cache_lines(t.out_size[2] * channels, sizeof(int32_t)) * sizeof(int32_t)
+    stride = (cache_lines(call.row_in, call.k.lane_bytes) * call.k.lane_bytes
+              + cache_lines(t.out_size[2] * channels, call.k.lane_bytes) * call.k.lane_bytes
               + cache_lines(t.out_size[2] * channels, sizeof(double)) * sizeof(double))
     divisors = <int32_t*> malloc(t.out_size[2] * channels * sizeof(int32_t))
     scratches = <char*> malloc(max(num_threads, 1) * stride)

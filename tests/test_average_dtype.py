@@ -576,3 +576,18 @@ def test_uint8_halving_allocates_only_its_output():
     assert y.nbytes == out_bytes
     # a float64 copy of the input alone would be 100 MB
     assert growth < out_bytes + 8 * 1024 * 1024, growth
+
+
+@pytest.mark.parametrize("dtype, value", [(np.uint8, 255), (np.int8, -128), (np.int8, 127)])
+@pytest.mark.parametrize("taps", [255, 256, 257, 258])
+def test_integer_sums_at_the_edge_of_16_bit_lanes(dtype, value, taps):
+    """Windows of up to 257 uint8 (256 int8) taps sum in 16-bit lanes, wider ones
+    in 32-bit lanes: at the extreme values, neither wraps, in either result type."""
+    x = np.full((2, 3, taps + 1), value, dtype)
+    x[1, :, ::2] = np.iinfo(dtype).max if value < 0 else np.iinfo(dtype).min
+    window = dict(kernel_size=taps, stride=1, axes=(2,))
+    mean = reference.avg_pool(x, **window)
+    np.testing.assert_array_equal(cypool.avg_pool(x, **window), mean)
+    np.testing.assert_array_equal(
+        cypool.avg_pool(x, dtype=dtype, **window), np.rint(mean).astype(dtype)
+    )
