@@ -291,6 +291,10 @@ cdef extern from "cypool_integer_sums.h" nogil:
                       double* means, int64_t n) noexcept nogil
         void (*round)(const void* sums, const int32_t* divisors, double factor,
                       void* target, int64_t n) noexcept nogil
+        void (*sum_bins)(const void* lanes, void* sums, int64_t outputs, int64_t channels,
+                         const int64_t* first, const int64_t* taps) noexcept nogil
+        void (*bin_means)(const void* sums, const int32_t* divisors, double d0, double d1,
+                          double* means, int64_t n) noexcept nogil
     bint cp_isum_choose(isum_kernels_t* k, char kind, int size, int64_t most_taps,
                         int64_t largest_divisor, char result_kind, int result_size)
 
@@ -334,10 +338,19 @@ cdef void _integer_rows(const char* x, char* y, const _integer_call_t* call, int
                 call.k.sum_row(x + input_row * in_row * <int64_t> call.source_item,
                                acc + t.pad_w * channels * lane, in_row, first_tap)
                 first_tap = False
+        target = y + row * row_out * <int64_t> call.target_item
+        if t.divide_per_dim:
+            # Adaptive bins, divided by each dim's tap count in turn (as PyTorch does).
+            call.k.sum_bins(acc, sums, t.out_size[2], channels, t.first[2], t.taps[2])
+            call.k.bin_means(sums, call.divisors, <double> t.taps[0][od], <double> t.taps[1][oh],
+                             <double*> target if call.finish == NULL else means, row_out)
+            if call.finish != NULL:
+                call.finish(means, target, row_out, 0, NULL)
+            next_row(t.out_size[0], t.out_size[1], &n, &od, &oh)
+            continue
         call.k.sum_windows(acc, sums, t.out_size[2], channels, t.kernel_w, t.stride_w,
                            t.step[2])
         factor = <double> row_divisor(t, od, oh, call.count_include_pad, call.divisor_override)
-        target = y + row * row_out * <int64_t> call.target_item
         if call.k.round != NULL:
             call.k.round(sums, call.divisors, factor, target, row_out)
         elif call.finish == NULL:
@@ -349,14 +362,16 @@ cdef void _integer_rows(const char* x, char* y, const _integer_call_t* call, int
 
 
 cdef int integer_average_forward(const void* x, void* y, const pool_geometry_t* g,
+                                 const int64_t* in_size, const int64_t* out_size,
                                  int64_t outer, int64_t channels, bint count_include_pad,
                                  int64_t divisor_override, char kind, int size,
                                  char target_kind, int target_size, convert_fn finish,
                                  int num_threads) noexcept nogil:
     """The average of an 8- or 16-bit integer x into y (float64, or the type
-    ``finish`` converts float64 means to).  0; -1 when out of memory; 1 when
-    this path does not apply (another type, or a window sum or divisor too large
-    for 32-bit lanes): the caller stages."""
+    ``finish`` converts float64 means to), over the windows of geometry g, or
+    (g NULL) the adaptive bins from in_size to out_size.  0; -1 when out of
+    memory; 1 when this path does not apply (another type, or a window sum or
+    divisor too large for 32-bit lanes): the caller stages."""
     cdef window_table_t t
     cdef _integer_call_t call
     cdef int64_t rows, ow, c, chunk, chunks, most_taps = 1, largest_divisor = 1, o, stride
@@ -366,7 +381,8 @@ cdef int integer_average_forward(const void* x, void* y, const pool_geometry_t* 
     cdef char* scratches = NULL
     if (kind != b'u' and kind != b'i') or size > 2:
         return 1
-    if window_table_init(&t, g) < 0:
+    if (window_table_init(&t, g) if g != NULL
+            else window_table_init_adaptive(&t, in_size, out_size)) < 0:
         return -1
     for d in range(3):
         longest = widest = 0
@@ -382,12 +398,16 @@ cdef int integer_average_forward(const void* x, void* y, const pool_geometry_t* 
         window_table_free(&t)
         return 1
     CYPOOL_COUNT_STRATEGY(STRATEGY_INTEGER_SUMS)
+    if t.divide_per_dim:
+        call.k.round = NULL     # three roundings, as the staged path's: its converters
     call.t, call.channels = &t, channels
     call.source_item, call.finish, call.target_item = size, finish, target_size
     call.count_include_pad, call.divisor_override = count_include_pad, divisor_override
     # Columns the windows reach: the left padding, the input, and (ceil_mode) past it.
-    call.row_in = max(t.pad_w + t.in_size[2],
-                      (t.out_size[2] - 1) * t.stride_w + (t.kernel_w - 1) * t.step[2] + 1)
+    call.row_in = t.in_size[2]
+    if t.regular and not t.divide_per_dim:
+        call.row_in = max(t.pad_w + t.in_size[2],
+                          (t.out_size[2] - 1) * t.stride_w + (t.kernel_w - 1) * t.step[2] + 1)
     call.row_in *= channels
     rows = outer * t.out_size[0] * t.out_size[1]
     num_threads = threads_for(rows * t.out_size[2] * channels * window_reads(&t), num_threads)
@@ -405,7 +425,8 @@ cdef int integer_average_forward(const void* x, void* y, const pool_geometry_t* 
         for c in range(channels):
             divisors[ow * channels + c] = <int32_t> (
                 1 if divisor_override > 0 else
-                t.padded_taps[2][ow] if count_include_pad else t.taps[2][ow])
+                t.padded_taps[2][ow] if count_include_pad and not t.divide_per_dim
+                else t.taps[2][ow])
     call.divisors = divisors
     if num_threads <= 1:
         _integer_rows(<const char*> x, <char*> y, &call, 0, rows, scratches)
@@ -520,11 +541,12 @@ cdef _stage_and_run(cnp.ndarray source, cnp.ndarray target, _avg_call_t* call, d
     if not valid:
         raise TypeError("internal: no average kernel from %s to %s" % (source.dtype,
                                                                        target.dtype))
-    if power == 0 and along is None and not call.backward and not call.adaptive:
+    if power == 0 and along is None and not call.backward:
         # 8- and 16-bit integers: exact sums in the kernel, no staged float64 copy.
         with nogil:
             status = integer_average_forward(
-                a, b, call.geometry, call.outer, call.channels, call.count_include_pad,
+                a, b, NULL if call.adaptive else call.geometry, call.in_size, call.out_size,
+                call.outer, call.channels, call.count_include_pad,
                 call.divisor_override, kind, size, target_kind, target_size, stage_out,
                 call.num_threads)
         if status < 0:

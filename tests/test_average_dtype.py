@@ -591,3 +591,22 @@ def test_integer_sums_at_the_edge_of_16_bit_lanes(dtype, value, taps):
     np.testing.assert_array_equal(
         cypool.avg_pool(x, dtype=dtype, **window), np.rint(mean).astype(dtype)
     )
+
+
+@pytest.mark.parametrize("dtype", [np.uint8, np.int8, np.uint16, np.int16])
+@pytest.mark.parametrize("layout", ["channels_first", "channels_last"])
+@pytest.mark.parametrize("out_size", [(1, 1), (3, 4), (5, 7), (6, 9)])
+def test_adaptive_integer_sums_match_the_float64_pooling(dtype, layout, out_size):
+    """Adaptive (and global) averages of 8- and 16-bit integers sum in integer
+    lanes and divide per dim as PyTorch does: bit for bit the pooling of a float64
+    copy, and its np.rint in x's own type."""
+    info = np.iinfo(dtype)
+    rng = np.random.default_rng(out_size[0] * 10 + out_size[1])
+    shape = (2, 3, 12, 18) if layout == "channels_first" else (2, 12, 18, 3)
+    x = rng.integers(info.min, info.max, size=shape, endpoint=True).astype(dtype)
+    wide = cypool.adaptive_avg_pool2d(x.astype(np.float64), out_size, layout=layout)
+    np.testing.assert_array_equal(cypool.adaptive_avg_pool2d(x, out_size, layout=layout), wide)
+    np.testing.assert_array_equal(
+        cypool.adaptive_avg_pool2d(x, out_size, layout=layout, dtype=dtype),
+        np.clip(np.rint(wide), info.min, info.max).astype(dtype),
+    )

@@ -104,12 +104,44 @@ CP_DEFINE_ISUM_ROW(cp_isum_row_i16_i32, int16_t, int32_t)
         for (m = 0; m < n; m++) means[m] = (double) sums[m] / (factor * (double) divisors[m]); \
     }
 
+/* Adaptive bins (windows of their own start and width along W): sums[o * channels
+   + c] = the sum over e < taps[o] of column first[o] + e of acc, for o < outputs;
+   then their float64 means as PyTorch's adaptive pooling divides, by each dim's
+   tap count in turn (d0 and d1 for the row, taps[o] along W). */
+#define CP_DEFINE_ISUM_BINS(LS, L)                                                        \
+    CP_ROW_FN void cp_isum_bins_##LS(const void* lanes, void* out, int64_t outputs,       \
+                                     int64_t channels, const int64_t* first,              \
+                                     const int64_t* taps) {                               \
+        const L* acc = (const L*) lanes;                                                  \
+        L* sums = (L*) out;                                                               \
+        int64_t o, c, e;                                                                  \
+        for (o = 0; o < outputs; o++) {                                                   \
+            const L* corner = acc + first[o] * channels;                                  \
+            for (c = 0; c < channels; c++) sums[o * channels + c] = corner[c];            \
+            for (e = 1; e < taps[o]; e++) {                                               \
+                for (c = 0; c < channels; c++) {                                          \
+                    sums[o * channels + c] =                                              \
+                        (L) (sums[o * channels + c] + corner[e * channels + c]);          \
+                }                                                                         \
+            }                                                                             \
+        }                                                                                 \
+    }                                                                                     \
+    CP_ROW_FN void cp_isum_bin_means_##LS(const void* lanes, const int32_t* divisors,     \
+                                          double d0, double d1, double* means, int64_t n) { \
+        const L* sums = (const L*) lanes;                                                 \
+        int64_t m;                                                                        \
+        for (m = 0; m < n; m++) means[m] = (double) sums[m] / d0 / d1 / (double) divisors[m]; \
+    }
+
 CP_DEFINE_ISUM_WINDOWS(u16, uint16_t)
 CP_DEFINE_ISUM_WINDOWS(i16, int16_t)
 CP_DEFINE_ISUM_WINDOWS(i32, int32_t)
 CP_DEFINE_ISUM_MEANS(u16, uint16_t)
 CP_DEFINE_ISUM_MEANS(i16, int16_t)
 CP_DEFINE_ISUM_MEANS(i32, int32_t)
+CP_DEFINE_ISUM_BINS(u16, uint16_t)
+CP_DEFINE_ISUM_BINS(i16, int16_t)
+CP_DEFINE_ISUM_BINS(i32, int32_t)
 
 /* The same means rounded to x's own type T: saturated to [LOW, HIGH] (integers,
  * so clamping first changes nothing), then converted to nearest, ties to even, in
@@ -165,6 +197,11 @@ typedef struct {
     /* the sums divided and rounded into x's own type; NULL for other result types */
     void (*round)(const void* sums, const int32_t* divisors, double factor, void* target,
                   int64_t n);
+    /* adaptive bins: their sums, and their means divided per dim */
+    void (*sum_bins)(const void* lanes, void* sums, int64_t outputs, int64_t channels,
+                     const int64_t* first, const int64_t* taps);
+    void (*bin_means)(const void* sums, const int32_t* divisors, double d0, double d1,
+                      double* means, int64_t n);
 } cp_isum_kernels;
 
 /* Fill k for an x of NumPy kind 'i' or 'u' and itemsize 1 or 2 whose windows have
@@ -186,11 +223,15 @@ static inline int cp_isum_choose(cp_isum_kernels* k, char kind, int size, int64_
         k->sum_windows = kind == 'u' ? cp_isum_windows_u16 : cp_isum_windows_i16;
         k->means = kind == 'u' ? cp_isum_means_u16 : cp_isum_means_i16;
         k->round = !own ? NULL : kind == 'u' ? cp_isum_round_u16_u8 : cp_isum_round_i16_i8;
+        k->sum_bins = kind == 'u' ? cp_isum_bins_u16 : cp_isum_bins_i16;
+        k->bin_means = kind == 'u' ? cp_isum_bin_means_u16 : cp_isum_bin_means_i16;
         return 1;
     }
     k->lane_bytes = 4;
     k->sum_windows = cp_isum_windows_i32;
     k->means = cp_isum_means_i32;
+    k->sum_bins = cp_isum_bins_i32;
+    k->bin_means = cp_isum_bin_means_i32;
     if (size == 1) {
         k->sum_row = kind == 'u' ? cp_isum_row_u8_i32 : cp_isum_row_i8_i32;
         k->round = !own ? NULL
