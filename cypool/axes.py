@@ -193,10 +193,29 @@ def _full_indices(indices, plan):
 
 
 def _deliver(result, out, dtype, inputs, name="out"):
-    if out is None:
-        return result
+    if out is None or _same_buffer(result, out):
+        return result if out is None else out
     _args.check_out(out, result.shape, dtype, inputs, name)[...] = result
     return out
+
+
+def _same_buffer(a, b):
+    return (
+        a.__array_interface__["data"][0] == b.__array_interface__["data"][0]
+        and a.nbytes == b.nbytes
+    )
+
+
+def _run_into(kernel_plan, view, out, route, full_shape, inputs, num_threads):
+    """run(kernel_plan, view) writing straight into ``out`` (checked against the
+    result's full shape and dtype) when ``route`` keeps the result a plain view,
+    so that ``out=`` costs no temporary and no copy; else into a new array that
+    _deliver copies."""
+    target = None
+    if out is not None and route != "copy":
+        target = _args.check_out(out, full_shape, kernel_plan.out_dtype, inputs)
+        target = target.reshape(kernel_plan.out_shape)
+    return run(kernel_plan, view, target, num_threads)
 
 
 def _forward(x, axes, window_args):
@@ -283,14 +302,11 @@ def _max_or_min_pool(
     x, plan, route, view, extent, geometry = _forward(
         x, axes, (kernel_size, stride, padding, dilation, ceil_mode)
     )
-    result = run(
-        _args.max_plan(extent, geometry, x.dtype, return_indices, minimum=minimum),
-        view,
-        None,
-        num_threads,
-    )
+    kernel_plan = _args.max_plan(extent, geometry, x.dtype, return_indices, minimum=minimum)
     if not return_indices:
+        result = _run_into(kernel_plan, view, out, route, plan.out_shape, [x], num_threads)
         return _deliver(_restore(result, plan.real, route, plan.out_shape), out, x.dtype, [x])
+    result = run(kernel_plan, view, None, num_threads)
     values_out, indices_out = _args.split_out_pair(out)
     values = _restore(result[0], plan.real, route, plan.out_shape)
     indices = _full_indices(_restore(result[1], plan.real, route, plan.out_shape), plan)
@@ -319,18 +335,14 @@ def avg_pool(
     x, plan, route, view, extent, geometry = _forward(
         x, axes, (kernel_size, stride, padding, dilation, ceil_mode)
     )
-    result = run(
-        _args.average_plan(
-            extent,
-            geometry,
-            x.dtype,
-            *_args.average_arguments(count_include_pad, divisor_override),
-            out_dtype=_args.average_dtype(x.dtype, dtype)[0],
-        ),
-        view,
-        None,
-        num_threads,
+    kernel_plan = _args.average_plan(
+        extent,
+        geometry,
+        x.dtype,
+        *_args.average_arguments(count_include_pad, divisor_override),
+        out_dtype=_args.average_dtype(x.dtype, dtype)[0],
     )
+    result = _run_into(kernel_plan, view, out, route, plan.out_shape, [x], num_threads)
     result = _restore(result, plan.real, route, plan.out_shape)
     return _deliver(result, out, result.dtype, [x])
 
@@ -351,7 +363,8 @@ def lp_pool(
     x, plan, route, view, extent, geometry = _forward(
         x, axes, (kernel_size, stride, padding, dilation, ceil_mode)
     )
-    result = run(_args.lp_plan(extent, geometry, x.dtype, norm_type), view, None, num_threads)
+    kernel_plan = _args.lp_plan(extent, geometry, x.dtype, norm_type)
+    result = _run_into(kernel_plan, view, out, route, plan.out_shape, [x], num_threads)
     result = _restore(result, plan.real, route, plan.out_shape)
     return _deliver(result, out, result.dtype, [x])
 

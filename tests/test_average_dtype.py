@@ -610,3 +610,23 @@ def test_adaptive_integer_sums_match_the_float64_pooling(dtype, layout, out_size
         cypool.adaptive_avg_pool2d(x, out_size, layout=layout, dtype=dtype),
         np.clip(np.rint(wide), info.min, info.max).astype(dtype),
     )
+
+
+def test_out_is_written_in_place_without_a_temporary():
+    """avg_pool(..., out=) with the pooled axes in a block writes ``out`` itself:
+    no result-sized temporary (tracemalloc) and the same object returned."""
+    import tracemalloc
+
+    x = np.random.default_rng(1).integers(0, 256, size=(512, 512, 3), dtype=np.uint8)
+    for dtype in (np.uint8, None):
+        out = np.empty((256, 256, 3), np.uint8 if dtype else np.float64)
+        cypool.avg_pool(x, 2, axes=(0, 1), dtype=dtype, out=out)
+        tracemalloc.start()
+        try:
+            y = cypool.avg_pool(x, 2, axes=(0, 1), dtype=dtype, out=out)
+            peak = tracemalloc.get_traced_memory()[1]
+        finally:
+            tracemalloc.stop()
+        assert y is out
+        assert peak < 64 * 1024, peak
+        np.testing.assert_array_equal(out, cypool.avg_pool(x, 2, axes=(0, 1), dtype=dtype))
