@@ -26,8 +26,8 @@ from cypool._window_pass cimport (
     STRATEGY_FEW_CHANNELS, STRATEGY_PLANE_SUMS, STRATEGY_ROW_TAPS, STRATEGY_SEPARABLE,
     STRATEGY_WHOLE_WINDOWS, STRATEGY_WINDOWS, WINDOW_PASS_MAX_ROWS, cache_lines, choose_strategy,
     chunk_start, cp_copy, cp_fill, cp_rows_max, cp_rows_max_into, cp_special, cp_window_max,
-    has_nan, interior_outputs, interior_pass, is_nan, lowest_value, next_row, row_position,
-    tap_interior, threads_for, type_code, window_reads, window_rows)
+    has_nan, interior_outputs, interior_pass, is_nan, keep_pixels, lowest_value, next_row,
+    row_position, tap_interior, threads_for, type_code, window_reads, window_rows)
 
 cdef extern from *:
     # The including module's op, OP_MAX or OP_SUM: a C macro it defines before the
@@ -378,6 +378,30 @@ cdef inline void reduce_row_whole(const kernel_t* plane, kernel_t* y, const forw
         reduce_window(plane, y + ow * channels, NULL, NULL, f, od, oh, ow)
 
 
+cdef inline void _winner_indices_of(const int32_t* won, index_t* indices, int64_t n,
+                                    int64_t pixel, const int64_t channels, int64_t corner,
+                                    int64_t s) noexcept nogil:
+    cdef int64_t i, c
+    for i in range(n):
+        for c in range(channels):
+            indices[i * channels + c] = corner + i * s + won[i * pixel + c]
+
+
+cdef inline void _winner_indices(const int32_t* won, index_t* indices, int64_t n, int64_t pixel,
+                                 int64_t channels, int64_t corner, int64_t s) noexcept nogil:
+    """The flat indices of n output pixels from their winners' offsets (the
+    element sweep's), the first window's first tap at ``corner``; literal channel
+    counts, as keep_pixels."""
+    if channels == 2:
+        _winner_indices_of(won, indices, n, pixel, 2, corner, s)
+    elif channels == 3:
+        _winner_indices_of(won, indices, n, pixel, 3, corner, s)
+    elif channels == 4:
+        _winner_indices_of(won, indices, n, pixel, 4, corner, s)
+    else:
+        _winner_indices_of(won, indices, n, pixel, channels, corner, s)
+
+
 cdef inline void max_row_few_channels(const kernel_t* plane, kernel_t* y, index_t* indices,
                                       int32_t* winner, const forward_t* f, int64_t od,
                                       int64_t oh) noexcept nogil:
@@ -425,14 +449,10 @@ cdef inline void max_row_few_channels(const kernel_t* plane, kernel_t* y, index_
                         wins = (v > acc[m]) | is_nan(v)
                         acc[m] = v if wins else acc[m]
                         won[m] = tap if wins else won[m]
-        for i in range(n):
-            for c in range(channels):
-                inner_y[(first + i) * channels + c] = acc[i * pixel + c]
+        keep_pixels(acc, inner_y + first * channels, n, pixel, channels)
         if indices != NULL:
-            for i in range(n):
-                for c in range(channels):
-                    indices[(f.inner_lo + first + i) * channels + c] = (
-                        row_at[0] + (first + i) * s + won[i * pixel + c])
+            _winner_indices(won, indices + (f.inner_lo + first) * channels, n, pixel, channels,
+                            row_at[0] + first * s, s)
         first += n
     for ow in range(f.inner_lo):
         reduce_window(plane, y + ow * channels, indices + ow * channels if indices != NULL
