@@ -86,7 +86,10 @@ class Workload:
     own_dtype: bool = False
     # Stride-1 rows judged per output against the small-window workload of this name.
     per_output_of: str = None
-    numpy: bool = True  # time the NumPy peer (off where it would take minutes)
+    # Time the peers that visit every tap of every window with no better algorithm
+    # (NumPy, the loops, JAX's reduce_window, TF): off for k15/k31 images, where
+    # each would take seconds to minutes per call.
+    naive_peers: bool = True
     # The busy-core row: the default thread count while another process spins on a core.
     busy: bool = False
 
@@ -127,7 +130,7 @@ def _image_max(k, side, dtypes, family="max", of=None):
         float32=False,
         layouts=("CF",),
         per_output_of=None if of is None else "img-%s%d-%s" % (family, of, kb),
-        numpy=k <= 5,
+        naive_peers=k <= 5,
     )
 
 
@@ -214,7 +217,7 @@ WORKLOADS = [
         float32=False,
         layouts=("CF",),
         own_dtype=True,
-        numpy=False,
+        naive_peers=False,
     ),
     # Integer images: a uint8 pyramid level (gray, and RGB channels-last as images are
     # stored), and a uint16 microscopy stack's 2x2x2 mean, each in its own type.
@@ -567,7 +570,7 @@ def _block_shape(w, x, layout):
 
 
 def numpy_call(w, op, x, layout):
-    if not w.numpy:
+    if not w.naive_peers:
         return None
     if w.own_dtype and op == "forward" and _blocks(w, x, layout):
         # A block mean as NumPy users write it: reshape, then mean (float64 result).
@@ -650,6 +653,10 @@ def opencv_call(w, op, x, layout, threads):
             one(src, dst)
 
     cv2.setNumThreads(threads)
+    try:  # OpenCV's channel limit (CV_CN_MAX) is 512 in 4.x, 128 in 5.x
+        one(planes[0], out[0])
+    except cv2.error:
+        return None
     return call
 
 
@@ -815,8 +822,9 @@ def isolated_peers(todo, repeat):
 
 def _isolated_case(w, dtype):
     """JAX and TensorFlow time the float rows of the CNN families (their integer
-    averages are float means, and neither has min pooling)."""
-    return dtype.kind == "f" and w.family in ORT_FAMILIES and not w.busy
+    averages are float means, and neither has min pooling), except where a
+    window-by-window pool would take minutes (``naive_peers``)."""
+    return dtype.kind == "f" and w.family in ORT_FAMILIES and not w.busy and w.naive_peers
 
 
 ISOLATED_VERSIONS = []  # "JAX 0.10.2", ...: named in the machine line
@@ -860,6 +868,26 @@ def run(args):
     ISOLATED_VERSIONS[:] = list(isolated)
     progress = _progress(len(todo))
     rows = []
+    try:
+        _run_cases(args, todo, isolated, bandwidths, rows, progress)
+    except KeyboardInterrupt:  # Ctrl-C: the table of the rows timed so far
+        print("\ninterrupted: %d of %d rows timed" % (len(rows), len(todo)), file=sys.stderr)
+    progress(None)
+    LOAD.append(_load())
+    return rows, bandwidths
+
+
+def _peer_time(name, call, repeat, **options):
+    """``measure(call)``, or None (the peer is left out, with a note) when the peer
+    cannot run this case: a missing or failing peer is never the suite's error."""
+    try:
+        return measure(call, repeat, **options)
+    except Exception as error:
+        print("\n%s not timed: %s" % (name, str(error).strip().splitlines()[0]), file=sys.stderr)
+        return None
+
+
+def _run_cases(args, todo, isolated, bandwidths, rows, progress):
     inputs = {}
     for w, shape, dtype, threads, op, layout in todo:
         key = (shape, dtype, layout)
@@ -884,8 +912,8 @@ def run(args):
         peers["cypool out="] = measure(cypool_calls(w, op, x, layout, threads, True), repeat)
         call = torch_call(w, op, x_cf, layout)
         if call is not None:
-            peers["torch " + ("channels_last" if layout == "CL" else "NCHW")] = measure(
-                call, repeat
+            peers["torch " + ("channels_last" if layout == "CL" else "NCHW")] = _peer_time(
+                "torch", call, repeat
             )
         if layout == "CF" and dtype == np.float32:
             # ORT at its basic and default optimization levels: the faster counts.
@@ -893,7 +921,8 @@ def run(args):
             for level in ("basic", "default"):
                 call = ort_call(w, op, x_cf, threads, level)
                 if call is not None:
-                    timed.append(measure(call, repeat))
+                    timed.append(_peer_time("onnxruntime", call, repeat))
+            timed = [t for t in timed if t is not None]
             if timed:
                 peers["onnxruntime"] = min(timed)
         for name, times in isolated.items():
@@ -901,27 +930,25 @@ def run(args):
                 peers[name] = times[_key(w, op, layout, dtype, threads)]
         call = opencv_call(w, op, x, layout, threads)
         if call is not None:
-            peers["OpenCV"] = measure(call, repeat)
+            peers["OpenCV"] = _peer_time("OpenCV", call, repeat)
         if threads == 1:  # scipy.ndimage, scikit-image and NumPy have no threads
             call = scipy_call(w, op, x, layout)
             if call is not None:
-                peers["scipy.ndimage"] = measure(call, repeat)
+                peers["scipy.ndimage"] = _peer_time("scipy", call, repeat)
             call = skimage_call(w, op, x, layout)
             if call is not None:
-                peers["scikit-image"] = measure(call, max(3, repeat // 3))
+                peers["scikit-image"] = _peer_time("scikit-image", call, max(3, repeat // 3))
         if threads == 1 and not args.no_numpy:
             call = numpy_call(w, op, x, layout)
             if call is not None:
-                peers["numpy"] = measure(call, max(3, repeat // 3), min_time=0)
-        if threads == 1 and layout == "CF" and dtype == np.float32 and w.numpy:
+                peers["numpy"] = _peer_time("numpy", call, max(3, repeat // 3), min_time=0)
+        if threads == 1 and layout == "CF" and dtype == np.float32 and w.naive_peers:
             seconds = python_loops_seconds(w, op, _output_size(w, x_cf)[0])
             if seconds is not None:
                 peers["python loops (extrapolated)"] = (seconds, seconds)
+        peers = {name: t for name, t in peers.items() if t is not None}
         rows.append(_row(w, op, layout, dtype, threads, shape, x_cf, peers, bandwidths))
         progress(w.name, op, layout, dtype.name, threads)
-    progress(None)
-    LOAD.append(_load())
-    return rows, bandwidths
 
 
 def _row(w, op, layout, dtype, threads, shape, x_cf, peers, bandwidths):
