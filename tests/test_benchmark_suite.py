@@ -296,3 +296,21 @@ def test_missing_peers_are_skipped_and_shown_as_dashes(monkeypatch):
     text = suite.table(rows, {1: (1e10, 1e10)}, "Machine: test.")
     assert "rows met.**" in text and "| - |" in text
     assert "%d rows met" % len(rows) in text.splitlines()[-1]
+
+
+def test_a_failing_peer_is_left_out_not_an_error(monkeypatch):
+    def broken(*arguments):
+        def call():
+            raise RuntimeError("this peer cannot run the case")
+
+        return call
+
+    monkeypatch.setattr(suite, "bandwidth", lambda threads=1: (1e10, 1e10))
+    monkeypatch.setattr(suite, "opencv_call", broken)
+    monkeypatch.setattr(suite, "torch_call", broken)
+    rows = suite.main(
+        ["--quick", "--only", "img-max3-1k", "--threads", "1", "--repeat", "1"]
+        + ["--no-numpy", "--no-isolated"]
+    )
+    assert rows and all("OpenCV" not in r["peers"] for r in rows)
+    assert all(not any(p.startswith("torch") for p in r["peers"]) for r in rows)
