@@ -12,12 +12,18 @@ a memory-bandwidth floor measured in the same run (input bytes at this machine's
 one-core read bandwidth plus output bytes at its write bandwidth), and whether
 the row meets the performance targets (``met``, the rule in ``meets``), with a
 summary line "N of M rows met".  Peers: torch in both memory formats,
-onnxruntime (a one-node ONNX model, ORT_ENABLE_BASIC) and the NumPy baselines of
-``cypool.reference.vectorized`` in this process; JAX (XLA CPU,
+onnxruntime (a one-node ONNX model at its basic and its default optimization
+level, the faster counting), the NumPy baselines of ``cypool.reference.vectorized``
+(or a reshape-mean for block means), OpenCV (dilate/erode, blur, resize
+INTER_AREA) and scipy.ndimage (maximum/minimum/uniform_filter) where their
+operation is the row's, and scikit-image's ``block_reduce`` for integer block
+means, in this process; JAX (XLA CPU,
 ``lax.reduce_window``) and TensorFlow (``tf.nn``, channels-last) each in a
 process of their own with one intra-op thread (``cypool.benchmark.peers``; their
 interpreters may be set with ``CYPOOL_BENCH_JAX_PYTHON`` / ``CYPOOL_BENCH_TF_PYTHON``),
-for the 1-thread rows.  The plain-loop ``cypool.reference.loops`` is timed on a
+for the 1-thread rows.  Peers not installed are left out (a "-" in the table).
+Workloads run in sections: ``--only`` takes names and patterns (``'img-*'``),
+``--threads 1``, ``--quick``.  The plain-loop ``cypool.reference.loops`` is timed on a
 small shape and extrapolated per output element (labelled as such, never a peer).
 It writes a markdown table and, with matplotlib, a chart of each row's ratio to
 its best peer.
@@ -25,6 +31,8 @@ its best peer.
 
 import argparse
 import dataclasses
+import fnmatch
+import functools
 import json
 import os
 import subprocess
@@ -49,12 +57,20 @@ try:
     from onnx import TensorProto, helper
 except ImportError:
     ort = None
+try:
+    import cv2
+except ImportError:
+    cv2 = None
+try:
+    from scipy import ndimage
+except ImportError:
+    ndimage = None
 
 
 @dataclasses.dataclass
 class Workload:
     name: str
-    family: str  # max, avg, lp, global_avg, adaptive_avg
+    family: str  # max, min, avg, lp, global_avg, adaptive_avg
     ndim: int
     shape: tuple  # channels-first
     window: dict
@@ -62,15 +78,62 @@ class Workload:
     # Forward-only rows of other dtypes (float16 halves the bytes; integer images).
     forward_dtypes: tuple = ()
     float32: bool = True  # the float32 rows of every operation
+    # None: every operation of the family (see ``ops``); otherwise these only.
+    only_ops: tuple = None
+    layouts: tuple = ("CF", "CL")
+    # Integer averages return the input's own type (``dtype=x.dtype``, API.md's third
+    # round) instead of the default float64.
+    own_dtype: bool = False
+    # Stride-1 rows judged per output against the small-window workload of this name.
+    per_output_of: str = None
+    # Time the peers that visit every tap of every window with no better algorithm
+    # (NumPy, the loops, JAX's reduce_window, TF): off for k15/k31 images, where
+    # each would take seconds to minutes per call.
+    naive_peers: bool = True
+    # The busy-core row: the default thread count while another process spins on a core.
+    busy: bool = False
 
     def ops(self):
-        if self.family == "max":
+        if self.only_ops:
+            return self.only_ops
+        if self.family in ("max", "min"):
             return ("forward", "forward+indices", "backward")
         return ("forward", "backward")
+
+    def result_dtype(self, dtype):
+        """The forward output's dtype for input ``dtype``."""
+        dtype = np.dtype(dtype)
+        if self.family in ("max", "min") or dtype.kind == "f":
+            return dtype
+        return dtype if self.own_dtype else np.dtype(np.float64)
 
 
 K2 = dict(kernel_size=2, stride=2)
 LP_NORM = 2
+
+
+def _same(k):
+    """A stride-1 window of odd size k padded to keep the size (padding k // 2)."""
+    return dict(kernel_size=k, stride=1, padding=k // 2)
+
+
+def _image_max(k, side, dtypes, family="max", of=None):
+    kb = "%dk" % (side // 1024)
+    return Workload(
+        "img-%s%d-%s" % (family, k, kb),
+        family,
+        2,
+        (1, 1, side, side),
+        _same(k),
+        (1, 1, 256, 256),
+        forward_dtypes=dtypes,
+        float32=False,
+        layouts=("CF",),
+        per_output_of=None if of is None else "img-%s%d-%s" % (family, of, kb),
+        naive_peers=k <= 5,
+    )
+
+
 WORKLOADS = [
     Workload(
         "W1",
@@ -114,6 +177,98 @@ WORKLOADS = [
         "adaptive", "adaptive_avg", 2, (32, 512, 14, 14), dict(output_size=7), (8, 512, 14, 14)
     ),
     Workload("tiny", "max", 2, (1, 1, 8, 8), K2, (1, 1, 8, 8)),
+    # --- Performance III: stride-1 windows, images, integer averages, a busy core ---
+    # CenterNet's peak extraction on an 80-class heatmap (inference: forward only).
+    Workload(
+        "heatmap", "max", 2, (16, 80, 128, 128), _same(3), (2, 80, 128, 128), only_ops=("forward",)
+    ),
+    # YOLO's SPP/SPPF windows on its last feature maps (trained: forward and backward).
+    *[
+        Workload(
+            "SPPF%d-%d" % (k, side),
+            "max",
+            2,
+            (1, channels, side, side),
+            _same(k),
+            (1, channels // 4, side, side),
+            only_ops=("forward", "backward"),
+        )
+        for channels, side in ((512, 20), (256, 40))
+        for k in (5, 9, 13)
+    ],
+    # Image filters: a 2-D image as (1, 1, H, W); k31 judged per output against k3.
+    _image_max(3, 1024, ("float32", "uint8")),
+    _image_max(15, 1024, ("float32", "uint8")),
+    _image_max(31, 1024, ("float32", "uint8"), of=3),
+    _image_max(3, 2048, ("float32", "uint8")),
+    _image_max(5, 2048, ("uint8",)),
+    _image_max(15, 2048, ("float32", "uint8")),
+    _image_max(31, 2048, ("float32", "uint8"), of=3),
+    _image_max(3, 2048, ("uint8",), family="min"),
+    _image_max(5, 2048, ("uint8",), family="min"),
+    Workload(
+        "img-avg15-2k",
+        "avg",
+        2,
+        (1, 1, 2048, 2048),
+        dict(_same(15), count_include_pad=False),
+        (1, 1, 256, 256),
+        forward_dtypes=("float32", "uint8"),
+        float32=False,
+        layouts=("CF",),
+        own_dtype=True,
+        naive_peers=False,
+    ),
+    # Integer images: a uint8 pyramid level (gray, and RGB channels-last as images are
+    # stored), and a uint16 microscopy stack's 2x2x2 mean, each in its own type.
+    Workload(
+        "pyramid-gray",
+        "avg",
+        2,
+        (1, 1, 4096, 4096),
+        K2,
+        (1, 1, 512, 512),
+        forward_dtypes=("float32", "uint8"),
+        float32=False,
+        layouts=("CF",),
+        own_dtype=True,
+    ),
+    Workload(
+        "pyramid-rgb",
+        "avg",
+        2,
+        (1, 3, 4096, 4096),
+        K2,
+        (1, 3, 512, 512),
+        forward_dtypes=("float32", "uint8"),
+        float32=False,
+        layouts=("CL",),
+        own_dtype=True,
+    ),
+    Workload(
+        "stack-u16",
+        "avg",
+        3,
+        (1, 1, 64, 512, 512),
+        K2,
+        (1, 1, 16, 128, 128),
+        forward_dtypes=("float32", "uint16"),
+        float32=False,
+        layouts=("CF",),
+        own_dtype=True,
+    ),
+    # W1's forward at the default thread count while another process keeps a core busy.
+    Workload(
+        "busy",
+        "max",
+        2,
+        (32, 64, 112, 112),
+        K2,
+        (4, 64, 112, 112),
+        only_ops=("forward",),
+        layouts=("CF",),
+        busy=True,
+    ),
 ]
 
 
@@ -129,35 +284,68 @@ def describe(name, shape=None):
         side = w.shape[-1]
         size = w.window["output_size"]
         return "adaptive avg pool %dx%d to %dx%d on %s" % (side, side, size, size, shape)
-    kind = {"max": "max pool", "avg": "avg pool", "lp": "Lp pool p=%g" % LP_NORM}[w.family]
+    kind = {
+        "max": "max pool",
+        "min": "min pool",
+        "avg": "avg pool",
+        "lp": "Lp pool p=%g" % LP_NORM,
+    }[w.family]
     window = "x".join([str(w.window["kernel_size"])] * w.ndim)
     words = "%s %s stride %d" % (kind, window, w.window["stride"])
     if w.window.get("padding"):
         words += " pad %d" % w.window["padding"]
+    if w.window.get("count_include_pad") is False:
+        words += " (padding not counted)"
+    if w.own_dtype:
+        words += ", integers in their own type"
+    if w.busy:
+        words += ", default threads, one core kept busy"
     return "%s on %s" % (words, shape)
-
-
-# Workloads whose channels-last rows must be at least as fast as channels-first.
-LAYOUT_PAIRED = ("W1", "W2", "W3", "W4", "W5", "W6", "W7")
-# Workloads whose 2-thread rows must run >= 1.6x the 1-thread speed.
-SCALING = ("W1", "W2", "W5")
 
 
 # --- timing ---------------------------------------------------------------------------------
 
 
-def bandwidth():
-    """(read, write) bytes/s of one core over 512 MiB: the fastest of several NumPy
-    reductions (``np.max`` alone understates it) and of ``fill``."""
+def bandwidth(threads=1):
+    """(read, write) bytes/s of ``threads`` threads together over 512 MiB, each on its
+    own share: the fastest of several NumPy reductions (``np.max`` alone understates
+    it) and of several fills (NumPy releases the GIL in both, so threads overlap).
+    Never cypool's own kernels: the floor must not move with them."""
     big = np.ones(2**27, np.float32)
     readers = [
-        lambda: np.max(big),
-        lambda: np.add.reduce(big),
-        lambda: np.count_nonzero(big.view(np.uint8)),
-        lambda: np.bitwise_or.reduce(big.view(np.uint64)),
+        np.max,
+        np.add.reduce,
+        lambda a: np.count_nonzero(a.view(np.uint8)),
+        lambda a: np.bitwise_or.reduce(a.view(np.uint64)),
+        lambda a: np.bitwise_or.reduce(a.view(np.uint32)),
     ]
-    read = max(big.nbytes / measure(reader, 5)[0] for reader in readers)
-    write = big.nbytes / measure(lambda: big.fill(0.0), 5)[0]
+    writers = [
+        lambda a: a.fill(0.0),
+        lambda a: a.view(np.uint64).fill(0),
+        lambda a: np.copyto(a, 0.0),
+        lambda a: a.view(np.uint8).fill(0),
+    ]
+    if threads == 1:
+
+        def each(function):
+            return lambda: function(big)
+
+        pool = None
+    else:
+        from concurrent.futures import ThreadPoolExecutor
+
+        pool = ThreadPoolExecutor(threads)
+        parts = np.array_split(big, threads)
+
+        def each(function):
+            return lambda: list(pool.map(function, parts))
+
+    try:
+        read = max(big.nbytes / measure(each(reader), 5)[0] for reader in readers)
+        write = max(big.nbytes / measure(each(writer), 5)[0] for writer in writers)
+    finally:
+        if pool is not None:
+            pool.shutdown()
     return read, write
 
 
@@ -168,10 +356,29 @@ def to_last(a, ndim):
     return np.ascontiguousarray(np.moveaxis(a, 1, -1))
 
 
+def _pooled_axes(nd, layout):
+    return tuple(range(2, 2 + nd)) if layout == "CF" else tuple(range(1, 1 + nd))
+
+
 def cypool_calls(w, op, x, layout, threads, use_out):
     nd, fam = w.ndim, w.family
     lay = "channels_last" if layout == "CL" else "channels_first"
     kw = dict(w.window, layout=lay, num_threads=threads)
+    if fam == "min":  # the NumPy-style function: min pooling has no CNN spelling
+        kw = dict(w.window, axes=_pooled_axes(nd, layout), num_threads=threads)
+        y, idx = cypool.min_pool(x, return_indices=True, **kw)
+        if op == "forward":
+            out = np.empty_like(y) if use_out else None
+            return lambda: cypool.min_pool(x, out=out, **kw)
+        if op == "forward+indices":
+            out = (np.empty_like(y), np.empty_like(idx)) if use_out else None
+            return lambda: cypool.min_pool(x, return_indices=True, out=out, **kw)
+        out = np.empty_like(x) if use_out else None
+        return lambda: cypool.min_pool_backward(
+            y, idx, x.shape, axes=kw["axes"], out=out, num_threads=threads
+        )
+    if fam == "avg" and w.own_dtype and x.dtype.kind in "iu":
+        kw["dtype"] = x.dtype
     if fam == "max":
         fwd = getattr(cypool, "max_pool%dd" % nd)
         y, idx = fwd(x, return_indices=True, **kw)
@@ -225,8 +432,8 @@ def cypool_calls(w, op, x, layout, threads, use_out):
 
 
 def torch_call(w, op, x_cf, layout):
-    if torch is None or (x_cf.dtype.kind != "f" and w.family != "max"):
-        return None  # torch pools integers only by max
+    if torch is None or (x_cf.dtype.kind != "f" and w.family != "max") or w.family == "min":
+        return None  # torch pools integers only by max, and has no min pooling
     nd, fam = w.ndim, w.family
     xt = torch.from_numpy(x_cf)
     if layout == "CL":
@@ -247,6 +454,8 @@ def torch_call(w, op, x_cf, layout):
         return lambda: torch.autograd.grad(y, xg, g, retain_graph=True)
     if fam == "avg":
         fn = getattr(F, "avg_pool%dd" % nd)
+        if win.get("count_include_pad") is False:
+            fn = functools.partial(fn, count_include_pad=False)
         args = (win["kernel_size"], win["stride"], win.get("padding", 0))
     elif fam == "lp":
         fn = getattr(F, "lp_pool%dd" % nd)
@@ -263,9 +472,14 @@ def torch_call(w, op, x_cf, layout):
     return lambda: torch.autograd.grad(y, xg, g, retain_graph=True)
 
 
-def ort_call(w, op, x_cf, threads):
-    """A one-node ONNX model (channels-first forward only)."""
-    if ort is None or op == "backward":
+ORT_FAMILIES = ("max", "avg", "lp", "global_avg", "adaptive_avg")
+
+
+def ort_call(w, op, x_cf, threads, level="basic"):
+    """A one-node ONNX model (channels-first float forward only), at ORT's basic or
+    its default optimization level (``level="default"``: ORT_ENABLE_ALL, which
+    rewrites pools with C % 16 == 0 to its 16-channel blocked kernel)."""
+    if ort is None or op == "backward" or w.family not in ORT_FAMILIES:
         return None
     nd = w.ndim
     attrs = {}
@@ -279,7 +493,7 @@ def ort_call(w, op, x_cf, threads):
         if w.family == "lp":
             attrs["p"] = LP_NORM
         if w.family == "avg":
-            attrs["count_include_pad"] = 1
+            attrs["count_include_pad"] = int(w.window.get("count_include_pad", True))
         if op == "forward+indices":
             outputs.append("indices")
     elif w.family == "global_avg":
@@ -300,7 +514,11 @@ def ort_call(w, op, x_cf, threads):
     )
     model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", 13)])
     options = ort.SessionOptions()
-    options.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_BASIC
+    options.graph_optimization_level = (
+        ort.GraphOptimizationLevel.ORT_ENABLE_ALL
+        if level == "default"
+        else ort.GraphOptimizationLevel.ORT_ENABLE_BASIC
+    )
     options.intra_op_num_threads = threads
     options.inter_op_num_threads = 1
     session = ort.InferenceSession(
@@ -310,7 +528,55 @@ def ort_call(w, op, x_cf, threads):
     return lambda: session.run(None, feed)
 
 
+def _stride1(w):
+    """The window is an image filter's: stride 1, odd size k, padding k // 2."""
+    k = w.window.get("kernel_size")
+    return (
+        isinstance(k, int)
+        and k % 2 == 1
+        and w.window.get("stride") == 1
+        and w.window.get("padding", 0) == k // 2
+    )
+
+
+def _blocks(w, x, layout):
+    """The window tiles the input in whole k-blocks (k = stride, no padding)."""
+    k = w.window.get("kernel_size")
+    if not isinstance(k, int) or w.window.get("stride") != k or w.window.get("padding", 0):
+        return False
+    return all(size % k == 0 for size in x.shape[slice(*_spatial(w.ndim, layout))])
+
+
+def _spatial(nd, layout):
+    return (2, 2 + nd) if layout == "CF" else (1, 1 + nd)
+
+
+def _integer_average(w, x):
+    """An integer average in the input's own type: exact in any summation order, so
+    the running-sum filters of OpenCV and scipy count as peers (float averages stay
+    PyTorch-exact, which they are not)."""
+    return w.family == "avg" and w.own_dtype and x.dtype.kind in "iu"
+
+
+def _block_shape(w, x, layout):
+    """x's shape with each pooled axis split into (blocks, k), and the k axes."""
+    k = w.window["kernel_size"]
+    lo, hi = _spatial(w.ndim, layout)
+    shape, axes = list(x.shape[:lo]), []
+    for size in x.shape[lo:hi]:
+        shape += [size // k, k]
+        axes.append(len(shape) - 1)
+    return tuple(shape + list(x.shape[hi:])), tuple(axes)
+
+
 def numpy_call(w, op, x, layout):
+    if not w.naive_peers:
+        return None
+    if w.own_dtype and op == "forward" and _blocks(w, x, layout):
+        # A block mean as NumPy users write it: reshape, then mean (float64 result).
+        shape, axes = _block_shape(w, x, layout)
+        blocks = x.reshape(shape)
+        return lambda: blocks.mean(axis=axes)
     if w.family not in ("max", "avg"):
         if w.family == "global_avg" and op == "forward":
             axes = tuple(range(2, x.ndim)) if layout == "CF" else tuple(range(1, x.ndim - 1))
@@ -333,6 +599,107 @@ def numpy_call(w, op, x, layout):
     y = fwd(x, layout=lay, **w.window)
     back = getattr(vectorized, "avg_pool%dd_backward" % nd)
     return lambda: back(y, x.shape, layout=lay, **w.window)
+
+
+def _planes(x, layout):
+    """The 2-D images OpenCV filters one by one: each (n, c) plane for channels-first
+    (C = 1 is one plane), each batch item's (H, W, C) image for channels-last."""
+    h, w = (x.shape[-2], x.shape[-1]) if layout == "CF" else (x.shape[1], x.shape[2])
+    if layout == "CF":
+        return x.reshape(-1, h, w)
+    return x.reshape(-1, h, w, x.shape[-1])
+
+
+def opencv_call(w, op, x, layout, threads):
+    """OpenCV where its operation is the row's: dilate/erode (a k x k rectangle,
+    BORDER_CONSTANT at OpenCV's default border value, which acts as -inf for dilate
+    and +inf for erode) and blur (which reflects at the border: the same work, other
+    edge values) for stride-1 filters, resize INTER_AREA for integer-factor block
+    means; forward only, 2-D only, ``cv2.setNumThreads(threads)``."""
+    if cv2 is None or op != "forward" or w.ndim != 2:
+        return None
+    if layout == "CL" and x.shape[-1] > 512:  # CV_CN_MAX
+        return None
+    if x.dtype not in (np.uint8, np.uint16, np.int16, np.float32, np.float64):
+        return None
+    planes = _planes(x, layout)
+    out = np.empty_like(planes)
+    k = w.window.get("kernel_size")
+    if w.family in ("max", "min") and _stride1(w):
+        shape = cv2.getStructuringElement(cv2.MORPH_RECT, (k, k))
+        fn = cv2.dilate if w.family == "max" else cv2.erode
+
+        def one(src, dst):
+            fn(src, shape, dst=dst, borderType=cv2.BORDER_CONSTANT)
+
+    elif _integer_average(w, x) and _stride1(w):
+
+        def one(src, dst):
+            cv2.blur(src, (k, k), dst=dst)
+
+    elif _integer_average(w, x) and _blocks(w, x, layout):
+        size = (planes.shape[2] // k, planes.shape[1] // k)
+        out = np.empty((planes.shape[0], size[1], size[0]) + planes.shape[3:], x.dtype)
+
+        def one(src, dst):
+            cv2.resize(src, size, dst=dst, interpolation=cv2.INTER_AREA)
+
+    else:
+        return None
+
+    def call():
+        cv2.setNumThreads(threads)
+        for src, dst in zip(planes, out):
+            one(src, dst)
+
+    cv2.setNumThreads(threads)
+    try:  # OpenCV's channel limit (CV_CN_MAX) is 512 in 4.x, 128 in 5.x
+        one(planes[0], out[0])
+    except cv2.error:
+        return None
+    return call
+
+
+def scipy_call(w, op, x, layout):
+    """scipy.ndimage's maximum/minimum_filter (mode="constant" with cval the type's
+    lowest/highest value: padding never wins) and uniform_filter (which reflects at
+    the border) on stride-1 rows; the window is 1 along the batch and channel axes.
+    Forward only, one thread (scipy.ndimage has no threads)."""
+    if ndimage is None or op != "forward" or not _stride1(w):
+        return None
+    if x.dtype.kind not in "iuf":
+        return None
+    size = [1] * x.ndim
+    lo, hi = _spatial(w.ndim, layout)
+    size[lo:hi] = [w.window["kernel_size"]] * w.ndim
+    out = np.empty_like(x)
+    if x.dtype.kind == "f":
+        low, high = -np.inf, np.inf
+    else:
+        low, high = np.iinfo(x.dtype).min, np.iinfo(x.dtype).max
+    if w.family == "max":
+        return lambda: ndimage.maximum_filter(x, size, output=out, mode="constant", cval=low)
+    if w.family == "min":
+        return lambda: ndimage.minimum_filter(x, size, output=out, mode="constant", cval=high)
+    if _integer_average(w, x):
+        return lambda: ndimage.uniform_filter(x, size, output=out)
+    return None
+
+
+def skimage_call(w, op, x, layout):
+    """scikit-image's block_reduce(np.mean) on integer-factor block means of
+    integers (float64 result); one thread."""
+    if op != "forward" or not _integer_average(w, x) or not _blocks(w, x, layout):
+        return None
+    try:
+        from skimage.measure import block_reduce
+    except ImportError:
+        return None
+    block = [1] * x.ndim
+    lo, hi = _spatial(w.ndim, layout)
+    block[lo:hi] = [w.window["kernel_size"]] * w.ndim
+    block = tuple(block)
+    return lambda: block_reduce(x, block, np.mean)
 
 
 def python_loops_seconds(w, op, out_elements):
@@ -380,14 +747,23 @@ def bytes_moved(w, op, x, y_size, y_itemsize):
     return n_out, n_in
 
 
+def default_threads():
+    return cypool.get_num_threads()
+
+
 def cases(workloads, threads_list, quick):
+    """(workload, shape, dtype, threads, op, layout) of every row.  The busy-core row
+    runs once, at the default thread count, when more than one thread is asked for."""
     for w in workloads:
         shape = w.quick_shape if quick else w.shape
         rows = [(op, "float32") for op in w.ops()] if w.float32 else []
         rows += [("forward", dtype) for dtype in w.forward_dtypes]
+        counts = threads_list
+        if w.busy:
+            counts = [default_threads()] if max(threads_list) > 1 else []
         for op, dtype in rows:
-            for threads in threads_list:
-                for layout in ("CF", "CL"):
+            for threads in counts:
+                for layout in w.layouts:
                     yield w, shape, np.dtype(dtype), threads, op, layout
 
 
@@ -410,7 +786,7 @@ def isolated_peers(todo, repeat):
             repeat=repeat,
         )
         for w, shape, dtype, threads, op, layout in todo
-        if threads == 1
+        if threads == 1 and _isolated_case(w, dtype)
     ]
     found = {}
     if not specs:
@@ -444,17 +820,74 @@ def isolated_peers(todo, repeat):
     return found
 
 
+def _isolated_case(w, dtype):
+    """JAX and TensorFlow time the float rows of the CNN families (their integer
+    averages are float means, and neither has min pooling), except where a
+    window-by-window pool would take minutes (``naive_peers``)."""
+    return dtype.kind == "f" and w.family in ORT_FAMILIES and not w.busy and w.naive_peers
+
+
 ISOLATED_VERSIONS = []  # "JAX 0.10.2", ...: named in the machine line
 
 
+def spin(core=None):
+    """Start a process that keeps one core busy (pinned to ``core`` if given); the
+    caller stops it with ``.kill()``."""
+    code = "import os\nif %r is not None and hasattr(os, 'sched_setaffinity'):\n" % core
+    code += "    os.sched_setaffinity(0, {%r})\nwhile True:\n    pass\n" % core
+    return subprocess.Popen([sys.executable, "-c", code])
+
+
+def _time_busy(call, repeat):
+    """``call``'s time while another process spins on the last core this process may
+    use (the one OpenMP's last thread shares)."""
+    cores = sorted(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else [None]
+    spinner = spin(cores[-1])
+    try:
+        time.sleep(0.2)  # let it start spinning
+        return measure(call, repeat)
+    finally:
+        spinner.kill()
+        spinner.wait()
+
+
+LOAD = []  # the 1-minute load average at the start and at the end of the run
+
+
+def _load():
+    return os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
+
+
 def run(args):
-    workloads = [w for w in WORKLOADS if not args.only or w.name in args.only]
+    LOAD[:] = [_load()]
+    workloads = [w for w in WORKLOADS if selected(w.name, args.only)]
     todo = list(cases(workloads, args.threads, args.quick))
-    read_bw, write_bw = bandwidth()
+    counts = sorted({1} | {t[3] for t in todo})
+    bandwidths = {threads: bandwidth(threads) for threads in counts}
     isolated = {} if args.no_isolated else isolated_peers(todo, args.repeat)
     ISOLATED_VERSIONS[:] = list(isolated)
     progress = _progress(len(todo))
     rows = []
+    try:
+        _run_cases(args, todo, isolated, bandwidths, rows, progress)
+    except KeyboardInterrupt:  # Ctrl-C: the table of the rows timed so far
+        print("\ninterrupted: %d of %d rows timed" % (len(rows), len(todo)), file=sys.stderr)
+    progress(None)
+    LOAD.append(_load())
+    return rows, bandwidths
+
+
+def _peer_time(name, call, repeat, **options):
+    """``measure(call)``, or None (the peer is left out, with a note) when the peer
+    cannot run this case: a missing or failing peer is never the suite's error."""
+    try:
+        return measure(call, repeat, **options)
+    except Exception as error:
+        print("\n%s not timed: %s" % (name, str(error).strip().splitlines()[0]), file=sys.stderr)
+        return None
+
+
+def _run_cases(args, todo, isolated, bandwidths, rows, progress):
     inputs = {}
     for w, shape, dtype, threads, op, layout in todo:
         key = (shape, dtype, layout)
@@ -466,51 +899,90 @@ def run(args):
             torch.set_num_threads(threads)
         peers = {}
         repeat = args.repeat
+        if w.busy:
+            peers["cypool out=, 1 thread, idle"] = measure(
+                cypool_calls(w, op, x, layout, 1, True), repeat
+            )
+            peers["cypool"] = _time_busy(cypool_calls(w, op, x, layout, threads, False), repeat)
+            peers["cypool out="] = _time_busy(cypool_calls(w, op, x, layout, threads, True), repeat)
+            rows.append(_row(w, op, layout, dtype, threads, shape, x_cf, peers, bandwidths))
+            progress(w.name, op, layout, dtype.name, threads)
+            continue
         peers["cypool"] = measure(cypool_calls(w, op, x, layout, threads, False), repeat)
         peers["cypool out="] = measure(cypool_calls(w, op, x, layout, threads, True), repeat)
         call = torch_call(w, op, x_cf, layout)
         if call is not None:
-            peers["torch " + ("channels_last" if layout == "CL" else "NCHW")] = measure(
-                call, repeat
+            peers["torch " + ("channels_last" if layout == "CL" else "NCHW")] = _peer_time(
+                "torch", call, repeat
             )
         if layout == "CF" and dtype == np.float32:
-            call = ort_call(w, op, x_cf, threads)
-            if call is not None:
-                peers["onnxruntime"] = measure(call, repeat)
+            # ORT at its basic and default optimization levels: the faster counts.
+            timed = []
+            for level in ("basic", "default"):
+                call = ort_call(w, op, x_cf, threads, level)
+                if call is not None:
+                    timed.append(_peer_time("onnxruntime", call, repeat))
+            timed = [t for t in timed if t is not None]
+            if timed:
+                peers["onnxruntime"] = min(timed)
         for name, times in isolated.items():
             if _key(w, op, layout, dtype, threads) in times:
                 peers[name] = times[_key(w, op, layout, dtype, threads)]
+        call = opencv_call(w, op, x, layout, threads)
+        if call is not None:
+            peers["OpenCV"] = _peer_time("OpenCV", call, repeat)
+        if threads == 1:  # scipy.ndimage, scikit-image and NumPy have no threads
+            call = scipy_call(w, op, x, layout)
+            if call is not None:
+                peers["scipy.ndimage"] = _peer_time("scipy", call, repeat)
+            call = skimage_call(w, op, x, layout)
+            if call is not None:
+                peers["scikit-image"] = _peer_time("scikit-image", call, max(3, repeat // 3))
         if threads == 1 and not args.no_numpy:
             call = numpy_call(w, op, x, layout)
             if call is not None:
-                peers["numpy"] = measure(call, max(3, repeat // 3), min_time=0)
-        y_size, y_itemsize = _output_size(w, x_cf)
-        if threads == 1 and layout == "CF" and dtype == np.float32:
-            seconds = python_loops_seconds(w, op, y_size)
+                peers["numpy"] = _peer_time("numpy", call, max(3, repeat // 3), min_time=0)
+        if threads == 1 and layout == "CF" and dtype == np.float32 and w.naive_peers:
+            seconds = python_loops_seconds(w, op, _output_size(w, x_cf)[0])
             if seconds is not None:
                 peers["python loops (extrapolated)"] = (seconds, seconds)
-        read, written = bytes_moved(w, op, x_cf, y_size, y_itemsize)
-        floor = read / read_bw + written / write_bw
-        rows.append(
-            dict(
-                workload=w.name,
-                op=op,
-                layout=layout,
-                dtype=dtype.name,
-                threads=threads,
-                shape=shape,
-                peers=peers,
-                floor=floor,
-                bytes=read + written,
-            )
-        )
+        peers = {name: t for name, t in peers.items() if t is not None}
+        rows.append(_row(w, op, layout, dtype, threads, shape, x_cf, peers, bandwidths))
         progress(w.name, op, layout, dtype.name, threads)
-    progress(None)
-    return rows, read_bw, write_bw
+
+
+def _row(w, op, layout, dtype, threads, shape, x_cf, peers, bandwidths):
+    """One table row: its peers' times, its floor at ``threads`` threads' bandwidth,
+    and what the rules need to know of it."""
+    y_size, y_itemsize = _output_size(w, x_cf)
+    read, written = bytes_moved(w, op, x_cf, y_size, y_itemsize)
+    read_bw, write_bw = bandwidths.get(threads) or bandwidths[1]
+    return dict(
+        workload=w.name,
+        family=w.family,
+        op=op,
+        layout=layout,
+        dtype=dtype.name,
+        result=w.result_dtype(dtype).name,
+        threads=threads,
+        shape=shape,
+        peers=peers,
+        floor=read / read_bw + written / write_bw,
+        bytes=read + written,
+        outputs=y_size,
+        per_output_of=w.per_output_of,
+        busy=w.busy,
+    )
 
 
 def _output_size(w, x_cf):
     """(elements, itemsize) of a forward output."""
+    if w.family == "min":
+        y = cypool.min_pool(x_cf, axes=_pooled_axes(w.ndim, "CF"), **w.window)
+        return y.size, y.itemsize
+    if w.family == "avg" and w.own_dtype and x_cf.dtype.kind in "iu":
+        y = getattr(cypool, "avg_pool%dd" % w.ndim)(x_cf, dtype=x_cf.dtype, **w.window)
+        return y.size, y.itemsize
     if w.family == "global_avg":
         return x_cf.shape[0] * x_cf.shape[1], x_cf.itemsize
     if w.family == "adaptive_avg":
@@ -559,73 +1031,137 @@ def _is_peer(name):
     return not name.startswith("cypool") and not name.startswith("python loops")
 
 
+# Peers whose averages are not PyTorch-exact (running sums, other orders): they
+# count for max/min rows and integer averages, never for float averages.
+INEXACT_AVERAGES = ("OpenCV", "scipy.ndimage", "scikit-image")
+AVERAGE_FAMILIES = ("avg", "lp", "global_avg", "adaptive_avg")
+
+
+def counts_for(row, name):
+    """Whether peer ``name`` counts for ``row``'s ratio and targets."""
+    if not _is_peer(name):
+        return False
+    float_average = row.get("family") in AVERAGE_FAMILIES and row["dtype"].startswith(
+        ("float", "bfloat")
+    )
+    return not (float_average and name.startswith(INEXACT_AVERAGES))
+
+
 def best_peer(row):
-    """(name, median seconds) of the row's fastest peer, or (None, None)."""
-    others = {p: v[0] for p, v in row["peers"].items() if _is_peer(p)}
+    """(name, median seconds) of the row's fastest peer that counts, or (None, None)."""
+    others = {p: v[0] for p, v in row["peers"].items() if counts_for(row, p)}
     if not others:
         return None, None
     best = min(others, key=others.get)
     return best, others[best]
 
 
-# Targets (Performance II): forward, and forward with indices or backward.
+# Targets (Performance III).  Forward, and forward with indices or backward:
 SHARE = {"forward": 0.67, "other": 0.33}
 NEAR = {"forward": 1.3, "other": 1.5}
-FORWARD_FLOOR_CAP = 2.5
+CALL_COST = 2e-6  # seconds: what any call from Python costs, added to the floor
+# Relative targets on the same data (cypool's out= medians):
+CHANNELS_LAST = 1.1  # channels-last / channels-first
+HALF = 0.6  # float16 or bfloat16 / float32 (forward)
+OWN_INTEGER = 0.5  # uint8/uint16 average with dtype= its own type / float32
+FLOAT64_INTEGER = 1.0  # integer average with the default float64 result / float32
+LP_FORWARD, LP_BACKWARD = 1.5, 2.0  # Lp / average (W3)
+PER_OUTPUT = 2.0  # stride-1 max at k31 / k3, per output
+BUSY = 1.25  # default threads with one core busy / 1 thread idle
 
 
 def meets(row, rows):
-    """(met, reasons it is not): cypool's out= median <= max(share x best peer,
-    near x floor), forward never above 2.5x floor; channels-last no slower than
-    channels-first; float16 forward <= 0.6x float32, integer averages <= float32,
-    Lp forward <= 1.5x average, Lp backward <= 2x average backward; 2 threads
-    >= 1.6x the 1-thread speed on W1, W2, W5 (their minimum times)."""
+    """(met, reasons it is not), the Performance III rule, exactly.
+
+    A row is met when cypool's ``out=`` median is at most
+    ``max(share x best peer, near x floor + 2 us)``: share 0.67 and near 1.3 for
+    forward, 0.33 and 1.5 for forward with indices and every backward.  The floor
+    is the row's input bytes at the read bandwidth plus its output bytes at the
+    write bandwidth, both measured in the same run by NumPy (not cypool) with the
+    row's thread count, so a 2-thread row is held to 2-thread peers and the
+    2-thread bandwidth (no scaling ratio).  2 us stands for any call from Python.
+    Float averages count only the exact peers (torch, NumPy, onnxruntime, JAX, TF;
+    see ``counts_for``).  And the relative targets on the same data, where the
+    other row is in the run: channels-last <= 1.1x channels-first; float16 and
+    bfloat16 forward <= 0.6x float32; uint8/uint16 averages with ``dtype=`` their
+    own type <= 0.5x the float32 time (<= 1.0x with the default float64 result);
+    Lp forward <= 1.5x and Lp backward <= 2x the average's (W3); stride-1 max at
+    k31 <= 2x the time per output at k3; the busy-core row <= 1.25x the 1-thread
+    time (measured idle in the same row; it has no peers and only this target).
+    Each reason names the rule that failed."""
     ours = row["peers"]["cypool out="][0]
     kind = "forward" if row["op"] == "forward" else "other"
+    reasons = []
+    if row.get("busy"):
+        alone = row["peers"].get("cypool out=, 1 thread, idle")
+        if alone is not None and ours > BUSY * alone[0]:
+            reasons.append("busy %.2fx > %gx 1 thread" % (ours / alone[0], BUSY))
+        return not reasons, reasons
     _, best = best_peer(row)
-    allowed = NEAR[kind] * row["floor"]
+    allowed = NEAR[kind] * row["floor"] + CALL_COST
     if best is not None:
         allowed = max(allowed, SHARE[kind] * best)
-    reasons = []
     if ours > allowed:
         reasons.append("%.2fx allowed" % (ours / allowed))
-    if kind == "forward" and ours > FORWARD_FLOOR_CAP * row["floor"]:
-        reasons.append("> %.1fx floor" % FORWARD_FLOOR_CAP)
 
     def twin(**changes):
         wanted = dict((k, row[k]) for k in ("workload", "op", "layout", "dtype", "threads"))
         wanted.update(changes)
         for other in rows:
-            if all(other[k] == v for k, v in wanted.items()):
-                return other["peers"]["cypool out="][0]
+            if all(other.get(k) == v for k, v in wanted.items()):
+                return other
         return None
 
+    def time_of(other):
+        return None if other is None else other["peers"]["cypool out="][0]
+
     relations = []
-    if row["layout"] == "CL" and row["workload"] in LAYOUT_PAIRED:
-        relations.append(("CL > CF", twin(layout="CF"), 1.0))
-    if row["dtype"] == "float16" and row["op"] == "forward":
-        relations.append(("> 0.6x float32", twin(dtype="float32"), 0.6))
-    if row["dtype"] in ("uint8", "int16"):
-        relations.append(("> float32", twin(dtype="float32"), 1.0))
-    if row["workload"] == "Lp":
-        relations.append(
-            (
-                "> %gx average" % (1.5 if kind == "forward" else 2.0),
-                twin(workload="W3"),
-                1.5 if kind == "forward" else 2.0,
-            )
-        )
+    if row["layout"] == "CL":
+        relations.append(("CL > %gx CF" % CHANNELS_LAST, time_of(twin(layout="CF")), CHANNELS_LAST))
+    if row["dtype"] in ("float16", "bfloat16") and row["op"] == "forward":
+        relations.append(("> %gx float32" % HALF, time_of(twin(dtype="float32")), HALF))
+    if row.get("family") in AVERAGE_FAMILIES and row["dtype"][:3] in ("uin", "int"):
+        factor = OWN_INTEGER if row.get("result") == row["dtype"] else FLOAT64_INTEGER
+        relations.append(("> %gx float32" % factor, time_of(twin(dtype="float32")), factor))
+    if row.get("family") == "lp":
+        factor = LP_FORWARD if kind == "forward" else LP_BACKWARD
+        relations.append(("> %gx average" % factor, time_of(twin(workload="W3")), factor))
+    if row.get("per_output_of"):
+        small = twin(workload=row["per_output_of"])
+        if small is not None:
+            per_output = time_of(small) / small["outputs"] * row["outputs"]
+            relations.append(("> %gx k3 per output" % PER_OUTPUT, per_output, PER_OUTPUT))
     for label, reference, factor in relations:
         if reference is not None and ours > factor * reference:
             reasons.append(label)
-    if row["threads"] > 1 and row["workload"] in SCALING:
-        one = twin(threads=1)
-        if one is not None and row["peers"]["cypool out="][1] * 1.6 > one:
-            reasons.append("2 threads < 1.6x")
     return not reasons, reasons
 
 
-def table(rows, read_bw, write_bw, machine):
+def _dtype_cell(row):
+    """The input dtype, and ``dtype=`` where an average returns the input's own type."""
+    own = row.get("family") in AVERAGE_FAMILIES and row.get("result") == row["dtype"]
+    if own and row["dtype"][:3] in ("uin", "int"):
+        return "%s (dtype=%s)" % (row["dtype"], row["dtype"])
+    return row["dtype"]
+
+
+BORDER_NOTE = (
+    "Borders: max/min pad with -inf/+inf everywhere (OpenCV dilate/erode: BORDER_CONSTANT "
+    "at OpenCV's default border value; scipy: mode='constant' at the type's lowest/highest "
+    "value). The k15 average excludes padding (count_include_pad=False; torch, onnxruntime "
+    "and TF the same) but OpenCV's blur (BORDER_REFLECT_101) and scipy's uniform_filter "
+    "(mode='reflect') reflect: the same work, other edge values. cv2.resize INTER_AREA "
+    "rounds halves up where cypool's dtype=uint8 rounds ties to even; NumPy's and "
+    "scikit-image's block means return float64. OpenCV and scipy are timed on max/min "
+    "rows and integer averages only: float averages are judged against the PyTorch-exact "
+    "peers (torch, onnxruntime, JAX, TF, NumPy). OpenCV filters channels-first input "
+    "plane by plane (one call per (n, c)); scipy and scikit-image have no threads and "
+    "appear in 1-thread rows only. The busy row runs W1's forward at the default thread "
+    "count while another process spins on one core, against cypool's idle 1-thread time."
+)
+
+
+def table(rows, bandwidths, machine):
     peer_names = []
     for r in rows:
         for p in r["peers"]:
@@ -633,16 +1169,24 @@ def table(rows, read_bw, write_bw, machine):
                 peer_names.append(p)
     verdicts = [meets(r, rows) for r in rows]
     met = sum(1 for ok, _ in verdicts if ok)
+    measured = "; ".join(
+        "%d thread%s: read %.1f GB/s, write %.1f GB/s"
+        % (threads, "" if threads == 1 else "s", read / 1e9, write / 1e9)
+        for threads, (read, write) in sorted(bandwidths.items())
+    )
     lines = [
         "# cypool benchmark",
         "",
         machine,
-        "Bandwidth measured in this run: read %.1f GB/s, write %.1f GB/s (one core). "
-        "Times are medians in ms (2-thread rows also show the minimum). `best peer` is the "
-        "fastest peer (JAX and TensorFlow: 1-thread rows only, each in its own process); "
-        "`ratio` = cypool out= / best peer; `x floor` = cypool out= / bandwidth floor; "
-        "`met`: the targets (see `cypool.benchmark.suite.meets`)."
-        % (read_bw / 1e9, write_bw / 1e9),
+        "Bandwidth measured in this run (NumPy reductions and fills, the fastest of "
+        "each): %s. Times are medians in ms (2-thread rows also show the minimum). "
+        "`best peer` is the fastest peer that counts for the row (JAX and TensorFlow: "
+        "1-thread rows only, each in its own process); `ratio` = cypool out= / best peer; "
+        "`x floor` = cypool out= / bandwidth floor at the row's thread count; `met`: the "
+        "targets (see `cypool.benchmark.suite.meets`), `no:` names each rule that failed."
+        % measured,
+        "",
+        BORDER_NOTE,
         "",
         "**%d of %d rows met.**" % (met, len(rows)),
         "",
@@ -671,7 +1215,7 @@ def table(rows, read_bw, write_bw, machine):
                 r["workload"],
                 r["op"],
                 r["layout"],
-                r["dtype"],
+                _dtype_cell(r),
                 r["threads"],
                 " | ".join(cells),
                 best or "-",
@@ -810,24 +1354,59 @@ def machine_description():
     try:
         with open("/proc/cpuinfo") as f:
             have = set(next(line for line in f if line.startswith("flags")).split(":")[1].split())
-        flags = " (%s)" % ", ".join(v for v in ("avx2", "avx512f", "avx512bw", "f16c") if v in have)
+        flags = " (%s)" % ", ".join(v for v in CPU_FLAGS if v in have)
     except (OSError, StopIteration):
         pass
     cpu += flags
-    peers = "torch %s, onnxruntime %s, numpy %s%s" % (
+    peers = "torch %s, onnxruntime %s, numpy %s, OpenCV %s, scipy %s, scikit-image %s%s" % (
         torch.__version__ if torch else "-",
         ort.__version__ if ort else "-",
         np.__version__,
+        cv2.__version__ if cv2 else "-",
+        _version("scipy"),
+        _version("skimage"),
         "".join(", " + name for name in ISOLATED_VERSIONS),
     )
-    return "Machine: %s, %d cores; cypool %s (%s kernels, OpenMP %s); %s." % (
+    load = ""
+    if len(LOAD) == 2:
+        load = (
+            "load average %.2f at the start, %.2f at the end (other processes disturb "
+            % tuple(LOAD)
+            + "the times); "
+        )
+    return "Machine: %s, %d cores, %scypool %s (kernel variant run: %s; OpenMP %s); %s." % (
         cpu,
         os.cpu_count(),
+        load,
         cypool.__version__,
         _kernel_set(),
         _openmp(),
         peers,
     )
+
+
+def _version(module):
+    try:
+        return __import__(module).__version__
+    except ImportError:
+        return "-"
+
+
+CPU_FLAGS = (
+    "sse4_2",
+    "avx",
+    "avx2",
+    "fma",
+    "f16c",
+    "avx512f",
+    "avx512bw",
+    "avx512vl",
+    "avx512dq",
+    "avx512_vnni",
+    "avx512_bf16",
+    "avx512_fp16",
+    "avx512vbmi",
+)
 
 
 def _kernel_set():
@@ -846,7 +1425,10 @@ def add_arguments(parser):
     """The suite's options, on ``parser`` (this module's and the ``cypool`` CLI's)."""
     parser.add_argument("--quick", action="store_true", help="small shapes")
     parser.add_argument(
-        "--only", nargs="+", metavar="WORKLOAD", help="run only these workloads (see --list)"
+        "--only",
+        nargs="+",
+        metavar="WORKLOAD",
+        help="run only these workloads: names or patterns such as 'img-*' (see --list)",
     )
     parser.add_argument(
         "--threads",
@@ -883,7 +1465,7 @@ def list_workloads():
     """One line per workload: name, operation, input shape, window."""
     for w in WORKLOADS:
         print(
-            "%-9s %-16s %-22s %s"
+            "%-13s %-16s %-22s %s"
             % (w.name, "%s %d-D" % (w.family, w.ndim), "x".join(map(str, w.shape)), w.window)
         )
 
@@ -894,9 +1476,15 @@ def main(argv=None):
     return execute(parser.parse_args(argv), parser)
 
 
+def selected(name, only):
+    """Whether workload ``name`` is in ``--only`` (names or shell patterns such as
+    ``'img-*'``; no ``--only``: every workload)."""
+    return not only or any(fnmatch.fnmatchcase(name, pattern) for pattern in only)
+
+
 def check_arguments(args, parser):
     """Exit with argparse's status 2 for arguments the parser cannot judge alone."""
-    unknown = set(args.only or ()) - {w.name for w in WORKLOADS}
+    unknown = {p for p in args.only or () if not any(selected(w.name, [p]) for w in WORKLOADS)}
     if unknown:
         parser.error("--only: unknown workload %s (see --list)" % ", ".join(sorted(unknown)))
 
@@ -907,8 +1495,8 @@ def execute(args, parser):
         list_workloads()
         return []
     check_arguments(args, parser)
-    rows, read_bw, write_bw = run(args)
-    text = table(rows, read_bw, write_bw, machine_description())
+    rows, bandwidths = run(args)
+    text = table(rows, bandwidths, machine_description())
     if args.torch_ops:
         from cypool.benchmark import torch_ops
 
