@@ -319,11 +319,13 @@ def bandwidth(threads=1):
         lambda a: np.bitwise_or.reduce(a.view(np.uint64)),
         lambda a: np.bitwise_or.reduce(a.view(np.uint32)),
     ]
+    # Non-zero fills: a fill of zeros ran at 72 GB/s on one Zen 4 core here (the
+    # hardware or libc shortcuts zeroing), no measure of writing pooled values.
     writers = [
-        lambda a: a.fill(0.0),
-        lambda a: a.view(np.uint64).fill(0),
-        lambda a: np.copyto(a, 0.0),
-        lambda a: a.view(np.uint8).fill(0),
+        lambda a: a.fill(1.5),
+        lambda a: a.view(np.uint64).fill(0x0102030405060708),
+        lambda a: np.copyto(a, 1.5),
+        lambda a: a.view(np.uint8).fill(7),
     ]
     if threads == 1:
 
