@@ -105,22 +105,9 @@ cdef inline max_t lowest_value(const max_t* like) noexcept nogil:
         return 0
 
 
-cdef inline void interior_outputs(const window_table_t* t, int64_t* lo, int64_t* hi) noexcept nogil:
-    """[lo, hi): the outputs of a regular table's rows whose W taps are all in
-    bounds (lo = hi = 0 if none, or with a dilated W)."""
-    cdef int64_t e
-    lo[0] = 0
-    hi[0] = t.out_size[2]
-    for e in range(t.kernel_w):
-        lo[0] = max(lo[0], t.run_lo[e])
-        hi[0] = min(hi[0], t.run_hi[e])
-    if t.step[2] != 1 or hi[0] <= lo[0]:
-        lo[0] = hi[0] = 0
-
-
 cdef inline void tap_interior(const window_table_t* t, int64_t* lo, int64_t* hi) noexcept nogil:
-    """Like interior_outputs, for any dilation: the outputs lo <= o < hi whose
-    every W tap is in bounds (none: lo == hi == 0)."""
+    """[lo, hi): the outputs of a regular table's rows whose W taps are all in
+    bounds, for any dilation (lo = hi = 0 if none)."""
     cdef int64_t e
     lo[0] = 0
     hi[0] = t.out_size[2]
@@ -128,6 +115,13 @@ cdef inline void tap_interior(const window_table_t* t, int64_t* lo, int64_t* hi)
         lo[0] = max(lo[0], t.run_lo[e])
         hi[0] = min(hi[0], t.run_hi[e])
     if hi[0] <= lo[0]:
+        lo[0] = hi[0] = 0
+
+
+cdef inline void interior_outputs(const window_table_t* t, int64_t* lo, int64_t* hi) noexcept nogil:
+    """tap_interior for the passes over adjacent taps: none with a dilated W."""
+    tap_interior(t, lo, hi)
+    if t.step[2] != 1:
         lo[0] = hi[0] = 0
 
 
