@@ -90,15 +90,7 @@ def _run_sweep(variant, path):
     )
     # From the result's folder: "python -c" in the checkout would import its
     # unbuilt cypool/ source folder instead of the installed package.
-    done = subprocess.run(
-        [sys.executable, "-c", SWEEP, str(path), variant],
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=600,
-        cwd=os.path.dirname(str(path)),
-    )
-    assert done.returncode == 0, done.stderr[-3000:]
+    _python(SWEEP, env, os.path.dirname(str(path)), str(path), variant, timeout=600)
     with np.load(path) as data:
         return {name: data[name] for name in data.files}
 
@@ -111,6 +103,20 @@ def _same(expected, got):
         return expected.tobytes() == got.tobytes()
     nan = np.isnan(expected)
     return (nan == np.isnan(got)).all() and expected[~nan].tobytes() == got[~nan].tobytes()
+
+
+def _python(code, env, cwd, *args, timeout=120):
+    """Run ``code`` in a fresh interpreter; its completed process, asserted to succeed."""
+    done = subprocess.run(
+        [sys.executable, "-c", code, *args],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        cwd=str(cwd),
+    )
+    assert done.returncode == 0, done.stderr[-3000:]
+    return done
 
 
 def test_same_sees_a_flipped_bit_and_ignores_nan_signs():
@@ -139,15 +145,7 @@ def test_variant_equals_baseline_bit_for_bit(variant, baseline, tmp_path):
 def test_kernels_variable_picks_the_variant(tmp_path):
     env = dict(os.environ, CYPOOL_KERNELS="baseline")
     code = "import cypool; print(cypool.show_config()['kernels'])"
-    done = subprocess.run(
-        [sys.executable, "-c", code],
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        cwd=str(tmp_path),
-    )
-    assert done.returncode == 0, done.stderr
+    done = _python(code, env, tmp_path)
     assert done.stdout.strip().splitlines()[-1].endswith("baseline")
 
 
@@ -189,13 +187,5 @@ def test_a_variant_imported_first_leaves_the_baseline_its_name(tmp_path):
         "print('ok')\n"
     )
     env = {k: v for k, v in os.environ.items() if k != "CYPOOL_KERNELS"}
-    done = subprocess.run(
-        [sys.executable, "-c", code] + built,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        cwd=str(tmp_path),
-    )
-    assert done.returncode == 0, done.stderr
+    done = _python(code, env, tmp_path, *built)
     assert done.stdout.strip() == "ok"
