@@ -143,10 +143,11 @@ CP_DEFINE_ISUM_BINS(u16, uint16_t)
 CP_DEFINE_ISUM_BINS(i16, int16_t)
 CP_DEFINE_ISUM_BINS(i32, int32_t)
 
-/* The same means rounded to x's own type T: saturated to [LOW, HIGH] (integers,
- * so clamping first changes nothing), then converted to nearest, ties to even, in
- * the default rounding mode (np.rint's result; cvtps2dq and its kin on x86, so
- * the loop vectorizes).
+/* The same means rounded to x's own type T: to nearest, ties to even, in the
+ * default rounding mode (np.rint's result; cvtps2dq and its kin on x86, so the
+ * loop vectorizes), then saturated to [LOW, HIGH] with int32 min and max (float
+ * compares and selects there cost more than the division).  Every mean fits int32:
+ * |sum| < 2**31, divisors are at least 1, and float32 divides only sums below 2**24.
  *
  * F is float64, or float32 when every sum and divisor is exact in it and the
  * divisors are below 2**16 (8-bit types, see cp_isum_choose): for |mean| < 256
@@ -164,24 +165,23 @@ CP_DEFINE_ISUM_BINS(i32, int32_t)
     CP_ROW_FN void NAME(const void* lanes, const int32_t* divisors, double factor,        \
                         void* target, int64_t n) {                                        \
         const L* sums = (const L*) lanes;                                                 \
-        const F low = (LOW), high = (HIGH), row_factor = (F) factor;                      \
+        const F row_factor = (F) factor;                                                  \
         T* y = (T*) target;                                                               \
         int64_t m;                                                                        \
         for (m = 0; m < n; m++) {                                                         \
-            F q = (F) sums[m] / (row_factor * (F) divisors[m]);                           \
-            q = q < low ? low : q;                                                        \
-            q = high < q ? high : q;                                                      \
-            y[m] = (T) CP_IRINT_##F(q);                                                   \
+            int32_t r = CP_IRINT_##F((F) sums[m] / (row_factor * (F) divisors[m]));       \
+            r = r < (LOW) ? (LOW) : r;                                                    \
+            y[m] = (T) (r > (HIGH) ? (HIGH) : r);                                         \
         }                                                                                 \
     }
-CP_DEFINE_ISUM_ROUND(cp_isum_round_u16_u8, uint16_t, uint8_t, float, 0.0f, 255.0f)
-CP_DEFINE_ISUM_ROUND(cp_isum_round_i16_i8, int16_t, int8_t, float, -128.0f, 127.0f)
-CP_DEFINE_ISUM_ROUND(cp_isum_round_i32_u8_f32, int32_t, uint8_t, float, 0.0f, 255.0f)
-CP_DEFINE_ISUM_ROUND(cp_isum_round_i32_i8_f32, int32_t, int8_t, float, -128.0f, 127.0f)
-CP_DEFINE_ISUM_ROUND(cp_isum_round_i32_u8, int32_t, uint8_t, double, 0.0, 255.0)
-CP_DEFINE_ISUM_ROUND(cp_isum_round_i32_i8, int32_t, int8_t, double, -128.0, 127.0)
-CP_DEFINE_ISUM_ROUND(cp_isum_round_i32_u16, int32_t, uint16_t, double, 0.0, 65535.0)
-CP_DEFINE_ISUM_ROUND(cp_isum_round_i32_i16, int32_t, int16_t, double, -32768.0, 32767.0)
+CP_DEFINE_ISUM_ROUND(cp_isum_round_u16_u8, uint16_t, uint8_t, float, 0, 255)
+CP_DEFINE_ISUM_ROUND(cp_isum_round_i16_i8, int16_t, int8_t, float, -128, 127)
+CP_DEFINE_ISUM_ROUND(cp_isum_round_i32_u8_f32, int32_t, uint8_t, float, 0, 255)
+CP_DEFINE_ISUM_ROUND(cp_isum_round_i32_i8_f32, int32_t, int8_t, float, -128, 127)
+CP_DEFINE_ISUM_ROUND(cp_isum_round_i32_u8, int32_t, uint8_t, double, 0, 255)
+CP_DEFINE_ISUM_ROUND(cp_isum_round_i32_i8, int32_t, int8_t, double, -128, 127)
+CP_DEFINE_ISUM_ROUND(cp_isum_round_i32_u16, int32_t, uint16_t, double, 0, 65535)
+CP_DEFINE_ISUM_ROUND(cp_isum_round_i32_i16, int32_t, int16_t, double, -32768, 32767)
 
 /* The row functions of one call. */
 typedef struct {
