@@ -212,3 +212,17 @@ def test_the_sweep_selected_every_strategy():
         if counts["avg"][name] == 0
     ]
     assert not never, "strategies never selected: %s (counts %s)" % (never, counts)
+
+
+def test_few_channel_sweep_is_not_chosen_for_pixels_wider_than_its_chunk():
+    """Seven channels at stride 150 make a pixel step of 1,050 elements, more than
+    the sweep's chunk holds: the call must pick another strategy (the sweep would
+    never advance) and still agree with the reference."""
+    x = np.arange(1 * 3 * 310 * 7, dtype=np.float32).reshape(1, 3, 310, 7) % 17
+    window = dict(kernel_size=(1, 3), stride=(1, 150), layout="channels_last")
+    before = strategy_counts()["max"]["few_channels"]
+    y, idx = cypool.max_pool2d(x, return_indices=True, **window)
+    assert strategy_counts()["max"]["few_channels"] == before
+    y_ref, idx_ref = reference.max_pool2d(x, return_indices=True, **window)
+    np.testing.assert_array_equal(y, y_ref)
+    np.testing.assert_array_equal(idx, idx_ref)
