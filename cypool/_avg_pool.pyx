@@ -295,6 +295,7 @@ cdef extern from "cypool_integer_sums.h" nogil:
                          const int64_t* first, const int64_t* taps) noexcept nogil
         void (*bin_means)(const void* sums, const int32_t* divisors, double d0, double d1,
                           double* means, int64_t n) noexcept nogil
+    bint cp_isum_takes(char kind, int size)
     bint cp_isum_choose(isum_kernels_t* k, char kind, int size, int64_t most_taps,
                         int64_t largest_divisor, char result_kind, int result_size)
 
@@ -379,7 +380,7 @@ cdef int integer_average_forward(const void* x, void* y, const pool_geometry_t* 
     cdef int64_t longest, widest
     cdef int32_t* divisors = NULL
     cdef char* scratches = NULL
-    if (kind != b'u' and kind != b'i') or size > 2:
+    if not cp_isum_takes(kind, size):
         return 1
     if (window_table_init(&t, g) if g != NULL
             else window_table_init_adaptive(&t, in_size, out_size)) < 0:

@@ -419,7 +419,7 @@ cdef inline void max_row_few_channels(const kernel_t* plane, kernel_t* y, index_
     cdef kernel_t v, lowest = lowest_value(y)
     cdef int64_t k = t.kernel_w, s = t.stride_w, gap = t.step[2], pixel = t.stride_w * channels
     cdef int64_t per_chunk = SWEEP_ELEMENTS // pixel, count = f.inner_hi - f.inner_lo
-    cdef int64_t r, e, m, i, c, n, span, n_rows, first = 0, ow
+    cdef int64_t r, e, m, n, span, n_rows, first = 0, ow
     cdef int32_t tap
     cdef bint wins
     # Each kernel row, and its flat spatial index, at output inner_lo's first W tap
@@ -433,7 +433,9 @@ cdef inline void max_row_few_channels(const kernel_t* plane, kernel_t* y, index_
         span = (n - 1) * pixel + channels
         for m in range(span):
             acc[m] = lowest
-            won[m] = 0
+        if indices != NULL:
+            for m in range(span):
+                won[m] = 0
         for r in range(n_rows):
             for e in range(k):
                 src = rows[r] + first * pixel + e * gap * channels

@@ -204,6 +204,12 @@ typedef struct {
                       double* means, int64_t n);
 } cp_isum_kernels;
 
+/* Whether x's type (NumPy kind, itemsize) is one this path sums: 8- and 16-bit
+   integers.  Callers ask before building a window table. */
+static inline int cp_isum_takes(char kind, int size) {
+    return (kind == 'u' || kind == 'i') && (size == 1 || size == 2);
+}
+
 /* Fill k for an x of NumPy kind 'i' or 'u' and itemsize 1 or 2 whose windows have
  * at most most_taps taps and divisors at most largest_divisor, averaged into a
  * result of (result_kind, result_size).  0 (k untouched) when this path does not
@@ -213,7 +219,7 @@ static inline int cp_isum_choose(cp_isum_kernels* k, char kind, int size, int64_
     int64_t largest = size == 1 ? (kind == 'u' ? 255 : 128) : (kind == 'u' ? 65535 : 32768);
     int own = result_kind == kind && result_size == size;
     int in_float = size == 1 && most_taps <= (1 << 16) && largest_divisor < (1 << 16);
-    if ((kind != 'u' && kind != 'i') || (size != 1 && size != 2) || most_taps <= 0
+    if (!cp_isum_takes(kind, size) || most_taps <= 0
         || most_taps > INT32_MAX / largest || largest_divisor > INT32_MAX) {
         return 0;
     }
