@@ -6,7 +6,12 @@
 # forward_table; min pooling is the max of flipped values (cypool/_staging.pxd).
 # Included by both modules (not cimported): the row drivers stay functions of their
 # own, which gcc vectorizes as it did the separate kernels' (inlined into one call
-# function, the indexed max's loops were left scalar, 5x slower).
+# function, the indexed max's loops were left scalar, 5x slower).  Each strategy's
+# row function (sweep_row_taps, reduce_row_whole, max_row_few_channels, _window_row)
+# and the border windows (border_window) are out of line, called once per row: gcc
+# spent most of the module's compile time on register allocation and data flow of one
+# forward_rows holding them all for every element type (61 s -> 33 s for the AVX-512
+# max module), and a call per row costs nothing measurable.
 #
 # kernel_t is the including module's fused element type, cimported under that name
 # before the include (cypool._max_pool: every type; cypool._avg_pool: float and
@@ -296,9 +301,16 @@ cdef inline void reduce_window(const kernel_t* plane, kernel_t* y, index_t* indi
             indices[c] = corner + winner[c]
 
 
-cdef inline void sweep_row_taps(const kernel_t* plane, kernel_t* y, index_t* indices,
-                                int32_t* winner, const forward_t* f, int64_t od,
-                                int64_t oh) noexcept nogil:
+cdef void border_window(const kernel_t* plane, kernel_t* y, index_t* indices, int32_t* winner,
+                        const forward_t* f, int64_t od, int64_t oh, int64_t ow) noexcept nogil:
+    """reduce_window, out of line: the row strategies' few border windows call
+    this one copy (inlined into each, it was most of gcc's time on the module)."""
+    reduce_window(plane, y, indices, winner, f, od, oh, ow)
+
+
+cdef void sweep_row_taps(const kernel_t* plane, kernel_t* y, index_t* indices,
+                         int32_t* winner, const forward_t* f, int64_t od,
+                         int64_t oh) noexcept nogil:
     """One output row of a channels-first plane (regular windows), swept tap by
     tap: tap e updates outputs run_lo[e] <= o < run_hi[e] in one vectorizable loop.
     Taps come in row-major order, so each output sees its taps in PyTorch's order
@@ -350,8 +362,8 @@ cdef inline void sweep_row_taps(const kernel_t* plane, kernel_t* y, index_t* ind
             indices[ow] = corner + ow * s + winner[ow]
 
 
-cdef inline void reduce_row_whole(const kernel_t* plane, kernel_t* y, const forward_t* f,
-                                  int64_t od, int64_t oh, bint nan_free) noexcept nogil:
+cdef void reduce_row_whole(const kernel_t* plane, kernel_t* y, const forward_t* f,
+                           int64_t od, int64_t oh, bint nan_free) noexcept nogil:
     """One output row without indices (channels-first, or channels-last): the
     interior outputs whole windows at a time (interior_pass; the max by the plain
     max when its rows hold no NaN), the few border outputs one window at a time."""
@@ -373,9 +385,9 @@ cdef inline void reduce_row_whole(const kernel_t* plane, kernel_t* y, const forw
     else:
         interior_pass(plane, y, t, od, oh, f.inner_lo, f.inner_hi, channels, OP_MAX, 1, 1, 1)
     for ow in range(f.inner_lo):
-        reduce_window(plane, y + ow * channels, NULL, NULL, f, od, oh, ow)
+        border_window(plane, y + ow * channels, NULL, NULL, f, od, oh, ow)
     for ow in range(f.inner_hi, t.out_size[2]):
-        reduce_window(plane, y + ow * channels, NULL, NULL, f, od, oh, ow)
+        border_window(plane, y + ow * channels, NULL, NULL, f, od, oh, ow)
 
 
 cdef inline void _winner_indices_of(const int32_t* won, index_t* indices, int64_t n,
@@ -402,9 +414,9 @@ cdef inline void _winner_indices(const int32_t* won, index_t* indices, int64_t n
         _winner_indices_of(won, indices, n, pixel, channels, corner, s)
 
 
-cdef inline void max_row_few_channels(const kernel_t* plane, kernel_t* y, index_t* indices,
-                                      int32_t* winner, const forward_t* f, int64_t od,
-                                      int64_t oh) noexcept nogil:
+cdef void max_row_few_channels(const kernel_t* plane, kernel_t* y, index_t* indices,
+                               int32_t* winner, const forward_t* f, int64_t od,
+                               int64_t oh) noexcept nogil:
     """A channels-last row of few channels: its interior outputs by the element
     sweep (every position of the interleaved row, tap by tap in row-major order,
     remembering each position's winning tap when indices are asked), the border
@@ -457,10 +469,10 @@ cdef inline void max_row_few_channels(const kernel_t* plane, kernel_t* y, index_
                             row_at[0] + first * s, s)
         first += n
     for ow in range(f.inner_lo):
-        reduce_window(plane, y + ow * channels, indices + ow * channels if indices != NULL
+        border_window(plane, y + ow * channels, indices + ow * channels if indices != NULL
                       else NULL, winner, f, od, oh, ow)
     for ow in range(f.inner_hi, t.out_size[2]):
-        reduce_window(plane, y + ow * channels, indices + ow * channels if indices != NULL
+        border_window(plane, y + ow * channels, indices + ow * channels if indices != NULL
                       else NULL, winner, f, od, oh, ow)
 
 
@@ -473,8 +485,8 @@ cdef inline int64_t separable_scratch(const forward_t* f) noexcept nogil:
     return 3 * row_in + 3 * f.kernel_h * f.t.out_size[2] * f.channels
 
 
-cdef inline bint _window_row(const kernel_t* plane, kernel_t* out, int64_t v, const forward_t* f,
-                             kernel_t* scratch) noexcept nogil:
+cdef bint _window_row(const kernel_t* plane, kernel_t* out, int64_t v, const forward_t* f,
+                      kernel_t* scratch) noexcept nogil:
     """out = the running max along W of input row v of ``plane`` (rows outside the
     input are all lowest values); True if the row holds a NaN or a -0.0."""
     cdef const window_table_t* t = f.t
