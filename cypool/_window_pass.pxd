@@ -57,6 +57,9 @@ cdef enum:
     # Channels-last rows whose pixels are narrower than a vector are swept element
     # by element (_sweep_channels); the indexed max does so below this many channels.
     WINDOW_PASS_FEW_CHANNELS = 8
+    # Input elements a short channels-first row stages (_staged_pairs): enough for
+    # 30 kernel rows of float32 or 7 of uint8 at 64-byte vectors.
+    SHORT_ROW_ELEMENTS = 1024
     # Accumulator elements per chunk of a channels-last sweep: at least a pixel
     # (stride 4 x 64 bytes), and on the stack of every thread.
     SWEEP_ELEMENTS = 1024
@@ -332,6 +335,37 @@ cdef inline void _sweep_channels(const max_t** taps, int64_t n_taps, int64_t pix
         first += n
 
 
+cdef inline int64_t _staged_pairs(int code, int op, const max_t* const* rows, int64_t n_rows,
+                                  int64_t k, max_t* y, int64_t count, max_t start, int64_t d0,
+                                  int64_t d1, int64_t d2) noexcept nogil:
+    """cp_reduce_pairs for a row of fewer outputs than a vector has lanes (7 for
+    a 14 -> 7 adaptive pool, 56 uint8 outputs at 64 lanes): the rows' taps copied
+    into padded rows, one vector of outputs computed, the first ``count`` kept.
+    One output at a time cost 3-4x more for the max (its branches on the winning
+    tap mispredict).  Returns count, or 0 when the rows do not fit the stack."""
+    cdef int64_t lanes = CP_VEC_BYTES // sizeof(max_t), width = 2 * lanes + k
+    cdef int64_t used = 2 * count + k - 2, r, i
+    cdef max_t staged[SHORT_ROW_ELEMENTS]
+    cdef max_t results[64]      # a vector's lanes, 64 bytes of uint8 at most
+    cdef const max_t* staged_rows[WINDOW_PASS_MAX_ROWS]
+    if n_rows > WINDOW_PASS_MAX_ROWS or n_rows * width > SHORT_ROW_ELEMENTS or lanes > 64:
+        return 0
+    # Plain loops, not cp_copy's memcpy: a libc call per few elements cost more
+    # than the pass they feed.
+    for r in range(n_rows):
+        for i in range(used):
+            staged[r * width + i] = rows[r][i]
+        for i in range(used, width):
+            staged[r * width + i] = start
+        staged_rows[r] = staged + r * width
+    if cp_reduce_pairs(code, op, <const void* const*> staged_rows, n_rows, k, results, lanes,
+                       &start, d0, d1, d2) == 0:
+        return 0
+    for i in range(count):
+        y[i] = results[i]
+    return count
+
+
 cdef inline bint interior_pass(const max_t* plane, max_t* y, const window_table_t* t,
                                int64_t od, int64_t oh, int64_t inner_lo, int64_t inner_hi,
                                int64_t channels, int op, int64_t d0, int64_t d1,
@@ -363,6 +397,9 @@ cdef inline bint interior_pass(const max_t* plane, max_t* y, const window_table_
     elif channels == 1:     # stride 2: pairs of taps from one load, de-interleaved
         done = cp_reduce_pairs(code, op, <const void* const*> rows, n_rows, k, y, count, &start,
                                d0, d1, d2)
+        if done == 0 and k >= 2 and op != OP_SUM:
+            # (Sums have no branch to mispredict: there the copies did not pay.)
+            done = _staged_pairs(code, op, rows, n_rows, k, y, count, start, d0, d1, d2)
         for i in range(done, count):
             cp_reduce_taps(code, op, <const void* const*> taps, n_rows * k, 2 * i, y + i, 1,
                            &start, d0, d1, d2)

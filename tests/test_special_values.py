@@ -136,3 +136,49 @@ def test_channels_last_sweep_across_chunks_with_indices(channels):
         np.testing.assert_allclose(
             a, reference.avg_pool2d(x, layout="channels_last", **window), rtol=1e-5, atol=1e-6
         )
+
+
+def _special_mixture(rng, shape, dtype):
+    """Random values of dtype with, for floats, NaNs, signed zeros and infinities."""
+    if np.dtype(dtype).kind in "iu":
+        info = np.iinfo(dtype)
+        return rng.integers(info.min, info.max, shape, dtype=dtype, endpoint=True)
+    x = rng.standard_normal(shape).astype(dtype)
+    pick = rng.random(shape)
+    x[pick < 0.02] = nan
+    x[(pick >= 0.02) & (pick < 0.1)] = -0.0
+    x[(pick >= 0.1) & (pick < 0.18)] = 0.0
+    x[(pick >= 0.18) & (pick < 0.2)] = -inf
+    return x
+
+
+@pytest.mark.parametrize(
+    "dtype", [np.float32, np.float64, np.float16, np.uint8, np.int8, np.int16, np.int64]
+)
+@pytest.mark.parametrize("window", [(2, 2, 0), (3, 2, 1), (4, 2, 1)])
+@pytest.mark.parametrize("width", [5, 14, 30, 113])
+def test_short_stride_two_rows_and_border_windows_agree_with_reference(dtype, window, width):
+    # Rows of fewer outputs than a vector has lanes take one staged vector pass,
+    # the border windows a branch-free max with an exact redo of those holding a
+    # NaN: the values (signed zeros, the last NaN) must match PyTorch's order.
+    k, s, p = window
+    rng = np.random.default_rng(width * 10 + k)
+    x = _special_mixture(rng, (2, 3, 9, width), dtype)
+    y = cypool.max_pool2d(x, k, s, p)
+    expected = reference.max_pool2d(x, k, s, p)
+    np.testing.assert_array_equal(y, expected)
+    assert np.array_equal(np.signbit(y), np.signbit(expected))
+    y, idx = cypool.max_pool2d(x, k, s, p, return_indices=True)
+    expected, expected_idx = reference.max_pool2d(x, k, s, p, return_indices=True)
+    np.testing.assert_array_equal(idx, expected_idx)
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64, np.uint8])
+@pytest.mark.parametrize("out", [5, 7, (3, 6)])
+def test_adaptive_max_windows_agree_with_reference(dtype, out):
+    rng = np.random.default_rng(7)
+    x = _special_mixture(rng, (2, 4, 14, 14), dtype)
+    y = cypool.adaptive_max_pool2d(x, out)
+    expected = reference.adaptive_max_pool2d(x, out)
+    np.testing.assert_array_equal(y, expected)
+    assert np.array_equal(np.signbit(y), np.signbit(expected))
