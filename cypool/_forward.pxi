@@ -6,12 +6,12 @@
 # forward_table; min pooling is the max of flipped values (cypool/_staging.pxd).
 # Included by both modules (not cimported): the row drivers stay functions of their
 # own, which gcc vectorizes as it did the separate kernels' (inlined into one call
-# function, the indexed max's loops were left scalar, 5x slower).  Each strategy's
-# row function (sweep_row_taps, reduce_row_whole, max_row_few_channels, _window_row)
-# and the border windows (border_window) are out of line, called once per row: gcc
-# spent most of the module's compile time on register allocation and data flow of one
-# forward_rows holding them all for every element type (61 s -> 33 s for the AVX-512
-# max module), and a call per row costs nothing measurable.
+# function, the indexed max's loops were left scalar, 5x slower).  The row functions
+# sweep_row_taps, max_row_few_channels and _window_row, and the border windows
+# (border_window), are out of line, called once per row: gcc spent most of the
+# module's compile time on register allocation and data flow of one forward_rows
+# holding them all for every element type (61 s -> 36 s for the AVX-512 max module).
+# reduce_row_whole stays inline: out of line it cost rows of 7 outputs 15%.
 #
 # kernel_t is the including module's fused element type, cimported under that name
 # before the include (cypool._max_pool: every type; cypool._avg_pool: float and
@@ -263,10 +263,10 @@ cdef inline void reduce_window(const kernel_t* plane, kernel_t* y, index_t* indi
     cdef const kernel_t* src
     cdef bint unordered = False
     if channels == 1 and FORWARD_OP != OP_SUM and indices == NULL:
-        # The max value alone: a select gcc makes one maxss (a branch on which tap
-        # wins mispredicts every few taps of real data: 10% of a ResNet stem pool,
-        # one border window a row) and a flag for NaN; a window that holds one is
-        # taken again below by PyTorch's rule.
+        # The max value alone, by a select gcc makes branch-free, and a flag for
+        # NaN; a window that holds one is taken again below by PyTorch's rule.  (A
+        # branch on which tap wins mispredicts every few taps of real data: the
+        # ResNet stem's k3 s2 p1 pool, one such border window a row, ran 19% slower.)
         for a in range(t.taps[0][od]):
             for b in range(t.taps[1][oh]):
                 src = plane + corner + (a * t.step[0] * ih_size + b * t.step[1]) * iw_size

@@ -350,8 +350,6 @@ cdef inline int64_t _staged_pairs(int code, int op, const max_t* const* rows, in
     cdef const max_t* staged_rows[WINDOW_PASS_MAX_ROWS]
     if n_rows > WINDOW_PASS_MAX_ROWS or n_rows * width > SHORT_ROW_ELEMENTS or lanes > 64:
         return 0
-    # Plain loops, not cp_copy's memcpy: a libc call per few elements cost more
-    # than the pass they feed.
     for r in range(n_rows):
         for i in range(used):
             staged[r * width + i] = rows[r][i]
