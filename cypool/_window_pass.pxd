@@ -344,23 +344,20 @@ cdef inline int64_t _staged_pairs(int code, int op, const max_t* const* rows, in
     One output at a time cost 3-4x more for the max (its branches on the winning
     tap mispredict).  Returns count, or 0 when the rows do not fit the stack."""
     cdef int64_t lanes = CP_VEC_BYTES // sizeof(max_t), width = 2 * lanes + k
-    cdef int64_t used = 2 * count + k - 2, r, i
+    cdef int64_t used = 2 * count + k - 2, r
     cdef max_t staged[SHORT_ROW_ELEMENTS]
     cdef max_t results[64]      # a vector's lanes, 64 bytes of uint8 at most
     cdef const max_t* staged_rows[WINDOW_PASS_MAX_ROWS]
     if n_rows > WINDOW_PASS_MAX_ROWS or n_rows * width > SHORT_ROW_ELEMENTS or lanes > 64:
         return 0
     for r in range(n_rows):
-        for i in range(used):
-            staged[r * width + i] = rows[r][i]
-        for i in range(used, width):
-            staged[r * width + i] = start
+        cp_copy(code, staged + r * width, rows[r], used)
+        cp_fill(code, staged + r * width + used, &start, width - used)
         staged_rows[r] = staged + r * width
     if cp_reduce_pairs(code, op, <const void* const*> staged_rows, n_rows, k, results, lanes,
                        &start, d0, d1, d2) == 0:
         return 0
-    for i in range(count):
-        y[i] = results[i]
+    cp_copy(code, y, results, count)
     return count
 
 
