@@ -26,6 +26,7 @@ Environment variables (documented in README.md):
     the old spelling of ``CYPOOL_VARIANTS=none``.
 """
 
+import glob
 import os
 import re
 import shlex
@@ -310,6 +311,14 @@ write_build_info(compiler, compile_args, use_openmp, debug, native, variants)
 FORCED_INLINE = ("CYTHON_INLINE", "inline __attribute__((always_inline))")
 
 
+HEADERS = sorted(
+    os.path.relpath(path, os.path.dirname(os.path.abspath(__file__)))
+    for path in glob.glob(
+        os.path.join(os.path.dirname(os.path.abspath(__file__)), "cypool", "include", "*.h")
+    )
+) + ["cypool/cypool_api.h"]
+
+
 def extension(name, extra_flags=(), source=None):
     macros = [("NPY_NO_DEPRECATED_API", "NPY_1_7_API_VERSION")]
     if name.startswith(tuple(VARIANT_KERNELS)) and not debug:
@@ -327,6 +336,8 @@ def extension(name, extra_flags=(), source=None):
         extra_compile_args=compile_args + list(extra_flags),
         extra_link_args=link_args,
         define_macros=macros,
+        # An edited header rebuilds every module (build_ext compares these dates).
+        depends=HEADERS,
     )
 
 

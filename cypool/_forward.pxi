@@ -27,12 +27,13 @@ from cypool._geometry cimport pool_geometry_t, window_table_t
 from cypool._openmp cimport omp_get_thread_num
 from cypool._typedefs cimport index_t
 from cypool._window_pass cimport (
-    OP_MAX, OP_MAX_NAN_FREE, OP_SUM, ROW_CHUNKS_PER_THREAD, SWEEP_ELEMENTS,
+    CP_KEEP_PAD, CP_SWEEP_ELEMENTS, OP_MAX, OP_MAX_NAN_FREE, OP_SUM, ROW_CHUNKS_PER_THREAD,
     STRATEGY_FEW_CHANNELS, STRATEGY_PLANE_SUMS, STRATEGY_ROW_TAPS, STRATEGY_SEPARABLE,
-    STRATEGY_WHOLE_WINDOWS, STRATEGY_WINDOWS, WINDOW_PASS_MAX_ROWS, cache_lines, choose_strategy,
-    chunk_start, cp_copy, cp_fill, cp_rows_max, cp_rows_max_into, cp_special, cp_window_max,
-    has_nan, interior_outputs, interior_pass, is_nan, keep_pixels, lowest_value, next_row,
-    row_position, tap_interior, threads_for, type_code, window_reads, window_rows)
+    STRATEGY_WHOLE_WINDOWS, STRATEGY_WINDOWS, WINDOW_PASS_MAX_ROWS, WINDOW_PASS_MAX_TAPS,
+    cache_lines, choose_strategy, chunk_start, cp_copy, cp_fill, cp_keep_pixels,
+    cp_max_indexed, cp_pixel_indices, cp_reduce_taps, cp_rows_max, cp_rows_max_into,
+    cp_special, cp_window_max, has_nan, interior_outputs, interior_pass, is_nan, lowest_value,
+    next_row, row_position, tap_interior, threads_for, type_code, window_reads, window_rows)
 
 cdef extern from *:
     # The including module's op, OP_MAX or OP_SUM: a C macro it defines before the
@@ -407,30 +408,6 @@ cdef inline void reduce_row_whole(const kernel_t* plane, kernel_t* y, const forw
         border_window(plane, y + ow * channels, NULL, NULL, f, od, oh, ow)
 
 
-cdef inline void _winner_indices_of(const int32_t* won, index_t* indices, int64_t n,
-                                    int64_t pixel, const int64_t channels, int64_t corner,
-                                    int64_t s) noexcept nogil:
-    cdef int64_t i, c
-    for i in range(n):
-        for c in range(channels):
-            indices[i * channels + c] = corner + i * s + won[i * pixel + c]
-
-
-cdef inline void _winner_indices(const int32_t* won, index_t* indices, int64_t n, int64_t pixel,
-                                 int64_t channels, int64_t corner, int64_t s) noexcept nogil:
-    """The flat indices of n output pixels from their winners' offsets (the
-    element sweep's), the first window's first tap at ``corner``; literal channel
-    counts, as keep_pixels."""
-    if channels == 2:
-        _winner_indices_of(won, indices, n, pixel, 2, corner, s)
-    elif channels == 3:
-        _winner_indices_of(won, indices, n, pixel, 3, corner, s)
-    elif channels == 4:
-        _winner_indices_of(won, indices, n, pixel, 4, corner, s)
-    else:
-        _winner_indices_of(won, indices, n, pixel, channels, corner, s)
-
-
 cdef void max_row_few_channels(const kernel_t* plane, kernel_t* y, index_t* indices,
                                int32_t* winner, const forward_t* f, int64_t od,
                                int64_t oh) noexcept nogil:
@@ -442,48 +419,70 @@ cdef void max_row_few_channels(const kernel_t* plane, kernel_t* y, index_t* indi
     cdef int64_t channels = f.channels
     cdef const kernel_t* rows[WINDOW_PASS_MAX_ROWS]
     cdef int64_t row_at[WINDOW_PASS_MAX_ROWS]
-    cdef kernel_t acc[SWEEP_ELEMENTS]
-    cdef int32_t won[SWEEP_ELEMENTS]
+    cdef const kernel_t* taps[WINDOW_PASS_MAX_TAPS]
+    cdef int32_t tap_offsets[WINDOW_PASS_MAX_TAPS]
+    cdef kernel_t acc[CP_SWEEP_ELEMENTS + CP_KEEP_PAD]
+    cdef int32_t won[CP_SWEEP_ELEMENTS]
     cdef const kernel_t* src
     cdef kernel_t v, lowest = lowest_value(y)
     cdef int64_t k = t.kernel_w, s = t.stride_w, gap = t.step[2], pixel = t.stride_w * channels
-    cdef int64_t per_chunk = SWEEP_ELEMENTS // pixel, count = f.inner_hi - f.inner_lo
+    cdef int64_t per_chunk = CP_SWEEP_ELEMENTS // pixel, count = f.inner_hi - f.inner_lo
     cdef int64_t r, e, m, n, span, n_rows, first = 0, ow
+    cdef int code = type_code(y)
     cdef int32_t tap
-    cdef bint wins
+    cdef bint wins, swept
     # Each kernel row, and its flat spatial index, at output inner_lo's first W tap
     # (choose_strategy checked there are at most WINDOW_PASS_MAX_ROWS).
     n_rows = window_rows(plane, t, od, oh, f.inner_lo, channels, rows, row_at)
     # A tap's winner slot holds its flat offset from the window's first tap (it fits
     # 32 bits: _taps_fit_int32), so an index is one add, not a division by k.
+    cdef bint vector_taps = n_rows * k <= WINDOW_PASS_MAX_TAPS
+    if vector_taps:
+        for r in range(n_rows):
+            for e in range(k):
+                taps[r * k + e] = rows[r] + e * gap * channels
+                tap_offsets[r * k + e] = <int32_t> (row_at[r] - row_at[0] + e * gap)
     cdef kernel_t* inner_y = y + f.inner_lo * channels
     while first < count:
         n = min(per_chunk, count - first)
         span = (n - 1) * pixel + channels
-        for m in range(span):
-            acc[m] = lowest
-        if indices != NULL:
+        # The row primitives where they apply: the max (and its winner, for types
+        # of 4 and 8 bytes) kept in registers across the taps.
+        swept = False
+        if vector_taps:
+            if indices == NULL:
+                cp_reduce_taps(code, OP_MAX, <const void* const*> taps, n_rows * k, first * pixel,
+                               acc, span, &lowest, 1, 1, 1)
+                swept = True
+            else:
+                swept = cp_max_indexed(code, <const void* const*> taps, tap_offsets, n_rows * k,
+                                       first * pixel, acc, won, span, &lowest) != 0
+        if not swept:
             for m in range(span):
-                won[m] = 0
-        for r in range(n_rows):
-            for e in range(k):
-                src = rows[r] + first * pixel + e * gap * channels
-                tap = <int32_t> (row_at[r] - row_at[0] + e * gap)
-                if indices == NULL:
-                    for m in range(span):
-                        v = src[m]
-                        wins = (v > acc[m]) | is_nan(v)
-                        acc[m] = v if wins else acc[m]
-                else:
-                    for m in range(span):
-                        v = src[m]
-                        wins = (v > acc[m]) | is_nan(v)
-                        acc[m] = v if wins else acc[m]
-                        won[m] = tap if wins else won[m]
-        keep_pixels(acc, inner_y + first * channels, n, pixel, channels)
+                acc[m] = lowest
+            if indices != NULL:
+                for m in range(span):
+                    won[m] = 0
+            for r in range(n_rows):
+                for e in range(k):
+                    src = rows[r] + first * pixel + e * gap * channels
+                    tap = <int32_t> (row_at[r] - row_at[0] + e * gap)
+                    if indices == NULL:
+                        for m in range(span):
+                            v = src[m]
+                            wins = (v > acc[m]) | is_nan(v)
+                            acc[m] = v if wins else acc[m]
+                    else:
+                        for m in range(span):
+                            v = src[m]
+                            wins = (v > acc[m]) | is_nan(v)
+                            acc[m] = v if wins else acc[m]
+                            won[m] = tap if wins else won[m]
+        cp_keep_pixels(code, acc, CP_SWEEP_ELEMENTS + CP_KEEP_PAD,
+                       inner_y + first * channels, n, pixel, channels)
         if indices != NULL:
-            _winner_indices(won, indices + (f.inner_lo + first) * channels, n, pixel, channels,
-                            row_at[0] + first * s, s)
+            cp_pixel_indices(won, indices + (f.inner_lo + first) * channels, n, pixel, channels,
+                             row_at[0] + first * s, s)
         first += n
     for ow in range(f.inner_lo):
         border_window(plane, y + ow * channels, indices + ow * channels if indices != NULL

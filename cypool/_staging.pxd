@@ -14,6 +14,7 @@ from cypool._openmp cimport omp_get_thread_num
 
 cdef extern from "cypool_convert.h":
     void* scratch_alloc "cypool_scratch_alloc"(size_t bytes) noexcept nogil
+    void scratch_free "cypool_scratch_free"(void* scratch) noexcept nogil
     void halves_to_floats "cypool_halves_to_floats"(const void* source, void* target,
                                                     int64_t n, double unused,
                                                     const void* along) noexcept nogil
@@ -265,7 +266,7 @@ cdef inline int64_t staged_run(const void* source, void* target, int64_t outer,
                                   parameter, <const char*> along, along_item, kernel, call,
                                   scratch, num_threads)
             if status < 0:
-                free(scratch)
+                scratch_free(scratch)
                 return status
             total += status
     else:
@@ -283,5 +284,5 @@ cdef inline int64_t staged_run(const void* source, void* target, int64_t outer,
                 total += status
         if failures:
             total = -2 if failures & 2 else STAGE_NO_MEMORY
-    free(scratch)
+    scratch_free(scratch)
     return total

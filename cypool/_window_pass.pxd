@@ -25,6 +25,8 @@ cdef extern from "cypool_rows.h" nogil:
         CP_I64
         CP_U64
         CP_VEC_BYTES
+        CP_KEEP_PAD
+        CP_SWEEP_ELEMENTS
     int64_t cp_reduce_taps(int type, int op, const void* const* taps, int64_t n_taps,
                            int64_t offset, void* y, int64_t count, const void* start,
                            int64_t d0, int64_t d1, int64_t d2)
@@ -38,6 +40,16 @@ cdef extern from "cypool_rows.h" nogil:
     void cp_fill(int type, void* out, const void* value, int64_t n)
     void cp_copy(int type, void* out, const void* src, int64_t n)
     int cp_special(int type, const void* x, int64_t n)
+    void cp_keep_pixels(int type, const void* acc, int64_t available, void* y, int64_t n,
+                        int64_t pixel, int64_t channels)
+    int cp_max_indexed(int type, const void* const* taps, const int32_t* tap_offsets,
+                       int64_t n_taps, int64_t offset, void* acc, int32_t* won, int64_t count,
+                       const void* start)
+    void cp_sweep_pixels(int type, int op, const void* const* taps, int64_t n_taps,
+                         int64_t pixel_step, int64_t channels, void* y, int64_t count,
+                         const void* start, int64_t d0, int64_t d1, int64_t d2)
+    void cp_pixel_indices(const int32_t* won, int64_t* indices, int64_t n, int64_t pixel,
+                          int64_t channels, int64_t corner, int64_t step)
 
 cdef enum:
     # The literal op of a whole-window pass: a sum, PyTorch's max (NaN wins, the
@@ -55,14 +67,11 @@ cdef enum:
     # row pointers and their indices live on the stack.
     WINDOW_PASS_MAX_ROWS = 32
     # Channels-last rows whose pixels are narrower than a vector are swept element
-    # by element (_sweep_channels); the indexed max does so below this many channels.
+    # by element (cp_sweep_pixels); the indexed max does so below this many channels.
     WINDOW_PASS_FEW_CHANNELS = 8
     # Input elements a short channels-first row stages (_staged_pairs): enough for
     # 30 kernel rows of float32 or 7 of uint8 at 64-byte vectors.
     SHORT_ROW_ELEMENTS = 1024
-    # Accumulator elements per chunk of a channels-last sweep: at least a pixel
-    # (stride 4 x 64 bytes), and on the stack of every thread.
-    SWEEP_ELEMENTS = 1024
     # Parallel forward passes split their output rows into this many contiguous
     # chunks per thread, handed out dynamically (this VM's threads stall at times).
     ROW_CHUNKS_PER_THREAD = 8
@@ -182,7 +191,7 @@ cdef inline int choose_strategy(int op, const window_table_t* t, const pool_geom
     tap_interior(t, &sweep_lo, &sweep_hi)
     cdef bint sweep = (op != OP_SUM and 1 < channels < WINDOW_PASS_FEW_CHANNELS
                        and sweep_hi > sweep_lo and most[0] * most[1] <= WINDOW_PASS_MAX_ROWS
-                       and t.stride_w * channels <= SWEEP_ELEMENTS)
+                       and t.stride_w * channels <= CP_SWEEP_ELEMENTS)
     if with_indices:
         if sweep:
             return STRATEGY_FEW_CHANNELS
@@ -293,48 +302,6 @@ cdef inline int type_code(const max_t* like) noexcept nogil:
         return CP_U64
 
 
-cdef inline void _keep_pixels_of(const max_t* acc, max_t* y, int64_t n, int64_t pixel,
-                                 const int64_t channels) noexcept nogil:
-    cdef int64_t i, c
-    for i in range(n):
-        for c in range(channels):
-            y[i * channels + c] = acc[i * pixel + c]
-
-
-cdef inline void keep_pixels(const max_t* acc, max_t* y, int64_t n, int64_t pixel,
-                             int64_t channels) noexcept nogil:
-    """y's n pixels of ``channels`` values = the first ``channels`` of every
-    pixel-th element of acc.  Literal channel counts: a run-time count made gcc
-    call memmove for every pixel (13% of a channels-last RGB max pool)."""
-    if channels == 2:
-        _keep_pixels_of(acc, y, n, pixel, 2)
-    elif channels == 3:
-        _keep_pixels_of(acc, y, n, pixel, 3)
-    elif channels == 4:
-        _keep_pixels_of(acc, y, n, pixel, 4)
-    else:
-        _keep_pixels_of(acc, y, n, pixel, channels)
-
-
-cdef inline void _sweep_channels(const max_t** taps, int64_t n_taps, int64_t pixel_step,
-                                 int64_t channels, max_t* y, int64_t count, int op,
-                                 max_t start, int64_t d0, int64_t d1, int64_t d2) noexcept nogil:
-    """Channels-last outputs of pixels narrower than a vector, at a pixel stride of
-    pixel_step > 1: every element position of the interleaved row, through the
-    chunk's last output, is reduced as if the stride were 1, and every
-    pixel_step-th pixel is kept.  Cheaper than per-pixel vectors mostly empty."""
-    cdef max_t acc[SWEEP_ELEMENTS]
-    cdef int64_t pixel = pixel_step * channels
-    cdef int64_t per_chunk = SWEEP_ELEMENTS // pixel
-    cdef int64_t first = 0, n
-    while first < count:
-        n = min(per_chunk, count - first)
-        cp_reduce_taps(type_code(y), op, <const void* const*> taps, n_taps, first * pixel, acc,
-                       (n - 1) * pixel + channels, &start, d0, d1, d2)
-        keep_pixels(acc, y + first * channels, n, pixel, channels)
-        first += n
-
-
 cdef inline int64_t _staged_pairs(int code, int op, const max_t* const* rows, int64_t n_rows,
                                   int64_t k, max_t* y, int64_t count, max_t start, int64_t d0,
                                   int64_t d1, int64_t d2) noexcept nogil:
@@ -399,10 +366,11 @@ cdef inline bint interior_pass(const max_t* plane, max_t* y, const window_table_
             cp_reduce_taps(code, op, <const void* const*> taps, n_rows * k, 2 * i, y + i, 1,
                            &start, d0, d1, d2)
     elif (channels * <int64_t> sizeof(max_t) >= CP_VEC_BYTES
-          or s * channels > SWEEP_ELEMENTS // 4):
+          or s * channels > CP_SWEEP_ELEMENTS // 4):
         for i in range(count):     # pixels of whole vectors: one run of channels each
             cp_reduce_taps(code, op, <const void* const*> taps, n_rows * k, i * s * channels,
                            y + i * channels, channels, &start, d0, d1, d2)
     else:
-        _sweep_channels(taps, n_rows * k, s, channels, y, count, op, start, d0, d1, d2)
+        cp_sweep_pixels(code, op, <const void* const*> taps, n_rows * k, s, channels, y, count,
+                        &start, d0, d1, d2)
     return True

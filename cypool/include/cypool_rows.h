@@ -201,7 +201,8 @@ CP_DEFINE_TAPS(S, T, LANES, sum, IS_FLOAT)                                      
 CP_DEFINE_PAIRS(S, T, LANES, max, 0)                                                      \
 CP_DEFINE_PAIRS(S, T, LANES, max_nan_free, 0)                                             \
 CP_DEFINE_PAIRS(S, T, LANES, sum, IS_FLOAT)                                               \
-CP_DEFINE_RUNNING(S, T, I, LANES)
+CP_DEFINE_RUNNING(S, T, I, LANES)                                                         \
+CP_DEFINE_KEEP(S, T, LANES)
 
 /* The blocks over outputs [m, count), count >= LANES: BLOCK(m0, m1, m2, m3, vectors,  */
 /* ...) computes the vectors at m0.. (the first `vectors` of them): blocks of four   */
@@ -401,6 +402,145 @@ CP_INLINE int cp_special_##S(const T* x, int64_t n) {                           
     return found != 0;                                                                    \
 }
 
+/* Keeping every pixel_step-th pixel of an interleaved channels-last row.
+ *
+ * cp_keep_pixels_S: y[i * C + c] = acc[i * P + c] for i < n, c < C (P = C * the
+ * pixel step); acc has `available` readable elements, at least
+ * (n - 1) * P + C + CP_KEEP_PAD (the lanes past the run are loaded, never
+ * stored).  The few-channel sweeps reduce every element of the row, as if the
+ * stride were 1, then keep these.  For the common (C, P) pairs the whole pixels
+ * of two vectors are compacted into one by a constant shuffle (the compiler picks
+ * the instructions: vpermt2ps/pd/w on AVX-512, byte shuffles for 8-bit types); a
+ * plain loop moved one element per store. */
+#define CP_KEEP_PAD 128
+#define CP_KEEP_PER(LANES, C, P) ((LANES) / (C) < 2 * (LANES) / (P) ? (LANES) / (C) : 2 * (LANES) / (P))
+#define CP_KEEP_LANE_(j, C, P, PER) ((j) < (PER) * (C) ? (j) / (C) * (P) + (j) % (C) : 0)
+#define CP_SEQ8(F, b, ...)                                                                \
+    F((b), __VA_ARGS__), F((b) + 1, __VA_ARGS__), F((b) + 2, __VA_ARGS__),                \
+    F((b) + 3, __VA_ARGS__), F((b) + 4, __VA_ARGS__), F((b) + 5, __VA_ARGS__),            \
+    F((b) + 6, __VA_ARGS__), F((b) + 7, __VA_ARGS__)
+#define CP_SEQ_2(F, ...) F(0, __VA_ARGS__), F(1, __VA_ARGS__)
+#define CP_SEQ_4(F, ...) CP_SEQ_2(F, __VA_ARGS__), F(2, __VA_ARGS__), F(3, __VA_ARGS__)
+#define CP_SEQ_8(F, ...) CP_SEQ8(F, 0, __VA_ARGS__)
+#define CP_SEQ_16(F, ...) CP_SEQ8(F, 0, __VA_ARGS__), CP_SEQ8(F, 8, __VA_ARGS__)
+#define CP_SEQ_32(F, ...) CP_SEQ_16(F, __VA_ARGS__), CP_SEQ8(F, 16, __VA_ARGS__),          \
+    CP_SEQ8(F, 24, __VA_ARGS__)
+#define CP_SEQ_64(F, ...) CP_SEQ_32(F, __VA_ARGS__), CP_SEQ8(F, 32, __VA_ARGS__),          \
+    CP_SEQ8(F, 40, __VA_ARGS__), CP_SEQ8(F, 48, __VA_ARGS__), CP_SEQ8(F, 56, __VA_ARGS__)
+#if defined(CP_HAVE_SHUFFLEVECTOR)
+/* PER pixels per shuffle: whole-vector stores while they stay inside the run    */
+/* (a store's lanes past its pixels are rewritten by the next one), then stores  */
+/* of exactly PER pixels, then one pixel at a time.                                */
+#define CP_KEEP_SHUFFLED(S, T, LANES, C, P)                                               \
+    if (channels == (C) && pixel == (P) && CP_KEEP_PER(LANES, C, P) > 0) {                \
+        const int64_t per_ = CP_KEEP_PER(LANES, C, P);                                    \
+        cp_vec_##S kept_;                                                                 \
+        for (; i + per_ <= n && i * (P) + 2 * (LANES) <= available; i += per_) {          \
+            kept_ = __builtin_shufflevector(cp_load_##S(acc + i * (P)),                   \
+                                            cp_load_##S(acc + i * (P) + (LANES)),         \
+                                            CP_CAT(CP_SEQ_, LANES)(CP_KEEP_LANE_, C, P,   \
+                                                                  CP_KEEP_PER(LANES, C, P)));\
+            if (i * (C) + (LANES) <= n * (C))                                             \
+                cp_store_##S(y + i * (C), kept_);                                         \
+            else                                                                          \
+                memcpy(y + i * (C), &kept_, CP_KEEP_PER(LANES, C, P) * (C) * sizeof(T));  \
+        }                                                                                 \
+        for (; i < n; i++)                                                                \
+            for (c = 0; c < (C); c++) y[i * (C) + c] = acc[i * (P) + c];                  \
+        return;                                                                           \
+    }
+#else
+#define CP_KEEP_SHUFFLED(S, T, LANES, C, P)
+#endif
+#define CP_DEFINE_KEEP(S, T, LANES)                                                       \
+CP_ROW_FN void cp_keep_pixels_##S(const T* restrict acc, int64_t available,          \
+                                      T* restrict y, int64_t n, int64_t pixel,            \
+                                      int64_t channels) {                                 \
+    int64_t i = 0, c;                                                                     \
+    if (pixel == channels) {                                                              \
+        cp_copy_##S(y, acc, n * channels);                                                \
+        return;                                                                           \
+    }                                                                                     \
+    CP_KEEP_SHUFFLED(S, T, LANES, 2, 4)                                                   \
+    CP_KEEP_SHUFFLED(S, T, LANES, 3, 6)                                                   \
+    CP_KEEP_SHUFFLED(S, T, LANES, 4, 8)                                                   \
+    CP_KEEP_SHUFFLED(S, T, LANES, 2, 6)                                                   \
+    CP_KEEP_SHUFFLED(S, T, LANES, 3, 9)                                                   \
+    CP_KEEP_SHUFFLED(S, T, LANES, 4, 12)                                                  \
+    for (; i < n; i++)                                                                    \
+        for (c = 0; c < channels; c++) y[i * channels + c] = acc[i * pixel + c];          \
+}
+
+/* cp_max_indexed_S: PyTorch's max with the winning tap, for types of 4 or 8 bytes:
+ * acc[m] = the max over t < n_taps, in that order, of taps[t][offset + m], and
+ * won[m] = tap_offsets[t] of the tap that won (a NaN wins, the last NaN stays,
+ * the first maximum stays), m < count, starting from `start` and offset 0.
+ * Maxima and winners stay in registers across the taps (blocks of up to four
+ * vectors, as cp_<op>_taps_S); the winners in lanes of T's width, so one compare
+ * mask serves both selects, stored as int32. */
+#define CP_DEFINE_INDEXED(S, T, I, LANES)                                                 \
+typedef int32_t cp_won_##S __attribute__((vector_size((LANES) * 4)));                     \
+CP_INLINE void cp_max_indexed_tap_##S(cp_vec_##S* acc, cp_mask_##S* won, cp_vec_##S v,   \
+                                          I offset) {                                     \
+    cp_mask_##S take = (cp_mask_##S) (v > *acc);                                          \
+    if (IS_FLOAT_##S) take |= (cp_mask_##S) (v != v);                                     \
+    *acc = cp_select_##S(take, v, *acc);                                                  \
+    *won = (take & offset) | (*won & ~take);                                              \
+}                                                                                         \
+CP_INLINE void cp_max_indexed_store_##S(T* acc, int32_t* won, int64_t m, cp_vec_##S a,  \
+                                            cp_mask_##S w) {                              \
+    cp_won_##S narrow = __builtin_convertvector(w, cp_won_##S);                           \
+    cp_store_##S(acc + m, a);                                                             \
+    memcpy(won + m, &narrow, sizeof narrow);                                              \
+}                                                                                         \
+CP_INLINE void cp_max_indexed_block_##S(int64_t m0, int64_t m1, int64_t m2, int64_t m3, \
+                                            int vectors, const T* const* taps,            \
+                                            const int32_t* tap_offsets, int64_t n_taps,   \
+                                            int64_t offset, T* acc, int32_t* won, T start) {\
+    int64_t t;                                                                            \
+    const cp_vec_##S first = cp_splat_##S(start);                                         \
+    const cp_mask_##S none = {0};                                                         \
+    cp_vec_##S a0 = first, a1 = first, a2 = first, a3 = first;                            \
+    cp_mask_##S w0 = none, w1 = none, w2 = none, w3 = none;                               \
+    for (t = 0; t < n_taps; t++) {                                                        \
+        const T* p = taps[t] + offset;                                                    \
+        const I o = (I) tap_offsets[t];                                                   \
+        cp_max_indexed_tap_##S(&a0, &w0, cp_load_##S(p + m0), o);                         \
+        if (vectors > 1) cp_max_indexed_tap_##S(&a1, &w1, cp_load_##S(p + m1), o);        \
+        if (vectors > 2) {                                                                \
+            cp_max_indexed_tap_##S(&a2, &w2, cp_load_##S(p + m2), o);                     \
+            cp_max_indexed_tap_##S(&a3, &w3, cp_load_##S(p + m3), o);                     \
+        }                                                                                 \
+    }                                                                                     \
+    cp_max_indexed_store_##S(acc, won, m0, a0, w0);                                       \
+    if (vectors > 1) cp_max_indexed_store_##S(acc, won, m1, a1, w1);                      \
+    if (vectors > 2) {                                                                    \
+        cp_max_indexed_store_##S(acc, won, m2, a2, w2);                                   \
+        cp_max_indexed_store_##S(acc, won, m3, a3, w3);                                   \
+    }                                                                                     \
+}                                                                                         \
+CP_ROW_FN void cp_max_indexed_##S(const T* const* taps, const int32_t* tap_offsets,      \
+                                      int64_t n_taps, int64_t offset, T* acc,             \
+                                      int32_t* won, int64_t count, T start) {             \
+    int64_t m = 0, t;                                                                     \
+    if (count >= (LANES))                                                                 \
+        CP_BLOCKS(m, count, LANES, cp_max_indexed_block_##S, taps, tap_offsets, n_taps,   \
+                  offset, acc, won, start);                                               \
+    for (; m < count; m++) {                                                              \
+        T a = start;                                                                      \
+        int32_t w = 0;                                                                    \
+        for (t = 0; t < n_taps; t++) {                                                    \
+            T v = taps[t][offset + m];                                                    \
+            if (v > a || (IS_FLOAT_##S && v != v)) {                                      \
+                a = v;                                                                    \
+                w = tap_offsets[t];                                                       \
+            }                                                                             \
+        }                                                                                 \
+        acc[m] = a;                                                                       \
+        won[m] = w;                                                                       \
+    }                                                                                     \
+}
+
 #define IS_FLOAT_f32 1
 #define IS_FLOAT_f64 1
 #define IS_FLOAT_i8 0
@@ -442,6 +582,12 @@ CP_DEFINE_ROWS(i32, int32_t, int32_t, CP_LANES_4, 0)
 CP_DEFINE_ROWS(u32, uint32_t, int32_t, CP_LANES_4, 0)
 CP_DEFINE_ROWS(i64, int64_t, int64_t, CP_LANES_8, 0)
 CP_DEFINE_ROWS(u64, uint64_t, int64_t, CP_LANES_8, 0)
+CP_DEFINE_INDEXED(f32, float, int32_t, CP_LANES_4)
+CP_DEFINE_INDEXED(f64, double, int64_t, CP_LANES_8)
+CP_DEFINE_INDEXED(i32, int32_t, int32_t, CP_LANES_4)
+CP_DEFINE_INDEXED(u32, uint32_t, int32_t, CP_LANES_4)
+CP_DEFINE_INDEXED(i64, int64_t, int64_t, CP_LANES_8)
+CP_DEFINE_INDEXED(u64, uint64_t, int64_t, CP_LANES_8)
 
 /* Type-generic entry points for the Cython kernels: `type` and `op` are literals
  * at every call site (a fused specialization), so after inlining each call is the
@@ -532,6 +678,107 @@ CP_INLINE void cp_copy(int type, void* out, const void* src, int64_t n) {
 /* out[m] = *value for m < n. */
 CP_INLINE void cp_fill(int type, void* out, const void* value, int64_t n) {
     CP_FOR_TYPE(type, CP_FILL_CASE)
+}
+
+#define CP_KEEP_CASE(S, T)                                                                \
+    cp_keep_pixels_##S((const T*) acc, available, (T*) y, n, pixel, channels);           \
+    return;
+/* y = the first `channels` of every pixel-th element of acc[0:available], n pixels. */
+CP_INLINE void cp_keep_pixels(int type, const void* acc, int64_t available, void* y,
+                                  int64_t n, int64_t pixel, int64_t channels) {
+    CP_FOR_TYPE(type, CP_KEEP_CASE)
+}
+
+/* indices[i * C + c] = corner + i * step + won[i * P + c], i < n, c < C: the flat
+ * indices of n output pixels from their winning taps' offsets, read where the
+ * few-channel sweep left them (every P-th element), as cp_keep_pixels keeps the
+ * values.  Literal channel counts for the common ones: with a run-time count the
+ * inner loop was not unrolled. */
+#define CP_PIXEL_INDICES(C)                                                               \
+    for (i = 0; i < n; i++)                                                               \
+        for (c = 0; c < (C); c++)                                                         \
+            indices[i * (C) + c] = corner + i * step + won[i * pixel + c];
+CP_ROW_FN void cp_pixel_indices(const int32_t* restrict won, int64_t* restrict indices,
+                                int64_t n, int64_t pixel, int64_t channels, int64_t corner,
+                                int64_t step) {
+    int64_t i = 0, c, j, block = 8 * channels, pattern[8 * 8];
+    if (pixel == channels && channels <= 8) {
+        /* Stride 1, the winners contiguous: blocks of 8 pixels share one pattern
+         * of (i % 8) * step, a plain vector add over the block's 8 * C slots. */
+        for (j = 0; j < block; j++) pattern[j] = j / channels * step;
+        for (; i + 8 <= n; i += 8)
+            for (j = 0; j < block; j++)
+                indices[i * channels + j] = corner + i * step + pattern[j] + won[i * channels + j];
+        for (j = i * channels; j < n * channels; j++)
+            indices[j] = corner + j / channels * step + won[j];
+    } else if (channels == 2) {
+        CP_PIXEL_INDICES(2)
+    } else if (channels == 3) {
+        CP_PIXEL_INDICES(3)
+    } else if (channels == 4) {
+        CP_PIXEL_INDICES(4)
+    } else {
+        CP_PIXEL_INDICES(channels)
+    }
+}
+
+#define CP_INDEXED_CASE(S, T)                                                             \
+    cp_max_indexed_##S((const T* const*) taps, tap_offsets, n_taps, offset, (T*) acc, won,\
+                       count, *(const T*) start);                                         \
+    return 1;
+#define CP_INDEXED_TYPES(type, CASE)                                                      \
+    switch (type) {                                                                       \
+    case CP_F32: CASE(f32, float)                                                         \
+    case CP_F64: CASE(f64, double)                                                        \
+    case CP_I32: CASE(i32, int32_t)                                                       \
+    case CP_U32: CASE(u32, uint32_t)                                                      \
+    case CP_I64: CASE(i64, int64_t)                                                       \
+    case CP_U64: CASE(u64, uint64_t)                                                      \
+    }
+/* The max and its winning tap's offset (see CP_DEFINE_INDEXED); 0, with nothing
+ * written, for the 1- and 2-byte types, whose lanes cannot hold an offset. */
+CP_INLINE int cp_max_indexed(int type, const void* const* taps, const int32_t* tap_offsets,
+                                 int64_t n_taps, int64_t offset, void* acc, int32_t* won,
+                                 int64_t count, const void* start) {
+    CP_INDEXED_TYPES(type, CP_INDEXED_CASE)
+    return 0;
+}
+
+#define CP_SIZE_CASE(S, T) return sizeof(T);
+CP_INLINE int64_t cp_type_size(int type) {
+    CP_FOR_TYPE(type, CP_SIZE_CASE)
+    return 1;
+}
+
+/* Accumulator elements per chunk of a channels-last sweep: at least a pixel
+ * (stride 4 x 64 bytes); a chunk of any type, and CP_KEEP_PAD more, fits the
+ * sweeps' stack buffers. */
+#define CP_SWEEP_ELEMENTS 1024
+#define CP_SWEEP_BYTES ((CP_SWEEP_ELEMENTS + CP_KEEP_PAD) * 8)
+
+/* Channels-last outputs of pixels narrower than a vector, at a pixel step > 1:
+ * y[i * C + c] = op over the taps of taps[t][i * P + c] (P = C * pixel_step),
+ * i < count.  Every element position of the interleaved row, through a chunk's
+ * last output, is reduced as if the stride were 1 (cp_reduce_taps), then every
+ * P-th pixel kept (cp_keep_pixels): cheaper than per-pixel vectors mostly empty.
+ * A function of its own, so that its buffer is on the stack only while it runs
+ * (in its callers' frames it shifted their other arrays, and a channels-first
+ * average that never sweeps ran 13% slower). */
+CP_ROW_FN void cp_sweep_pixels(int type, int op, const void* const* taps, int64_t n_taps,
+                               int64_t pixel_step, int64_t channels, void* y, int64_t count,
+                               const void* start, int64_t d0, int64_t d1, int64_t d2) {
+    unsigned char acc[CP_SWEEP_BYTES] __attribute__((aligned(64)));
+    const int64_t pixel = pixel_step * channels, size = cp_type_size(type);
+    const int64_t per_chunk = CP_SWEEP_ELEMENTS / pixel;
+    int64_t first = 0, n;
+    while (first < count) {
+        n = count - first < per_chunk ? count - first : per_chunk;
+        cp_reduce_taps(type, op, taps, n_taps, first * pixel, acc, (n - 1) * pixel + channels,
+                       start, d0, d1, d2);
+        cp_keep_pixels(type, acc, CP_SWEEP_BYTES / size, (unsigned char*) y + first * channels * size,
+                       n, pixel, channels);
+        first += n;
+    }
 }
 
 #define CP_SPECIAL_CASE(S, T) return cp_special_##S((const T*) x, n);
