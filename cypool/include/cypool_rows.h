@@ -482,6 +482,7 @@ CP_ROW_FN void cp_keep_pixels_##S(const T* restrict acc, int64_t available,     
 typedef int32_t cp_won_##S __attribute__((vector_size((LANES) * 4)));                     \
 CP_INLINE void cp_max_indexed_tap_##S(cp_vec_##S* acc, cp_mask_##S* won, cp_vec_##S v,   \
                                           I offset) {                                     \
+    CP_INDEXED_TAP_##S(acc, won, v, offset);                                              \
     cp_mask_##S take = (cp_mask_##S) (v > *acc);                                          \
     if (IS_FLOAT_##S) take |= (cp_mask_##S) (v != v);                                     \
     *acc = cp_select_##S(take, v, *acc);                                                  \
@@ -571,6 +572,40 @@ CP_X86_MAX_(cp_maxpd_vec, double __attribute__((vector_size(CP_VEC_BYTES))), CP_
 #define CP_PLAIN_MAX_u32(v, acc)
 #define CP_PLAIN_MAX_i64(v, acc)
 #define CP_PLAIN_MAX_u64(v, acc)
+
+/* The indexed max's tap for floats on AVX-512: the two selects as masked moves
+ * of the compare mask (the portable select is two xors per register, and the
+ * float64 sweep was bound by them).  The macro returns early, as CP_PLAIN_MAX_S. */
+#if defined(__AVX512F__)
+#define CP_X86_INDEXED_TAP(NAME, REG, INT, CMP, MOV, SET1)                                \
+CP_INLINE void NAME(void* acc, void* won, const void* v, INT offset) {                    \
+    REG a, x;                                                                             \
+    __m512i w;                                                                            \
+    memcpy(&a, acc, 64);                                                                  \
+    memcpy(&x, v, 64);                                                                    \
+    memcpy(&w, won, 64);                                                                  \
+    const __mmask16 take = CMP(x, a, _CMP_GT_OQ) | CMP(x, x, _CMP_UNORD_Q);               \
+    a = MOV(a, take, x);                                                                  \
+    w = SET1(w, take, offset);                                                            \
+    memcpy(acc, &a, 64);                                                                  \
+    memcpy(won, &w, 64);                                                                  \
+}
+CP_X86_INDEXED_TAP(cp_x86_indexed_tap_f32, __m512, int32_t, _mm512_cmp_ps_mask,
+                   _mm512_mask_mov_ps, _mm512_mask_set1_epi32)
+CP_X86_INDEXED_TAP(cp_x86_indexed_tap_f64, __m512d, int64_t, _mm512_cmp_pd_mask,
+                   _mm512_mask_mov_pd, _mm512_mask_set1_epi64)
+#define CP_INDEXED_TAP_f32(acc, won, v, offset)                                           \
+    do { cp_x86_indexed_tap_f32(acc, won, &v, offset); return; } while (0)
+#define CP_INDEXED_TAP_f64(acc, won, v, offset)                                           \
+    do { cp_x86_indexed_tap_f64(acc, won, &v, offset); return; } while (0)
+#else
+#define CP_INDEXED_TAP_f32(acc, won, v, offset)
+#define CP_INDEXED_TAP_f64(acc, won, v, offset)
+#endif
+#define CP_INDEXED_TAP_i32(acc, won, v, offset)
+#define CP_INDEXED_TAP_u32(acc, won, v, offset)
+#define CP_INDEXED_TAP_i64(acc, won, v, offset)
+#define CP_INDEXED_TAP_u64(acc, won, v, offset)
 
 CP_DEFINE_ROWS(f32, float, int32_t, CP_LANES_4, 1)
 CP_DEFINE_ROWS(f64, double, int64_t, CP_LANES_8, 1)
