@@ -520,9 +520,9 @@ CP_INLINE void cp_max_indexed_block_##S(int64_t m0, int64_t m1, int64_t m2, int6
         cp_max_indexed_store_##S(acc, won, m3, a3, w3);                                   \
     }                                                                                     \
 }                                                                                         \
-CP_ROW_FN void cp_max_indexed_##S(const T* const* taps, const int32_t* tap_offsets,      \
-                                      int64_t n_taps, int64_t offset, T* acc,             \
-                                      int32_t* won, int64_t count, T start) {             \
+CP_ROW_FN int cp_max_indexed_##S(const T* const* taps, const int32_t* tap_offsets,       \
+                                     int64_t n_taps, int64_t offset, T* acc,              \
+                                     int32_t* won, int64_t count, T start) {              \
     int64_t m = 0, t;                                                                     \
     if (count >= (LANES))                                                                 \
         CP_BLOCKS(m, count, LANES, cp_max_indexed_block_##S, taps, tap_offsets, n_taps,   \
@@ -540,6 +540,16 @@ CP_ROW_FN void cp_max_indexed_##S(const T* const* taps, const int32_t* tap_offse
         acc[m] = a;                                                                       \
         won[m] = w;                                                                       \
     }                                                                                     \
+    return 1;                                                                             \
+}
+/* The 1- and 2-byte types: their lanes cannot hold a tap's offset (0: not done). */
+#define CP_DEFINE_NO_INDEXED(S, T)                                                        \
+CP_INLINE int cp_max_indexed_##S(const T* const* taps, const int32_t* tap_offsets,       \
+                                     int64_t n_taps, int64_t offset, T* acc,              \
+                                     int32_t* won, int64_t count, T start) {              \
+    (void) taps; (void) tap_offsets; (void) n_taps; (void) offset; (void) acc;            \
+    (void) won; (void) count; (void) start;                                               \
+    return 0;                                                                             \
 }
 
 #define IS_FLOAT_f32 1
@@ -623,6 +633,10 @@ CP_DEFINE_INDEXED(i32, int32_t, int32_t, CP_LANES_4)
 CP_DEFINE_INDEXED(u32, uint32_t, int32_t, CP_LANES_4)
 CP_DEFINE_INDEXED(i64, int64_t, int64_t, CP_LANES_8)
 CP_DEFINE_INDEXED(u64, uint64_t, int64_t, CP_LANES_8)
+CP_DEFINE_NO_INDEXED(i8, int8_t)
+CP_DEFINE_NO_INDEXED(u8, uint8_t)
+CP_DEFINE_NO_INDEXED(i16, int16_t)
+CP_DEFINE_NO_INDEXED(u16, uint16_t)
 
 /* Type-generic entry points for the Cython kernels: `type` and `op` are literals
  * at every call site (a fused specialization), so after inlining each call is the
@@ -758,24 +772,14 @@ CP_ROW_FN void cp_pixel_indices(const int32_t* restrict won, int64_t* restrict i
 }
 
 #define CP_INDEXED_CASE(S, T)                                                             \
-    cp_max_indexed_##S((const T* const*) taps, tap_offsets, n_taps, offset, (T*) acc, won,\
-                       count, *(const T*) start);                                         \
-    return 1;
-#define CP_INDEXED_TYPES(type, CASE)                                                      \
-    switch (type) {                                                                       \
-    case CP_F32: CASE(f32, float)                                                         \
-    case CP_F64: CASE(f64, double)                                                        \
-    case CP_I32: CASE(i32, int32_t)                                                       \
-    case CP_U32: CASE(u32, uint32_t)                                                      \
-    case CP_I64: CASE(i64, int64_t)                                                       \
-    case CP_U64: CASE(u64, uint64_t)                                                      \
-    }
+    return cp_max_indexed_##S((const T* const*) taps, tap_offsets, n_taps, offset, (T*) acc,\
+                              won, count, *(const T*) start);
 /* The max and its winning tap's offset (see CP_DEFINE_INDEXED); 0, with nothing
  * written, for the 1- and 2-byte types, whose lanes cannot hold an offset. */
 CP_INLINE int cp_max_indexed(int type, const void* const* taps, const int32_t* tap_offsets,
                                  int64_t n_taps, int64_t offset, void* acc, int32_t* won,
                                  int64_t count, const void* start) {
-    CP_INDEXED_TYPES(type, CP_INDEXED_CASE)
+    CP_FOR_TYPE(type, CP_INDEXED_CASE)
     return 0;
 }
 
